@@ -4,7 +4,7 @@ import type { ConnectorConfig } from './config.js';
 import { ApiError, RayvisionError, TransportError, oneLine } from './errors.js';
 import { silentLogger, type Logger } from './log.js';
 import { OPERATIONS, pathFor, wireName, type Operation, type OperationId } from './operations.js';
-import { compactBody, signRequest, type WireBody } from './sign.js';
+import { NonceSource, compactBody, signRequest, type WireBody } from './sign.js';
 
 /** The platform's response envelope (seed 002 §1.3). */
 export interface Envelope<T = unknown> {
@@ -49,6 +49,7 @@ export class Connector {
   private readonly now: () => number;
   private readonly retryBaseMs: number;
   private clockOffsetMs = 0;
+  private readonly nonces = new NonceSource();
 
   constructor(
     readonly config: ConnectorConfig,
@@ -128,7 +129,16 @@ export class Connector {
   private async send(operation: Operation, path: string, body: WireBody, options: CallOptions): Promise<Envelope & { httpStatus: number }> {
     const { accessId, accessKey, platform, domain, languageFlag } = this.config;
     const headers = {
-      ...signRequest({ accessId, accessKey, platform, host: domain, path, body, timestamp: (this.now() + this.clockOffsetMs) / 1000 }),
+      ...signRequest({
+        accessId,
+        accessKey,
+        platform,
+        host: domain,
+        path,
+        body,
+        timestamp: (this.now() + this.clockOffsetMs) / 1000,
+        nonce: this.nonces.next(),
+      }),
       'Content-Type': 'application/json',
       languageFlag,
     };

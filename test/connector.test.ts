@@ -1,0 +1,171 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Connector } from '../src/client/connector.js';
+import { ApiError, TransportError } from '../src/client/errors.js';
+import { hmacSignature, stringToSign } from '../src/client/sign.js';
+import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
+
+let sandbox: Sandbox;
+const seen: { path: string; headers: Record<string, unknown>; body: string }[] = [];
+const connectors: Connector[] = [];
+
+function connect(overrides: Parameters<Sandbox['connectorConfig']>[0] = {}, options: ConstructorParameters<typeof Connector>[1] = {}) {
+  const connector = new Connector(sandbox.connectorConfig(overrides), { retryBaseMs: 5, ...options });
+  connectors.push(connector);
+  return connector;
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: 1, inspect: (request) => seen.push(request as (typeof seen)[number]) });
+});
+afterEach(() => {
+  sandbox.faults.clear();
+  sandbox.requests.reset();
+  seen.length = 0;
+});
+afterAll(async () => {
+  await Promise.all(connectors.map((c) => c.close()));
+  await sandbox.close();
+});
+
+describe('connector over HTTP to the sandbox', () => {
+  it('sends the SDK header set, signed over host:port and path, with languageFlag unsigned', async () => {
+    await connect({ languageFlag: '1' }).call('list_platforms', { zone: 2 });
+    expect(seen).toHaveLength(1);
+    const { headers, path, body } = seen[0]!;
+    expect(path).toBe('/api/render/common/queryPlatforms');
+    expect(headers).toMatchObject({ accessid: sandbox.accessId, channel: '4', platform: '2', version: '2.0.0', 'content-type': 'application/json', languageflag: '1' });
+    expect(headers['nonce']).toMatch(/^\d{6}$/);
+    expect(Math.abs(Number(headers['utctimestamp']) - Date.now() / 1000)).toBeLessThan(5);
+    expect(JSON.parse(body)).toEqual({ zone: 2 });
+    const signed = { accessId: sandbox.accessId, channel: '4', platform: '2', UTCTimestamp: String(headers['utctimestamp']), nonce: String(headers['nonce']), version: '2.0.0' };
+    expect(headers['signature']).toBe(hmacSignature(sandbox.accessKey, stringToSign(sandbox.domain, path, signed, { zone: 2 })));
+    expect(headers).not.toHaveProperty('accesskey');
+  });
+
+  it('retries a read after a 5xx with a fresh nonce, and succeeds', async () => {
+    sandbox.faults.add({ kind: 'http', status: 502, operation: 'list_platforms', times: 1 });
+    const data = await connect().call('list_platforms', { zone: 1 });
+    expect(data).toBeTruthy();
+    expect(sandbox.requests.count('list_platforms')).toBe(2);
+    const nonces = sandbox.requests.recent().map((r) => r.nonce);
+    expect(new Set(nonces).size).toBe(2);
+  });
+
+  it('retries a read on code 500 at most three times', async () => {
+    sandbox.faults.add({ kind: 'code', code: 500, operation: 'get_user_profile' });
+    const error = await failure(connect().call('get_user_profile'));
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe(500);
+    expect(sandbox.requests.count('get_user_profile')).toBe(3);
+  });
+
+  it('never retries a write after a 5xx: the farm sees exactly one request', async () => {
+    sandbox.faults.add({ kind: 'http', status: 500, operation: 'stop_task' });
+    const error = await failure(connect().call('stop_task', { taskIds: [1] }));
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.message).toMatch(/HTTP 500/);
+    expect(sandbox.requests.count('stop_task')).toBe(1);
+  });
+
+  it('recovers from 610 with a skewed clock by resending once with the farm time', async () => {
+    const connector = connect({}, { now: () => Date.now() - 3_600_000 });
+    await connector.call('stop_task', { taskIds: [1] });
+    expect(sandbox.requests.recent().map((r) => r.outcome)).toEqual([610, 200]);
+    expect(Math.abs(connector.clockOffset - 3_600_000)).toBeLessThan(5_000);
+    await connector.call('stop_task', { taskIds: [1] });
+    expect(sandbox.requests.count('stop_task')).toBe(3);
+  });
+
+  it('reports a timeout as one clear sentence; a write is sent once, a read up to three times', async () => {
+    sandbox.faults.add({ kind: 'latency', latencyMs: 1500 });
+    const write = await failure(connect({ timeoutMs: 1000 }).call('stop_task', { taskIds: [1] }));
+    expect(write).toBeInstanceOf(TransportError);
+    expect((write as TransportError).failure).toBe('timeout');
+    expect(write.message).toMatch(/did not answer within 1000 ms.*RAYVISION_API_TIMEOUT_MS/);
+    expect(sandbox.requests.count('stop_task')).toBe(1);
+    const read = await failure(connect({ timeoutMs: 1000 }).call('get_frame_stats'));
+    expect((read as TransportError).failure).toBe('timeout');
+    expect(sandbox.requests.count('get_frame_stats')).toBe(3);
+  });
+
+  it('reports a connection reset as a network error', async () => {
+    sandbox.faults.add({ kind: 'reset', operation: 'delete_task' });
+    const error = await failure(connect().call('delete_task', { taskIds: [5] }));
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).failure).toBe('network');
+    expect(error.message).toMatch(/^delete_task failed: the connection failed/);
+    expect(sandbox.requests.count('delete_task')).toBe(1);
+  });
+
+  it('reports a body that is not JSON with the status and an excerpt', async () => {
+    sandbox.faults.add({ kind: 'non-json', operation: 'get_frame_stats' });
+    const error = await failure(connect().call('get_frame_stats'));
+    expect((error as TransportError).failure).toBe('invalid-json');
+    expect(error.message).toMatch(/HTTP 200 with a body that is not an API response \("<html><body>Service temporarily unavailable/);
+    // a 200 with a broken body is not retried: it is not a server error
+    expect(sandbox.requests.count('get_frame_stats')).toBe(1);
+  });
+
+  it('turns an API code into a typed error with its name, the request id and a hint', async () => {
+    const error = await failure(connect({ accessKey: 'not-the-key' }).call('get_user_profile'));
+    expect(error).toBeInstanceOf(ApiError);
+    const api = error as ApiError;
+    expect(api.code).toBe(611);
+    expect(api.codeName).toBe('SIGNATURE_INVALID');
+    expect(api.requestId).toMatch(/\S+/);
+    expect(api.message).toMatch(/^get_user_profile failed: the farm answered 611 SIGNATURE_INVALID .*\[request .+\]; check RAYVISION_API_ACCESS_KEY/);
+    expect(api.message).not.toContain('not-the-key');
+    expect(sandbox.requests.count('get_user_profile')).toBe(1);
+  });
+
+  it('reports an unknown access id as 403', async () => {
+    const error = (await failure(connect({ accessId: 'nobody' }).call('get_user_profile'))) as ApiError;
+    expect(error.code).toBe(403);
+  });
+
+  it('aborts the HTTP call when the caller cancels', async () => {
+    sandbox.faults.add({ kind: 'hang', operation: 'get_task_list' });
+    const controller = new AbortController();
+    const pending = failure(connect().call('get_task_list', { pageNum: 1, pageSize: 10 }, { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const error = await pending;
+    expect((error as TransportError).failure).toBe('aborted');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(sandbox.requests.count('get_task_list')).toBe(1);
+  });
+
+  it('reports a farm that is not there without retrying forever', async () => {
+    const error = await failure(connect({ domain: '127.0.0.1:1' }).call('get_frame_stats'));
+    expect((error as TransportError).failure).toBe('network');
+    expect(error.message).toMatch(/nothing accepts connections at http:\/\/127\.0\.0\.1:1/);
+  });
+
+  it('renames parameters for the classic scheme and sends to the classic path', async () => {
+    await connect({ scheme: 'classic' }).call('stop_task', { taskIds: [7, 8] });
+    expect(seen[0]!.path).toBe('/api/render/task/stopTask');
+    expect(JSON.parse(seen[0]!.body)).toEqual({ taskParam: [7, 8] });
+  });
+
+  it('follows RAYVISION_API_PATHS overrides', async () => {
+    await connect({ paths: { get_task_list: '/api/render/handle/getTaskList' } }).call('get_task_list', { pageNum: 1, pageSize: 1 });
+    expect(seen[0]!.path).toBe('/api/render/handle/getTaskList');
+  });
+
+  it('sends 200 concurrent calls with 200 distinct nonces', async () => {
+    const connector = connect();
+    await Promise.all(Array.from({ length: 200 }, () => connector.call('list_platforms', { zone: 1 })));
+    const nonces = sandbox.requests.recent().map((r) => r.nonce);
+    expect(nonces).toHaveLength(200);
+    expect(new Set(nonces).size).toBe(200);
+  });
+});

@@ -29,6 +29,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** A flag that is not an option twin (--help, the sandbox command's flags). */
+export interface ExtraFlag {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+}
+export type ExtraValue = string | boolean | string[] | undefined;
+
 export interface CommandLine {
   sources: OptionSources;
   positionals: string[];
@@ -39,9 +47,9 @@ export function readCommandLine(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   specs: readonly OptionSpec[],
-  extraFlags: Record<string, { type: 'string' | 'boolean'; short?: string }> = {},
-): CommandLine & { extra: Record<string, string | boolean | undefined> } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { ...extraFlags };
+  extraFlags: Record<string, ExtraFlag> = {},
+): CommandLine & { extra: Record<string, ExtraValue> } {
+  const options: Record<string, ExtraFlag> = { ...extraFlags };
   for (const spec of specs) if (spec.flag) options[spec.flag] = { type: spec.type };
   let parsed;
   try {
@@ -52,11 +60,11 @@ export function readCommandLine(
   const sources: Record<string, string | undefined> = {};
   for (const spec of specs) sources[spec.env] = env[spec.env];
   for (const spec of specs) {
-    const value = spec.flag ? parsed.values[spec.flag] : undefined;
+    const value = spec.flag ? (parsed.values[spec.flag] as string | boolean | undefined) : undefined;
     if (value !== undefined) sources[spec.env] = typeof value === 'boolean' ? (value ? '1' : '0') : value;
   }
-  const extra: Record<string, string | boolean | undefined> = {};
-  for (const name of Object.keys(extraFlags)) extra[name] = parsed.values[name] as string | boolean | undefined;
+  const extra: Record<string, ExtraValue> = {};
+  for (const name of Object.keys(extraFlags)) extra[name] = parsed.values[name] as ExtraValue;
   return { sources, positionals: parsed.positionals, extra };
 }
 

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { Paged, TaskInfo } from '../client/types.js';
+import { RefusedError, type Preview, type ToolContext } from './define.js';
+import { compact, isoTime, money } from './format.js';
+import { softwareName, taskStatusName } from './schema.js';
+
+/** The compact form of a task used by every tool and resource. */
+export const taskSummary = z.object({
+  id: z.number(),
+  alias: z.string().optional(),
+  scene: z.string().optional(),
+  status: z.string(),
+  done: z.number().optional(),
+  failed: z.number().optional(),
+  total: z.number().optional(),
+  submitted: z.string().optional(),
+  cost: z.number().optional(),
+  project: z.string().optional(),
+  software: z.string().optional(),
+  layers: z.number().optional().describe('Child tasks'),
+});
+export type TaskSummary = z.infer<typeof taskSummary>;
+
+export interface FrameCounts {
+  done: number;
+  failed: number;
+  rendering: number;
+  abandoned: number;
+  total: number;
+}
+
+/** Frame counters of a task; a parent whose own counters are empty is the sum of its child tasks. */
+export function frameCounts(task: TaskInfo): FrameCounts {
+  const own = {
+    done: task.doneFrames ?? 0,
+    failed: task.failedFrames ?? 0,
+    rendering: task.executingFrames ?? 0,
+    abandoned: task.abortFrames ?? 0,
+    total: task.totalFrames ?? 0,
+  };
+  const children = task.respRenderingTaskList ?? [];
+  if (own.total > 0 || children.length === 0) return own;
+  return children.map(frameCounts).reduce((sum, c) => ({
+    done: sum.done + c.done,
+    failed: sum.failed + c.failed,
+    rendering: sum.rendering + c.rendering,
+    abandoned: sum.abandoned + c.abandoned,
+    total: sum.total + c.total,
+  }));
+}
+
+export function summarizeTask(task: TaskInfo): TaskSummary {
+  const counts = frameCounts(task);
+  return compact({
+    id: task.id,
+    alias: task.taskAlias ?? undefined,
+    scene: task.sceneName ?? undefined,
+    status: taskStatusName(task.taskStatus),
+    done: counts.done,
+    failed: counts.failed,
+    total: counts.total,
+    submitted: isoTime(task.submitDate),
+    cost: money(task.renderConsume),
+    project: task.projectName ?? undefined,
+    software: task.cgId ? softwareName(task.cgId) : undefined,
+    layers: task.respRenderingTaskList?.length || undefined,
+  });
+}
+
+/** `19097  2W19097  shot12.ma  rendering  120/240 frames (3 failed)` */
+export function taskLine(task: TaskInfo): string {
+  const s = summarizeTask(task);
+  const frames = s.total ? `${s.done ?? 0}/${s.total} frames${s.failed ? ` (${s.failed} failed)` : ''}` : 'no frames yet';
+  return [s.id, s.alias, s.scene, s.status, frames].filter((part) => part !== undefined && part !== '').join('  ');
+}
+
+/** Fetches tasks by id; ids the farm does not know are listed in `missing`. */
+export async function fetchTasks(ctx: ToolContext, ids: readonly number[]): Promise<{ tasks: TaskInfo[]; missing: number[] }> {
+  const data = await ctx.call<Paged<TaskInfo> | TaskInfo[] | null>('get_task_info', { taskIds: [...ids] });
+  // Documented as List<TaskInfo>; every example returns the paged object.
+  const items = Array.isArray(data) ? data : (data?.items ?? []);
+  const byId = new Map<number, TaskInfo>();
+  const visit = (task: TaskInfo) => {
+    byId.set(task.id, task);
+    for (const child of task.respRenderingTaskList ?? []) visit(child);
+  };
+  items.forEach(visit);
+  const tasks = ids.map((id) => byId.get(id)).filter((task): task is TaskInfo => task !== undefined);
+  return { tasks, missing: ids.filter((id) => !byId.has(id)) };
+}
+
+/** The preview destructive and costly task tools show: each task with its name, status and frame counts. */
+export async function previewTasks(ctx: ToolContext, ids: readonly number[], action: string): Promise<Preview> {
+  const { tasks, missing } = await fetchTasks(ctx, ids);
+  if (tasks.length === 0) throw new RefusedError(`Cannot ${action}: no task with id ${ids.join(', ')} exists on the farm; nothing was changed.`);
+  const lines = tasks.map(taskLine);
+  for (const id of missing) lines.push(`${id}  (not found on the farm)`);
+  return { action, lines, items: [...tasks.map(summarizeTask), ...missing.map((id) => ({ id, status: 'not_found' }))] };
+}

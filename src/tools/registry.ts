@@ -1,0 +1,167 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { Connector } from '../client/connector.js';
+import { RayvisionError } from '../client/errors.js';
+import type { Logger } from '../client/log.js';
+import type { Toolset } from '../client/operations.js';
+import { RefusedError, type AnyTool, type Preview, type ToolAnswer, type ToolContext } from './define.js';
+import { ConfirmationTokens, TOKEN_PROBLEMS, type ConfirmationMode } from './safety.js';
+
+export interface Policy {
+  toolsets: ReadonlySet<Toolset>;
+  readOnly: boolean;
+}
+
+/** Read-only always wins; otherwise the tool's toolset must be enabled. */
+export function isAllowed(tool: Pick<AnyTool, 'toolset' | 'safety'>, policy: Policy): boolean {
+  if (policy.readOnly && tool.safety !== 'read') return false;
+  return policy.toolsets.has(tool.toolset);
+}
+
+export function refusalReason(tool: Pick<AnyTool, 'name' | 'toolset' | 'safety'>, policy: Policy): string {
+  if (policy.readOnly && tool.safety !== 'read') {
+    return `${tool.name} changes the farm, and this server runs read-only (RAYVISION_READ_ONLY / --read-only); nothing was sent.`;
+  }
+  return `${tool.name} belongs to the "${tool.toolset}" toolset, which is not enabled (RAYVISION_TOOLSETS / --toolsets); nothing was sent.`;
+}
+
+export interface RegistryDeps {
+  connector: Connector;
+  logger: Logger;
+  policy: Policy;
+  revealSecrets: boolean;
+  confirmationMode: ConfirmationMode;
+  tokens?: ConfirmationTokens;
+}
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * Registers every tool with the SDK. Tools outside the policy are registered disabled (not listed, refused by
+ * name before any handler runs), and the handler checks the policy again at call time.
+ */
+export function registerTools(mcp: McpServer, tools: readonly AnyTool[], deps: RegistryDeps): void {
+  const tokens = deps.tokens ?? new ConfirmationTokens();
+  for (const tool of tools) {
+    const inputShape = tool.safety === 'destructive' ? { ...tool.input, confirmation_token: confirmationTokenField } : tool.input;
+    const registered = mcp.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: inputShape,
+        outputSchema: tool.output,
+        annotations: tool.annotations,
+      },
+      async (args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
+        if (!isAllowed(tool, deps.policy)) return errorResult(refusalReason(tool, deps.policy));
+        const ctx = createContext(mcp, deps, extra);
+        try {
+          const answer = tool.safety === 'destructive' ? await runDestructive(tool, args, ctx, deps.confirmationMode, tokens) : await tool.handler(args, ctx);
+          return toResult(answer);
+        } catch (error) {
+          return errorResult(describeFailure(tool.name, error, deps.logger));
+        }
+      },
+    );
+    if (!isAllowed(tool, deps.policy)) registered.disable();
+  }
+}
+
+const confirmationTokenField = z.string().max(200).optional().describe('Token from the preview answer, to confirm');
+
+async function runDestructive(
+  tool: AnyTool,
+  args: Record<string, unknown>,
+  ctx: ToolContext,
+  mode: ConfirmationMode,
+  tokens: ConfirmationTokens,
+): Promise<ToolAnswer<unknown>> {
+  const { confirmation_token: token, ...target } = args;
+  if (typeof token === 'string') {
+    const check = tokens.redeem(tool.name, target, token);
+    if (check !== 'ok') throw new RefusedError(`${tool.name} did nothing: ${TOKEN_PROBLEMS[check]}.`);
+    return tool.handler(target, ctx);
+  }
+  const preview: Preview = await tool.preview!(target, ctx);
+  const summary = [`About to ${preview.action}:`, ...preview.lines].join('\n');
+  if (mode !== 'token' && ctx.confirmWithUser) {
+    if (await ctx.confirmWithUser(`${summary}\n\nThis cannot be undone. Proceed?`)) return tool.handler(target, ctx);
+    return {
+      text: `Cancelled: the user did not confirm, so nothing was changed.\n${summary}`,
+      structured: { status: 'cancelled', affected: preview.items, message: 'The user did not confirm; nothing was changed.' },
+    };
+  }
+  if (mode === 'elicitation') {
+    throw new RefusedError(
+      `${tool.name} needs the user's confirmation, but this client cannot ask (no elicitation support) and RAYVISION_CONFIRMATION=elicitation rules out confirmation tokens; nothing was changed.`,
+    );
+  }
+  const { token: issued, expiresAt } = tokens.issue(tool.name, target);
+  const message = `Nothing was changed yet. To ${preview.action}, call ${tool.name} again with the same arguments and confirmation_token "${issued}" (valid until ${expiresAt}).`;
+  return {
+    text: `${summary}\n\n${message}`,
+    structured: { status: 'confirmation_required', affected: preview.items, message, confirmation_token: issued, expires_at: expiresAt },
+  };
+}
+
+function createContext(mcp: McpServer, deps: RegistryDeps, extra: Extra): ToolContext {
+  const progressToken = extra._meta?.progressToken;
+  const canElicit = Boolean(mcp.server.getClientCapabilities()?.elicitation);
+  return {
+    connector: deps.connector,
+    logger: deps.logger,
+    signal: extra.signal,
+    revealSecrets: deps.revealSecrets,
+    call: (operation, body = {}) => deps.connector.call(operation, body, { signal: extra.signal }),
+    progress: async (progress, total, message) => {
+      if (progressToken === undefined) return;
+      await extra.sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+      });
+    },
+    ...(canElicit
+      ? {
+          confirmWithUser: async (message: string) => {
+            const result = await mcp.server.elicitInput(
+              {
+                message,
+                requestedSchema: {
+                  type: 'object',
+                  properties: { confirm: { type: 'boolean', title: 'Confirm', description: 'Check to go ahead' } },
+                  required: ['confirm'],
+                },
+              },
+              { signal: extra.signal },
+            );
+            return result.action === 'accept' && result.content?.['confirm'] === true;
+          },
+        }
+      : {}),
+  };
+}
+
+function toResult(answer: ToolAnswer<unknown>): CallToolResult {
+  return {
+    content: [{ type: 'text', text: answer.text }, ...(answer.links ?? [])],
+    structuredContent: answer.structured as Record<string, unknown>,
+  };
+}
+
+export function errorResult(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** One or two sentences: farm and refusal messages as they are, anything unexpected without its stack. */
+export function describeFailure(toolName: string, error: unknown, logger: Logger): string {
+  if (error instanceof RayvisionError || error instanceof RefusedError) return error.message;
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0];
+    return `${toolName} got an answer it could not read${issue ? ` (${issue.path.join('.')}: ${issue.message})` : ''}.`;
+  }
+  logger.error(`${toolName} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return `${toolName} failed: ${error instanceof Error ? error.message : String(error)}.`;
+}

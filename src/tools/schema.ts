@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+/**
+ * Argument schemas shared by every tool, so the same name always means the same thing:
+ * `task_id`, `task_ids`, `page`, `page_size`, `status`, `keyword`, `cg_id`.
+ */
+
+/** Task status codes (api-catalog §2.1, sdk-reference §4) and the words shown instead. */
+export const TASK_STATUS = {
+  0: 'waiting',
+  1: 'waiting',
+  5: 'rendering',
+  8: 'pre_rendering',
+  10: 'stopped',
+  15: 'user_stopped',
+  20: 'arrears_stopped',
+  23: 'timeout_stopped',
+  25: 'finished',
+  30: 'finished_with_failures',
+  35: 'abandoned',
+  40: 'test_finished',
+  45: 'failed',
+  50: 'analysing',
+  60: 'submitting',
+  65: 'submit_failed',
+  70: 'finished_with_stopped',
+  100: 'updating',
+} as const satisfies Record<number, string>;
+
+export type TaskStatusName = (typeof TASK_STATUS)[keyof typeof TASK_STATUS];
+export const TASK_STATUS_NAMES = [...new Set(Object.values(TASK_STATUS))] as [TaskStatusName, ...TaskStatusName[]];
+/** The code sent for each status name (`waiting` → 0, the code the status filter documents). */
+export const TASK_STATUS_CODE = Object.fromEntries(
+  Object.entries(TASK_STATUS)
+    .filter(([code]) => code !== '1')
+    .map(([code, name]) => [name, Number(code)]),
+) as Record<TaskStatusName, number>;
+
+/** Statuses in which a task will not change any more without a user action (rayvision_sync's end list + 40). */
+export const FINAL_TASK_STATUSES: ReadonlySet<number> = new Set([10, 15, 20, 23, 25, 30, 35, 40, 45, 65, 70]);
+
+export function taskStatusName(code: number | null | undefined): string {
+  if (code === null || code === undefined) return 'unknown';
+  return (TASK_STATUS as Record<number, string>)[code] ?? `status_${code}`;
+}
+
+/** Frame status codes (api-catalog §2.2, zh docs). */
+export const FRAME_STATUS = {
+  1: 'waiting',
+  2: 'rendering',
+  3: 'stopped',
+  4: 'done',
+  5: 'failed',
+  6: 'waiting_preprocess',
+  7: 'waiting_photon_frame',
+  8: 'waiting_priority_frame',
+  9: 'waiting_photon_job',
+  10: 'waiting_simulation',
+  11: 'timed_out',
+  12: 'waiting_secondary',
+} as const satisfies Record<number, string>;
+
+export type FrameStatusName = (typeof FRAME_STATUS)[keyof typeof FRAME_STATUS];
+export const FRAME_STATUS_NAMES = Object.values(FRAME_STATUS) as [FrameStatusName, ...FrameStatusName[]];
+export const FRAME_STATUS_CODE = Object.fromEntries(Object.entries(FRAME_STATUS).map(([code, name]) => [name, Number(code)])) as Record<
+  FrameStatusName,
+  number
+>;
+
+export function frameStatusName(code: number | null | undefined): string {
+  if (code === null || code === undefined) return 'unknown';
+  return (FRAME_STATUS as Record<number, string>)[code] ?? `status_${code}`;
+}
+
+/** DCC software ids (`cgId`; rayvision_api DCC_ID_MAPPINGS, and the supported-software list). */
+export const SOFTWARE = {
+  maya: 2000,
+  '3ds_max': 2001,
+  lightwave: 2002,
+  arnold: 2003,
+  houdini: 2004,
+  cinema4d: 2005,
+  softimage: 2006,
+  blender: 2007,
+  vr_standalone: 2008,
+  mr_standalone: 2009,
+  sketchup: 2010,
+  vue: 2011,
+  keyshot: 2012,
+  clarisse: 2013,
+  octane_render: 2014,
+  nuke: 2015,
+  katana: 2016,
+} as const;
+
+export type SoftwareName = keyof typeof SOFTWARE;
+const SOFTWARE_BY_ID = new Map<number, SoftwareName>(Object.entries(SOFTWARE).map(([name, id]) => [id, name as SoftwareName]));
+
+export function softwareName(cgId: number | null | undefined): string {
+  if (cgId === null || cgId === undefined) return 'unknown';
+  return SOFTWARE_BY_ID.get(cgId) ?? `cg_${cgId}`;
+}
+
+const ALIASES: Record<string, SoftwareName> = { max: '3ds_max', '3dsmax': '3ds_max', c4d: 'cinema4d', cinema_4d: 'cinema4d', vray: 'vr_standalone' };
+
+/** Resolves a software name (any case, spaces or dashes) or a numeric cgId to the cgId. */
+export function resolveCgId(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (/^\d{4}$/.test(trimmed)) return Number(trimmed);
+  const key = trimmed.toLowerCase().replace(/[\s-]+/g, '_');
+  return (SOFTWARE as Record<string, number>)[key] ?? (ALIASES[key] ? SOFTWARE[ALIASES[key]] : undefined);
+}
+
+/** A task id: the number (19097) or the alias the web console shows (2W19097, P18278). */
+export const taskId = z.coerce
+  .string()
+  .trim()
+  .regex(/^(?:\d{1,12}|\d{0,3}[A-Za-z]{1,3}\d{1,12})$/, 'a task id is a number such as 19097 or an alias such as 2W19097')
+  .transform((text) => Number(text.replace(/^\d{0,3}[A-Za-z]{1,3}/, '')))
+  .describe('Task id (19097) or console alias (2W19097)');
+
+export const taskIds = z.array(taskId).min(1).max(100).describe('Task ids or aliases, 1-100');
+
+export const page = z.number().int().min(1).max(100_000).default(1).describe('Page number, from 1');
+
+export const pageSize = (fallback: number, max = 100) =>
+  z.number().int().min(1).max(max).default(fallback).describe(`Items per page, 1-${max}`);
+
+export const keyword = z.string().trim().min(1).max(200).describe('Text to search for');
+
+export const taskStatus = z.enum(TASK_STATUS_NAMES).describe('Task status');
+
+export const frameStatus = z.enum(FRAME_STATUS_NAMES).describe('Frame status');
+
+export const cgId = z.coerce
+  .string()
+  .refine((text) => resolveCgId(text) !== undefined, {
+    message: `unknown software; use a name (${Object.keys(SOFTWARE).join(', ')}) or a numeric cgId such as 2000`,
+  })
+  .transform((text) => resolveCgId(text)!)
+  .describe('Software: maya, 3ds_max, houdini, cinema4d, blender, keyshot, clarisse, ... or cgId');
+
+/** `yyyy-MM-dd HH:mm:ss` as the API wants it, accepting ISO input too. */
+export const dateTime = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?Z?$/, 'use a date such as 2026-11-20 or 2026-11-20 18:00:00')
+  .transform((text) => {
+    const [date, time = '00:00:00'] = text.replace('Z', '').split(/[ T]/);
+    return `${date} ${time.length === 5 ? `${time}:00` : time}`;
+  });
+
+export const dryRun = z.boolean().default(false).describe('Only preview what would happen; change nothing');
+
+/** Present on destructive tools: the token a preview returned, to confirm exactly the same arguments. */
+export const confirmationToken = z.string().max(200).optional().describe('Token from the preview answer, to confirm');

@@ -77,8 +77,8 @@ export function defineTool<I extends Shape, O extends Shape>(spec: ToolSpec<I, O
     ...spec,
     toolset,
     safety,
+    // The title travels as the tool's own `title`; repeating it in the annotations would only add bytes.
     annotations: {
-      title: spec.title,
       readOnlyHint: safety === 'read',
       destructiveHint: safety === 'destructive',
       idempotentHint: safety === 'read' ? true : (spec.idempotent ?? false),

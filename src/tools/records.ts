@@ -2,24 +2,27 @@ import { z } from 'zod';
 import type { Paged, TaskInfo } from '../client/types.js';
 import { RefusedError, type Preview, type ToolContext } from './define.js';
 import { compact, isoTime, money } from './format.js';
-import { softwareName, taskStatusName } from './schema.js';
+import { item, softwareName, taskStatusName } from './schema.js';
 
 /** The compact form of a task used by every tool and resource. */
-export const taskSummary = z.object({
-  id: z.number(),
-  alias: z.string().optional(),
-  scene: z.string().optional(),
-  status: z.string(),
-  done: z.number().optional(),
-  failed: z.number().optional(),
-  total: z.number().optional(),
-  submitted: z.string().optional(),
-  cost: z.number().optional(),
-  project: z.string().optional(),
-  software: z.string().optional(),
-  layers: z.number().optional().describe('Child tasks'),
-});
-export type TaskSummary = z.infer<typeof taskSummary>;
+export type TaskSummary = {
+  id: number;
+  alias?: string;
+  scene?: string;
+  status: string;
+  done?: number;
+  failed?: number;
+  total?: number;
+  submitted?: string;
+  cost?: number;
+  project?: string;
+  software?: string;
+  /** Number of child tasks. */
+  layers?: number;
+};
+
+/** Output-schema form of a task: the keys every consumer relies on; the other compact fields pass through. */
+export const taskItem = item({ id: z.number(), status: z.string() });
 
 export interface FrameCounts {
   done: number;

@@ -70,7 +70,7 @@ export function registerTools(mcp: McpServer, tools: readonly AnyTool[], deps: R
   }
 }
 
-const confirmationTokenField = z.string().max(200).optional().describe('Token from the preview answer, to confirm');
+const confirmationTokenField = z.string().max(200).optional().describe('Token from a preview, to confirm it');
 
 async function runDestructive(
   tool: AnyTool,

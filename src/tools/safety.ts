@@ -77,10 +77,10 @@ export const TOKEN_PROBLEMS: Record<Exclude<TokenCheck, 'ok'>, string> = {
 
 /** Output of every destructive tool: a preview awaiting confirmation, a cancellation, or the done action. */
 export const destructiveOutput = {
-  status: z.enum(['done', 'confirmation_required', 'cancelled']).describe('What happened'),
-  affected: z.array(z.record(z.string(), z.unknown())).describe('Items the action applies to'),
+  status: z.enum(['done', 'confirmation_required', 'cancelled']),
+  affected: z.array(z.record(z.string(), z.unknown())),
   message: z.string(),
-  confirmation_token: z.string().optional().describe('Pass back to confirm'),
+  confirmation_token: z.string().optional(),
   expires_at: z.string().optional(),
 };
 

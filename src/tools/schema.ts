@@ -111,22 +111,29 @@ export function resolveCgId(text: string): number | undefined {
   return (SOFTWARE as Record<string, number>)[key] ?? (ALIASES[key] ? SOFTWARE[ALIASES[key]] : undefined);
 }
 
+/*
+ * Patterns are checked with refine() rather than regex() so they are enforced without being shipped in every
+ * tool's JSON schema: tools/list must stay small (bench target: under 48 KB for all tools).
+ */
+
+const TASK_ID = /^(?:\d{1,12}|\d{0,3}[A-Za-z]{1,3}\d{1,12})$/;
+
 /** A task id: the number (19097) or the alias the web console shows (2W19097, P18278). */
 export const taskId = z.coerce
   .string()
   .trim()
-  .regex(/^(?:\d{1,12}|\d{0,3}[A-Za-z]{1,3}\d{1,12})$/, 'a task id is a number such as 19097 or an alias such as 2W19097')
+  .refine((text) => TASK_ID.test(text), 'a task id is a number such as 19097 or an alias such as 2W19097')
   .transform((text) => Number(text.replace(/^\d{0,3}[A-Za-z]{1,3}/, '')))
-  .describe('Task id (19097) or console alias (2W19097)');
+  .describe('Task id or alias (2W19097)');
 
-export const taskIds = z.array(taskId).min(1).max(100).describe('Task ids or aliases, 1-100');
+export const taskIds = z.array(taskId).min(1).max(100).describe('Task ids or aliases (2W19097)');
 
-export const page = z.number().int().min(1).max(100_000).default(1).describe('Page number, from 1');
+export const page = z.number().int().min(1).max(100_000).default(1).describe('Page, from 1');
 
 export const pageSize = (fallback: number, max = 100) =>
-  z.number().int().min(1).max(max).default(fallback).describe(`Items per page, 1-${max}`);
+  z.number().int().min(1).max(max).default(fallback).describe('Items per page');
 
-export const keyword = z.string().trim().min(1).max(200).describe('Text to search for');
+export const keyword = z.string().trim().min(1).max(200).describe('Search text');
 
 export const taskStatus = z.enum(TASK_STATUS_NAMES).describe('Task status');
 
@@ -138,19 +145,22 @@ export const cgId = z.coerce
     message: `unknown software; use a name (${Object.keys(SOFTWARE).join(', ')}) or a numeric cgId such as 2000`,
   })
   .transform((text) => resolveCgId(text)!)
-  .describe('Software: maya, 3ds_max, houdini, cinema4d, blender, keyshot, clarisse, ... or cgId');
+  .describe('Software name (maya, 3ds_max, houdini, ...) or cgId');
 
 /** `yyyy-MM-dd HH:mm:ss` as the API wants it, accepting ISO input too. */
 export const dateTime = z
   .string()
   .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?Z?$/, 'use a date such as 2026-11-20 or 2026-11-20 18:00:00')
+  .refine((text) => /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?Z?$/.test(text), 'use a date such as 2026-11-20 or 2026-11-20 18:00:00')
   .transform((text) => {
     const [date, time = '00:00:00'] = text.replace('Z', '').split(/[ T]/);
     return `${date} ${time.length === 5 ? `${time}:00` : time}`;
   });
 
-export const dryRun = z.boolean().default(false).describe('Only preview what would happen; change nothing');
+export const dryRun = z.boolean().default(false).describe('Preview only; change nothing');
 
-/** Present on destructive tools: the token a preview returned, to confirm exactly the same arguments. */
-export const confirmationToken = z.string().max(200).optional().describe('Token from the preview answer, to confirm');
+/**
+ * A list item in an output schema: declares the keys clients rely on and lets the rest through, so output schemas
+ * stay small while structured content keeps every compact field.
+ */
+export const item = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Paged, TaskInfo } from '../client/types.js';
 import { defineTool } from './define.js';
 import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, tsv } from './format.js';
-import { fetchTasks, frameCounts, previewTasks, summarizeTask, taskSummary } from './records.js';
+import { fetchTasks, frameCounts, previewTasks, summarizeTask, taskItem, type TaskSummary } from './records.js';
 import { taskLink, tasksLink } from './links.js';
 import { destructiveOutput, doneAnswer } from './safety.js';
 import { TASK_STATUS_CODE, dateTime, dryRun, keyword, page, pageSize, taskId, taskIds, taskStatus, taskStatusName } from './schema.js';
@@ -24,18 +24,13 @@ export const getTaskList = defineTool({
   input: {
     page,
     page_size: pageSize(20),
-    status: z.array(taskStatus).max(20).optional().describe('Only tasks in these statuses'),
-    keyword: keyword.optional().describe('Scene name or task id to search for'),
-    submitted_after: dateTime.optional().describe('Earliest submit time, e.g. 2026-11-20 00:00:00'),
+    status: z.array(taskStatus).max(20).optional().describe('Only these statuses'),
+    keyword: keyword.optional().describe('Scene name or task id'),
+    submitted_after: dateTime.optional().describe('Earliest submit time (2026-11-20 18:00)'),
     submitted_before: dateTime.optional().describe('Latest submit time'),
-    deleted: z.boolean().default(false).describe('List the recycle bin (deleted tasks) instead'),
+    deleted: z.boolean().default(false).describe('List the recycle bin instead'),
   },
-  output: {
-    tasks: z.array(taskSummary),
-    total: z.number(),
-    page: z.number(),
-    more: z.number().describe('Tasks after this page'),
-  },
+  output: { tasks: z.array(taskItem), total: z.number(), page: z.number(), more: z.number() },
   handler: async (args, ctx) => {
     const data = await ctx.call<Paged<TaskInfo>>('get_task_list', {
       pageNum: args.page,
@@ -58,22 +53,22 @@ export const getTaskList = defineTool({
   },
 });
 
-const taskDetail = taskSummary.extend({
-  rendering: z.number().optional(),
-  waiting: z.number().optional(),
-  started: z.string().optional(),
-  completed: z.string().optional(),
-  render_time: z.string().optional(),
-  arrears: z.number().optional(),
-  priority: z.number().optional(),
-  node_limit: z.number().optional(),
-  camera: z.string().optional(),
-  frame_range: z.string().optional(),
-  deleted: z.boolean().optional(),
-  children: z.array(taskSummary.extend({ type: z.string().optional(), layer: z.string().optional() })).optional(),
-});
+type TaskDetail = TaskSummary & {
+  rendering?: number;
+  waiting?: number;
+  started?: string;
+  completed?: string;
+  render_time?: string;
+  arrears?: number;
+  priority?: number;
+  node_limit?: number;
+  camera?: string;
+  frame_range?: string;
+  deleted?: boolean;
+  children?: (TaskSummary & { type?: string; layer?: string })[];
+};
 
-function detail(task: TaskInfo): z.infer<typeof taskDetail> {
+function detail(task: TaskInfo): TaskDetail {
   const counts = frameCounts(task);
   return compact({
     ...summarizeTask(task),
@@ -94,7 +89,7 @@ function detail(task: TaskInfo): z.infer<typeof taskDetail> {
   });
 }
 
-function detailText(d: z.infer<typeof taskDetail>): string {
+function detailText(d: TaskDetail): string {
   return blocks(
     `Task ${d.id}${d.alias ? ` (${d.alias})` : ''}: ${d.scene ?? 'unnamed scene'}, ${d.status}.`,
     facts({
@@ -125,7 +120,7 @@ export const getTaskInfo = defineTool({
   title: 'Get task details',
   description: 'Details of tasks: status, frame counts, times, cost, and child (layer) tasks.',
   input: { task_ids: taskIds },
-  output: { tasks: z.array(taskDetail), missing: z.array(z.number()).optional() },
+  output: { tasks: z.array(taskItem), missing: z.array(z.number()).optional() },
   handler: async (args, ctx) => {
     const { tasks, missing } = await fetchTasks(ctx, args.task_ids);
     const details = tasks.map(detail);

@@ -1,0 +1,82 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { Connector } from '../../src/client/connector.js';
+import { createLogger, type Logger } from '../../src/client/log.js';
+import { TOOLSETS } from '../../src/client/operations.js';
+import type { ServerSettings } from '../../src/server/config.js';
+import { createMcpServer } from '../../src/server/create.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
+
+export interface HarnessOptions {
+  settings?: Partial<ServerSettings>;
+  sandbox?: SandboxOptions;
+  /** Reuse a running sandbox instead of starting one. */
+  reuse?: Sandbox;
+  /** When set, the client declares elicitation support and answers with this function. */
+  elicit?: (message: string) => ElicitResult | Promise<ElicitResult>;
+  /** Captures everything the server logs (instead of writing to stderr). */
+  log?: string[];
+}
+
+export interface Harness {
+  client: Client;
+  sandbox: Sandbox;
+  connector: Connector;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  toolsets: new Set(TOOLSETS),
+  readOnly: false,
+  revealSecrets: false,
+  confirmationMode: 'auto',
+  logLevel: 'warn',
+  sandbox: true,
+  seed: 1,
+  speed: 1,
+};
+
+/** A sandbox farm on an ephemeral port, an MCP server wired to it, and a real MCP client over InMemoryTransport. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sandbox = options.reuse ?? (await startSandbox({ seed: 1, ...options.sandbox }));
+  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const logger: Logger = options.log ? createLogger('debug', (line) => void options.log!.push(line)) : createLogger(settings.logLevel);
+  const connector = new Connector(sandbox.connectorConfig(), { logger, retryBaseMs: 5 });
+  const mcp = createMcpServer({ connector, logger, settings, sandbox: { url: sandbox.url } });
+  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: options.elicit ? { elicitation: {} } : {} });
+  if (options.elicit) {
+    const answer = options.elicit;
+    client.setRequestHandler(ElicitRequestSchema, async (request) => answer(request.params.message));
+  }
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await Promise.all([mcp.connect(serverTransport), client.connect(clientTransport)]);
+  return {
+    client,
+    sandbox,
+    connector,
+    close: async () => {
+      await client.close();
+      await mcp.close();
+      await connector.close();
+      if (!options.reuse) await sandbox.close();
+    },
+  };
+}
+
+export interface ToolCall {
+  text: string;
+  structured: Record<string, unknown> | undefined;
+  isError: boolean;
+  raw: CallToolResult;
+}
+
+/** Calls a tool and returns its text, structured content and error flag. */
+export async function callTool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolCall> {
+  const raw = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const text = raw.content
+    .filter((c): c is { type: 'text'; text: string } => c.type === 'text')
+    .map((c) => c.text)
+    .join('\n');
+  return { text, structured: raw.structuredContent as Record<string, unknown> | undefined, isError: raw.isError === true, raw };
+}

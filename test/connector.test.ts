@@ -3,6 +3,7 @@ import { Connector } from '../src/client/connector.js';
 import { ApiError, TransportError } from '../src/client/errors.js';
 import { hmacSignature, stringToSign } from '../src/client/sign.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
+import { CANARY_ACCESS_KEY, witness } from './helpers/canary.js';
 
 let sandbox: Sandbox;
 const seen: { path: string; headers: Record<string, unknown>; body: string }[] = [];
@@ -18,13 +19,14 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
     await promise;
   } catch (error) {
+    witness(String((error as Error).message));
     return error as Error;
   }
   throw new Error('expected the call to fail');
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 1, inspect: (request) => seen.push(request as (typeof seen)[number]) });
+  sandbox = await startSandbox({ seed: 1, accessKey: CANARY_ACCESS_KEY, inspect: (request) => seen.push(request as (typeof seen)[number]) });
 });
 afterEach(() => {
   sandbox.faults.clear();

@@ -7,6 +7,8 @@ import { TOOLSETS } from '../../src/client/operations.js';
 import type { ServerSettings } from '../../src/server/config.js';
 import { createMcpServer } from '../../src/server/create.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
+import type { ConfirmationTokens } from '../../src/tools/safety.js';
+import { CANARY_ACCESS_KEY, witness } from './canary.js';
 
 export interface HarnessOptions {
   settings?: Partial<ServerSettings>;
@@ -17,6 +19,8 @@ export interface HarnessOptions {
   elicit?: (message: string) => ElicitResult | Promise<ElicitResult>;
   /** Captures everything the server logs (instead of writing to stderr). */
   log?: string[];
+  /** Confirmation tokens with a controllable clock, for expiry tests. */
+  tokens?: ConfirmationTokens;
 }
 
 export interface Harness {
@@ -39,11 +43,16 @@ export const DEFAULT_SETTINGS: ServerSettings = {
 
 /** A sandbox farm on an ephemeral port, an MCP server wired to it, and a real MCP client over InMemoryTransport. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const sandbox = options.reuse ?? (await startSandbox({ seed: 1, ...options.sandbox }));
+  const sandbox = options.reuse ?? (await startSandbox({ seed: 1, accessKey: CANARY_ACCESS_KEY, ...options.sandbox }));
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const logger: Logger = options.log ? createLogger('debug', (line) => void options.log!.push(line)) : createLogger(settings.logLevel);
+  const logger: Logger = options.log
+    ? createLogger('debug', (line) => {
+        witness(line);
+        options.log!.push(line);
+      })
+    : createLogger(settings.logLevel);
   const connector = new Connector(sandbox.connectorConfig(), { logger, retryBaseMs: 5 });
-  const mcp = createMcpServer({ connector, logger, settings, sandbox: { url: sandbox.url } });
+  const mcp = createMcpServer({ connector, logger, settings, sandbox: { url: sandbox.url }, ...(options.tokens ? { tokens: options.tokens } : {}) });
   const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: options.elicit ? { elicitation: {} } : {} });
   if (options.elicit) {
     const answer = options.elicit;
@@ -74,6 +83,7 @@ export interface ToolCall {
 /** Calls a tool and returns its text, structured content and error flag. */
 export async function callTool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolCall> {
   const raw = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  witness(JSON.stringify(raw));
   const text = raw.content
     .filter((c): c is { type: 'text'; text: string } => c.type === 'text')
     .map((c) => c.text)

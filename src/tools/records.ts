@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Paged, TaskInfo } from '../client/types.js';
+import type { FrameInfo, Paged, TaskInfo } from '../client/types.js';
 import { RefusedError, type Preview, type ToolContext } from './define.js';
-import { compact, isoTime, money } from './format.js';
-import { item, softwareName, taskStatusName } from './schema.js';
+import { compact, duration, isoTime, money } from './format.js';
+import { frameStatusName, frameTypeName, item, softwareName, taskStatusName } from './schema.js';
 
 /** The compact form of a task used by every tool and resource. */
 export type TaskSummary = {
@@ -99,4 +99,60 @@ export async function previewTasks(ctx: ToolContext, ids: readonly number[], act
   const lines = tasks.map(taskLine);
   for (const id of missing) lines.push(`${id}  (not found on the farm)`);
   return { action, lines, items: [...tasks.map(summarizeTask), ...missing.map((id) => ({ id, status: 'not_found' }))] };
+}
+
+/** The compact form of a frame used by the frame tools. */
+export type FrameSummary = {
+  id: number;
+  /** The farm's frameIndex: `12`, `0-1`, `2-4[1]`. */
+  frame?: string;
+  status: string;
+  block?: string;
+  type?: string;
+  started?: string;
+  ended?: string;
+  render_time?: string;
+  cost?: number;
+  /** Times the frame was resubmitted. */
+  resubmits?: number;
+  error_code?: string;
+  node?: string;
+};
+
+export const frameItem = item({ id: z.number(), status: z.string() });
+
+export function summarizeFrame(frame: FrameInfo): FrameSummary {
+  const fee = (frame.feeAmount ?? 0) + (frame.couponFee ?? 0);
+  return compact({
+    id: frame.id,
+    frame: frame.frameIndex ?? undefined,
+    status: frameStatusName(frame.frameStatus),
+    // frameBlock "1" of a single-block frame says nothing.
+    block: frame.frameBlock && frame.frameBlock !== '1' && frame.frameBlock !== '0' ? frame.frameBlock : undefined,
+    type: frameTypeName(frame.frameType),
+    started: isoTime(frame.startTime),
+    ended: isoTime(frame.endTime),
+    render_time: frame.frameExecuteTime ? duration(frame.frameExecuteTime) : undefined,
+    cost: fee ? money(fee) : undefined,
+    resubmits: frame.recommitFlag || undefined,
+    error_code: frame.errorCode === null || frame.errorCode === undefined || frame.errorCode === '' ? undefined : String(frame.errorCode),
+    node: frame.nodeId ?? undefined,
+  });
+}
+
+/** Frames counted by status word, in a stable order (failed first, then the rest as they come). */
+export function countByStatus(frames: readonly { status: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const frame of frames) counts[frame.status] = (counts[frame.status] ?? 0) + 1;
+  const order = ['failed', 'timed_out', 'rendering', 'waiting', 'stopped', 'done'];
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => rank(order, a) - rank(order, b)));
+}
+
+const rank = (order: readonly string[], status: string) => (order.includes(status) ? order.indexOf(status) : order.length);
+
+/** `3 failed, 12 rendering, 85 done` */
+export function countsLine(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
 }

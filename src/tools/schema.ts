@@ -72,6 +72,42 @@ export function frameStatusName(code: number | null | undefined): string {
   return (FRAME_STATUS as Record<number, string>)[code] ?? `status_${code}`;
 }
 
+/**
+ * Frame statuses a caller filters or resubmits by: the subset seed 004 documents for recommitFailFrame. As a
+ * filter, `waiting` also matches the waiting_* statuses.
+ */
+export const FRAME_FILTER_STATUSES = ['failed', 'timed_out', 'stopped', 'waiting', 'rendering', 'done'] as const;
+export type FrameFilterStatus = (typeof FRAME_FILTER_STATUSES)[number];
+export const frameStatusFilter = z.array(z.enum(FRAME_FILTER_STATUSES)).min(1).max(6);
+
+/** Whether a frame status word passes a filter (`waiting` takes every waiting_* status). */
+export function matchesFrameFilter(status: string, filter: readonly FrameFilterStatus[]): boolean {
+  return filter.some((wanted) => status === wanted || (wanted === 'waiting' && status.startsWith('waiting')));
+}
+
+/** Frame type codes (api-catalog §2.3). */
+export const FRAME_TYPE = {
+  1: 'pre_render',
+  2: 'photon',
+  3: 'merged_photon',
+  4: 'priority',
+  5: 'main',
+  6: 'priority_composite',
+  7: 'main_composite',
+  8: 'simulation',
+  9: 'render_element',
+} as const satisfies Record<number, string>;
+
+export function frameTypeName(code: number | null | undefined): string | undefined {
+  if (code === null || code === undefined) return undefined;
+  return (FRAME_TYPE as Record<number, string>)[code] ?? `type_${code}`;
+}
+
+/** A frame id (FrameInfo.id from get_task_frames), not a frame number. */
+export const frameId = z.number().int().min(1).max(1e12).describe('Frame id from get_task_frames');
+
+export const frameIds = z.array(z.number().int().min(1).max(1e12)).min(1).max(1000).describe('Frame ids from get_task_frames');
+
 /** DCC software ids (`cgId`; rayvision_api DCC_ID_MAPPINGS, and the supported-software list). */
 export const SOFTWARE = {
   maya: 2000,

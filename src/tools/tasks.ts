@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import type { Paged, TaskInfo } from '../client/types.js';
-import { defineTool } from './define.js';
+import { getSubtaskIds as loadSubtasks } from '../client/composite.js';
+import type { ErrorCodeInfo, Paged, TaskInfo } from '../client/types.js';
+import { RefusedError, defineTool } from './define.js';
 import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, tsv } from './format.js';
-import { fetchTasks, frameCounts, previewTasks, summarizeTask, taskItem, type TaskSummary } from './records.js';
 import { taskLink, tasksLink } from './links.js';
-import { destructiveOutput, doneAnswer } from './safety.js';
-import { TASK_STATUS_CODE, dateTime, dryRun, keyword, page, pageSize, taskId, taskIds, taskStatus, taskStatusName } from './schema.js';
+import { fetchTasks, frameCounts, summarizeTask, taskItem, type TaskSummary } from './records.js';
+import { SUBMIT_TOOLS } from './submit.js';
+import { TASK_CONTROL_TOOLS } from './task-control.js';
+import { TASK_STATUS_CODE, dateTime, item, keyword, page, pageSize, taskId, taskIds, taskStatus, taskStatusName } from './schema.js';
 
 const TASK_COLUMNS = ['id', 'alias', 'scene', 'status', 'done', 'failed', 'total', 'submitted', 'cost'] as const;
 
@@ -26,9 +28,9 @@ export const getTaskList = defineTool({
     page_size: pageSize(20),
     status: z.array(taskStatus).max(20).optional().describe('Only these statuses'),
     keyword: keyword.optional().describe('Scene name or task id'),
-    submitted_after: dateTime.optional().describe('Earliest submit time (2026-11-20 18:00)'),
-    submitted_before: dateTime.optional().describe('Latest submit time'),
-    deleted: z.boolean().default(false).describe('List the recycle bin instead'),
+    submitted_after: dateTime.optional().describe('From (2026-11-20 18:00)'),
+    submitted_before: dateTime.optional().describe('Until'),
+    deleted: z.boolean().default(false).describe('Recycle bin instead'),
   },
   output: { tasks: z.array(taskItem), total: z.number(), page: z.number(), more: z.number() },
   handler: async (args, ctx) => {
@@ -62,6 +64,7 @@ type TaskDetail = TaskSummary & {
   arrears?: number;
   priority?: number;
   node_limit?: number;
+  stop_after?: string;
   camera?: string;
   frame_range?: string;
   deleted?: boolean;
@@ -80,6 +83,8 @@ function detail(task: TaskInfo): TaskDetail {
     arrears: money(task.taskArrears) || undefined,
     priority: task.taskUserLevel ?? undefined,
     node_limit: task.taskLimit ?? undefined,
+    // overTimeStop: seconds of rendering after which the farm stops the task (set_task_overtime_stop).
+    stop_after: task.overTimeStop ? duration(task.overTimeStop) : undefined,
     camera: task.renderCamera ?? undefined,
     frame_range: task.framesRange ?? undefined,
     deleted: task.isDelete === 0 ? true : undefined,
@@ -106,6 +111,7 @@ function detailText(d: TaskDetail): string {
       arrears: d.arrears,
       priority: d.priority,
       node_limit: d.node_limit,
+      stop_after: d.stop_after,
       deleted: d.deleted ? 'yes (in the recycle bin)' : undefined,
     }),
     d.children?.length
@@ -136,54 +142,87 @@ export const getSubtaskIds = defineTool({
   name: 'get_subtask_ids',
   operation: 'get_subtask_ids',
   title: 'List child task ids',
-  description: 'Ids of the child (layer or stage) tasks of a task; a task without children lists itself, as the SDK does.',
+  description: 'Child (layer or stage) task ids, where frames live; a task without children lists itself.',
   input: { task_id: taskId },
   output: { task_id: z.number(), subtask_ids: z.array(z.number()) },
   handler: async (args, ctx) => {
-    const { tasks } = await fetchTasks(ctx, [args.task_id]);
-    const children = tasks[0]?.respRenderingTaskList ?? [];
-    const ids = children.length ? children.map((child) => child.id) : [args.task_id];
-    const lines = children.map((c) => `${c.id}\t${c.taskType || c.layerName || ''}\t${taskStatusName(c.taskStatus)}`);
+    const { task, children, ids } = await loadSubtasks(ctx.call, args.task_id);
+    if (!task) throw new RefusedError(`No task with id ${args.task_id} exists on the farm; check the id with get_task_list.`);
+    const rows = children.map((c) => [c.id, c.taskType || undefined, c.layerName ?? undefined, taskStatusName(c.taskStatus)]);
     return {
-      text: children.length ? `Task ${args.task_id} has ${plural(ids.length, 'child task')}:\n${lines.join('\n')}` : `Task ${args.task_id} has no child tasks.`,
+      text: children.length
+        ? `Task ${args.task_id} has ${plural(ids.length, 'child task')}:\n${tsv(['id', 'type', 'layer', 'status'], rows)}`
+        : `Task ${args.task_id} has no child tasks; its frames belong to it directly.`,
       structured: { task_id: args.task_id, subtask_ids: ids },
     };
   },
 });
 
-export const startTask = defineTool({
-  name: 'start_task',
-  operation: 'start_task',
-  title: 'Start tasks',
-  description: 'Start or resume stopped tasks; rendering is billed. dry_run shows what would start.',
-  input: { task_ids: taskIds, dry_run: dryRun },
-  output: { dry_run: z.boolean(), tasks: z.array(z.record(z.string(), z.unknown())), message: z.string() },
+const LANGUAGE = { chinese: 0, english: 1 } as const;
+
+export const getAnalysisErrorDetail = defineTool({
+  name: 'get_analysis_error_detail',
+  operation: 'get_analysis_error_detail',
+  title: 'Explain error codes',
+  description: 'Explain analysis or render-log error codes: severity, description, fix.',
+  input: {
+    codes: z.array(z.coerce.string().trim().min(1).max(20)).min(1).max(50).describe('Error codes'),
+    language: z.enum(['english', 'chinese']).optional().describe('Default: the server language'),
+  },
+  output: { errors: z.array(item({ code: z.string() })), unknown: z.array(z.string()).optional() },
   handler: async (args, ctx) => {
-    const preview = await previewTasks(ctx, args.task_ids, `start ${plural(args.task_ids.length, 'task')}`);
-    if (args.dry_run) {
-      const message = `Dry run: nothing was started. Call again with dry_run false to ${preview.action}.`;
-      return { text: blocks(`Would ${preview.action}:\n${preview.lines.join('\n')}`, message), structured: { dry_run: true, tasks: preview.items, message } };
-    }
-    await ctx.call('start_task', { taskIds: args.task_ids });
-    const message = `Started ${plural(args.task_ids.length, 'task')}.`;
-    return { text: blocks(message, preview.lines.join('\n')), structured: { dry_run: false, tasks: preview.items, message } };
+    const codes = [...new Set(args.codes)];
+    const language = args.language ? LANGUAGE[args.language] : Number(ctx.connector.config.languageFlag);
+    // Wire: the SDK sends `code` for one code and `codes` for several; the classic interface knows only `code`.
+    const records =
+      codes.length === 1 || ctx.connector.config.scheme === 'classic'
+        ? (await Promise.all(codes.map((code) => ctx.call<ErrorCodeInfo[] | null>('get_analysis_error_detail', { code, language })))).flatMap((list) => list ?? [])
+        : ((await ctx.call<ErrorCodeInfo[] | null>('get_analysis_error_detail', { codes, language })) ?? []);
+    const errors = uniqueBy(records.map(describeErrorCode), (e) => `${e.code}`);
+    const known = new Set(errors.map((e) => e.code));
+    const unknown = codes.filter((code) => !known.has(code));
+    return {
+      text: blocks(
+        ...errors.map((e) =>
+          [`${e.code} (${e.severity ?? 'unknown severity'}): ${e.description ?? 'no description'}`, facts({ fix: e.solution, link: e.link, repairable: e.repairable, blocks_submission: e.blocks_submission })]
+            .filter(Boolean)
+            .join('\n'),
+        ),
+        unknown.length ? `No explanation on the farm for: ${unknown.join(', ')}.` : undefined,
+      ),
+      structured: compact({ errors, unknown }),
+    };
   },
 });
 
-export const deleteTask = defineTool({
-  name: 'delete_task',
-  operation: 'delete_task',
-  title: 'Delete tasks',
-  description: 'Delete tasks into the recycle bin (get_task_list deleted=true). Asks for confirmation first.',
-  input: { task_ids: taskIds },
-  output: destructiveOutput,
-  idempotent: true,
-  preview: (args, ctx) => previewTasks(ctx, args.task_ids, `delete ${plural(args.task_ids.length, 'task')}`),
-  handler: async (args, ctx) => {
-    await ctx.call('delete_task', { taskIds: args.task_ids });
-    const message = `Deleted ${plural(args.task_ids.length, 'task')}; they are in the recycle bin (get_task_list with deleted=true).`;
-    return doneAnswer(message, args.task_ids.map((id) => ({ id })));
-  },
-});
+type ErrorDetail = {
+  code: string;
+  severity?: string;
+  description?: string;
+  solution?: string;
+  link?: string;
+  repairable?: string;
+  blocks_submission?: string;
+};
 
-export const TASK_TOOLS = [getTaskList, getTaskInfo, getSubtaskIds, startTask, deleteTask];
+function describeErrorCode(record: ErrorCodeInfo): ErrorDetail {
+  const yesNo = (flag: number | undefined) => (flag === 1 ? 'yes' : flag === 0 ? 'no' : undefined);
+  return compact({
+    code: String(record.code),
+    // type 0: a warning that can be ignored; 1: an error that cannot.
+    severity: record.type === 1 ? 'error' : record.type === 0 ? 'warning' : undefined,
+    description: record.desDescriptionCn ?? undefined,
+    solution: record.desSolutionCn ?? undefined,
+    link: record.solutionPath ?? undefined,
+    repairable: yesNo(record.isRepair),
+    blocks_submission: yesNo(record.isOpen),
+  });
+}
+
+function uniqueBy<T>(list: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const entry of list) if (!seen.has(key(entry))) seen.set(key(entry), entry);
+  return [...seen.values()];
+}
+
+export const TASK_TOOLS = [getTaskList, getTaskInfo, getSubtaskIds, ...TASK_CONTROL_TOOLS, ...SUBMIT_TOOLS, getAnalysisErrorDetail];

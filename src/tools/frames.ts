@@ -1,0 +1,230 @@
+import { z } from 'zod';
+import { MAX_FRAME_PAGES, MAX_FRAME_PAGE_SIZE, getAllTaskFrames } from '../client/composite.js';
+import type { FrameInfo, Paged } from '../client/types.js';
+import { RefusedError, defineTool } from './define.js';
+import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, tsv } from './format.js';
+import { FRAME_RESTART_TOOLS } from './frames-restart.js';
+import { frameTable, noFramesReason, pagingWithProgress } from './frames-common.js';
+import { framesLink } from './links.js';
+import { countByStatus, countsLine, frameItem, summarizeFrame } from './records.js';
+import { frameId, frameStatusFilter, frameStatusName, item, keyword, matchesFrameFilter, page, pageSize, taskId } from './schema.js';
+
+const statusFilter = frameStatusFilter.optional();
+const groupKeyword = keyword.optional().describe('Machine group name');
+
+export const getTaskFrames = defineTool({
+  name: 'get_task_frames',
+  operation: 'get_task_frames',
+  title: 'List task frames',
+  description: 'One page of a task\'s frames in the farm\'s order; layered tasks keep frames in child tasks.',
+  input: {
+    task_id: taskId,
+    page,
+    page_size: pageSize(50, MAX_FRAME_PAGE_SIZE),
+    status: statusFilter.describe('Only these, within the page'),
+    keyword: groupKeyword,
+  },
+  output: { task_id: z.number(), frames: z.array(frameItem), total: z.number(), page: z.number(), more: z.number() },
+  handler: async (args, ctx) => {
+    const data = await ctx.call<Paged<FrameInfo> | null>('get_task_frames', {
+      taskId: args.task_id,
+      pageNum: args.page,
+      pageSize: args.page_size,
+      searchKeyword: args.keyword,
+    });
+    const items = (data?.items ?? []).map(summarizeFrame);
+    const total = data?.total ?? items.length;
+    const more = Math.max(0, total - (args.page - 1) * args.page_size - items.length);
+    if (total === 0) {
+      const reason = args.keyword ? `Task ${args.task_id} has no frames in group "${args.keyword}".` : await noFramesReason(ctx, args.task_id);
+      return { text: reason, structured: { task_id: args.task_id, frames: [], total: 0, page: args.page, more: 0 } };
+    }
+    const counts = countByStatus(items);
+    const wanted = args.status;
+    const shown = wanted ? items.filter((frame) => matchesFrameFilter(frame.status, wanted)) : items;
+    const heading = `Task ${args.task_id}: ${plural(total, 'frame')}. This page: ${countsLine(counts)}.`;
+    const filterNote = wanted
+      ? `Status filter (${args.status!.join(', ')}) applied within this page only: ${shown.length} of ${items.length} frames match; get_all_task_frames filters all frames.`
+      : undefined;
+    return {
+      text: blocks(heading, filterNote, shown.length ? frameTable(shown) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
+      structured: { task_id: args.task_id, frames: shown, total, page: args.page, more },
+      links: [framesLink(args.task_id)],
+    };
+  },
+});
+
+const LIST_CAP = 1000;
+
+export const getAllTaskFramesTool = defineTool({
+  name: 'get_all_task_frames',
+  operation: 'get_all_task_frames',
+  title: 'List all task frames',
+  description: `All frames of a task (up to ${MAX_FRAME_PAGES * MAX_FRAME_PAGE_SIZE}): counts by status and a capped list.`,
+  input: {
+    task_id: taskId,
+    status: statusFilter.describe('List only these statuses'),
+    limit: z.number().int().min(1).max(LIST_CAP).default(100).describe('Most frames listed'),
+    keyword: groupKeyword,
+  },
+  output: {
+    task_id: z.number(),
+    total: z.number(),
+    counts: z.record(z.string(), z.number()),
+    frames: z.array(frameItem),
+    matching: z.number(),
+    complete: z.boolean(),
+  },
+  handler: async (args, ctx) => {
+    const all = await getAllTaskFrames(ctx.call, args.task_id, pagingWithProgress(ctx, args.keyword));
+    if (all.frames.length === 0) {
+      const reason = args.keyword ? `Task ${args.task_id} has no frames in group "${args.keyword}".` : await noFramesReason(ctx, args.task_id);
+      return { text: reason, structured: { task_id: args.task_id, total: 0, counts: {}, frames: [], matching: 0, complete: all.complete } };
+    }
+    const frames = all.frames.map(summarizeFrame);
+    const counts = countByStatus(frames);
+    const wanted = args.status;
+    const matching = wanted ? frames.filter((frame) => matchesFrameFilter(frame.status, wanted)) : frames;
+    const listed = matching.slice(0, args.limit);
+    const omitted = matching.length - listed.length;
+    const scope = wanted ? `${args.status!.join('/')} frames` : 'frames';
+    return {
+      text: blocks(
+        `Task ${args.task_id}: ${plural(frames.length, 'frame')}: ${countsLine(counts)}.`,
+        all.complete ? undefined : `Stopped after ${all.pages} pages; the farm reports ${all.total} frames, so the counts cover the first ${frames.length} only.`,
+        listed.length ? `${matching.length} ${scope}${omitted ? `, first ${listed.length} listed` : ''}:\n${frameTable(listed)}` : `No ${scope}.`,
+        omitted ? `${omitted} more not listed: pass status to narrow, or limit up to ${LIST_CAP}, or page with get_task_frames.` : undefined,
+      ),
+      structured: { task_id: args.task_id, total: frames.length, counts, frames: listed, matching: matching.length, complete: all.complete },
+      links: [framesLink(args.task_id)],
+    };
+  },
+});
+
+interface FrameStats {
+  executingFramesTotal?: number | null;
+  doneFramesTotal?: number | null;
+  failedFramesTotal?: number | null;
+  waitingFramesTotal?: number | null;
+  abandonFramesTotal?: number | null;
+  totalFrames?: number | null;
+}
+
+export const getFrameStats = defineTool({
+  name: 'get_frame_stats',
+  operation: 'get_frame_stats',
+  title: 'Account frame overview',
+  description: 'Frame counts by status across all tasks of the account.',
+  input: {},
+  output: { rendering: z.number(), done: z.number(), failed: z.number(), waiting: z.number(), abandoned: z.number().optional(), total: z.number() },
+  handler: async (_args, ctx) => {
+    const data = (await ctx.call<FrameStats | null>('get_frame_stats')) ?? {};
+    const stats = compact({
+      rendering: data.executingFramesTotal ?? 0,
+      done: data.doneFramesTotal ?? 0,
+      failed: data.failedFramesTotal ?? 0,
+      waiting: data.waitingFramesTotal ?? 0,
+      abandoned: data.abandonFramesTotal ?? undefined,
+      total: data.totalFrames ?? 0,
+    });
+    const parts = Object.entries(stats)
+      .filter(([key]) => key !== 'total')
+      .map(([key, n]) => `${n} ${key}`);
+    return { text: `Frames across all tasks: ${parts.join(', ')}; ${stats.total} in all.`, structured: stats };
+  },
+});
+
+interface GrabInfo {
+  frameIndex?: string | null;
+  frameBlock?: string | null;
+  frameStatus?: string | number | null;
+  framePercent?: string | number | null;
+  frameUsed?: string | number | null;
+  frameEst?: string | number | null;
+  feeAmount?: string | number | null;
+  couponFee?: string | number | null;
+  startTime?: string | null;
+  endTime?: string | null;
+  renderInfo?: string | null;
+  grabUrl?: string | null;
+}
+
+interface ProcessImage {
+  width?: number | null;
+  height?: number | null;
+  block?: number | null;
+  isRenderPhoton?: boolean | null;
+  currentTaskType?: string | null;
+  sceneName?: string | null;
+  startTime?: string | null;
+  endTime?: string | null;
+  completedTime?: string | null;
+  grabInfo?: (GrabInfo[] | null)[] | null;
+}
+
+const STAGE = { photon: 2, main: 5 } as const;
+const seconds = (value: string | number | null | undefined) => (value === null || value === undefined || value === '' ? undefined : duration(Number(value)));
+
+export const getTaskProgress = defineTool({
+  name: 'get_task_progress',
+  operation: 'get_task_progress',
+  title: 'Live render progress',
+  description: 'Block-by-block progress of a 3ds Max task, with preview image paths.',
+  input: { task_id: taskId, stage: z.enum(['photon', 'main']).optional().describe('Default: the current stage') },
+  output: { task_id: z.number(), stage: z.string().optional(), blocks: z.array(item({ frame: z.string() })) },
+  handler: async (args, ctx) => {
+    const data = (await ctx.call<ProcessImage | null>('get_task_progress', { taskId: args.task_id, frameType: args.stage ? STAGE[args.stage] : undefined })) ?? {};
+    const stage = data.currentTaskType === 'RenderPhoton' || data.isRenderPhoton ? 'photon' : data.currentTaskType ? 'main' : args.stage;
+    const grabs = (data.grabInfo ?? []).flatMap((row, block) => (row ?? []).map((grab) => ({ grab, block: block + 1 })));
+    const progress = grabs.map(({ grab, block }) =>
+      compact({
+        frame: grab.frameIndex ?? '',
+        block: grab.frameBlock ?? String(block),
+        status: grab.frameStatus === null || grab.frameStatus === undefined || grab.frameStatus === '' ? undefined : frameStatusName(Number(grab.frameStatus)),
+        percent: grab.framePercent === null || grab.framePercent === undefined || grab.framePercent === '' ? undefined : Number(grab.framePercent),
+        used: seconds(grab.frameUsed),
+        remaining: seconds(grab.frameEst),
+        cost: money(Number(grab.feeAmount ?? 0) + Number(grab.couponFee ?? 0)) || undefined,
+        info: grab.renderInfo ?? undefined,
+        preview: grab.grabUrl ?? undefined,
+      }),
+    );
+    const overview = facts({
+      stage,
+      scene: data.sceneName,
+      size: data.width && data.height ? `${data.width}x${data.height}` : undefined,
+      blocks: data.block,
+      started: isoTime(data.startTime),
+      completed: isoTime(data.completedTime ?? data.endTime),
+    });
+    return {
+      text: blocks(
+        `Progress of task ${args.task_id}${stage ? ` (${stage} stage)` : ''}:`,
+        overview,
+        progress.length
+          ? tsv(['block', 'frame', 'status', 'percent', 'used', 'remaining', 'preview'], progress.map((p) => [p.block, p.frame, p.status, p.percent, p.used, p.remaining, p.preview]))
+          : 'No blocks are rendering or rendered yet (progress exists only for 3ds Max tasks).',
+      ),
+      structured: compact({ task_id: args.task_id, stage, scene: data.sceneName ?? undefined, blocks: progress }) as { task_id: number; stage?: string; blocks: { frame: string }[] },
+    };
+  },
+});
+
+export const getFrameThumbnail = defineTool({
+  name: 'get_frame_thumbnail',
+  operation: 'get_frame_thumbnail',
+  title: 'Frame thumbnail',
+  description: 'Thumbnail image paths of a done frame.',
+  input: { frame_id: frameId },
+  output: { frame_id: z.number(), paths: z.array(z.string()) },
+  handler: async (args, ctx) => {
+    // Wire: frameStatus must be 4 (done), as the SDK's get_frame_thumbnall sends by default.
+    const data = await ctx.call<string[] | string | null>('get_frame_thumbnail', { id: args.frame_id, frameStatus: 4 });
+    // Seeds 000/001 show data "SUCCESS" (copied from another operation); 002 shows the list of paths.
+    const paths = (Array.isArray(data) ? data : typeof data === 'string' && data !== 'SUCCESS' ? [data] : []).filter((path) => typeof path === 'string' && path !== '');
+    if (paths.length === 0) throw new RefusedError(`The farm returned no thumbnail for frame ${args.frame_id}; only done frames have thumbnails.`);
+    return { text: `Thumbnail of frame ${args.frame_id}:\n${paths.join('\n')}`, structured: { frame_id: args.frame_id, paths } };
+  },
+});
+
+export const FRAME_TOOLS = [getTaskFrames, getAllTaskFramesTool, getFrameStats, ...FRAME_RESTART_TOOLS, getTaskProgress, getFrameThumbnail];

@@ -110,3 +110,17 @@ export function redactSecrets<T>(value: T, reveal: boolean): T {
   }
   return value;
 }
+
+/** Bytes → `512 B`, `1.5 KB`, `12 MB`, `3.2 GB` (1024-based, at most one decimal). */
+export function bytes(size: number | string | null | undefined): string | undefined {
+  if (size === null || size === undefined || size === '') return undefined;
+  let n = Number(size);
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let unit = 0;
+  while (n >= 1024 && unit < units.length - 1) {
+    n /= 1024;
+    unit++;
+  }
+  return `${unit === 0 || n >= 100 ? Math.round(n) : Math.round(n * 10) / 10} ${units[unit]}`;
+}

@@ -2,6 +2,11 @@ import type { AnyTool } from './define.js';
 import { FRAME_TOOLS } from './frames.js';
 import { LOG_TOOLS } from './logs.js';
 import { TASK_TOOLS } from './tasks.js';
+import { ACCOUNT_TOOLS } from './account.js';
+import { TRANSFER_TOOLS } from './transfer.js';
+import { HARDWARE_TOOLS } from './hardware.js';
+import { LABEL_TOOLS } from './labels.js';
+import { ENVIRONMENT_TOOLS } from './environments.js';
 
 /** Every tool the server can expose, in tools/list order. */
-export const ALL_TOOLS: readonly AnyTool[] = [...TASK_TOOLS, ...FRAME_TOOLS, ...LOG_TOOLS];
+export const ALL_TOOLS: readonly AnyTool[] = [...TASK_TOOLS, ...FRAME_TOOLS, ...LOG_TOOLS, ...ACCOUNT_TOOLS, ...TRANSFER_TOOLS, ...HARDWARE_TOOLS, ...LABEL_TOOLS, ...ENVIRONMENT_TOOLS];

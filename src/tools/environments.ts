@@ -1,0 +1,312 @@
+import { z } from 'zod';
+import type { SoftwareList } from '../client/types.js';
+import { defineTool, RefusedError, type ToolContext } from './define.js';
+import { blocks, compact, facts, plural, tsv } from './format.js';
+import { renderEnvsLink, softwareLink } from './links.js';
+import { destructiveOutput, doneAnswer } from './safety.js';
+import { cgId, item, softwareName } from './schema.js';
+import {
+  envLine,
+  listRenderEnvs,
+  loadSoftwareCatalog,
+  os,
+  OS_CODE,
+  pickRenderEnv,
+  pluginLabel,
+  pluginVersionText,
+  resolvePlugins,
+  resolveVersion,
+  summarizeEnv,
+  type EnvSummary,
+  type OsName,
+} from './software.js';
+
+const envName = z.string().trim().min(1).max(64).describe('Environment name');
+const envItem = item({ name: z.string() });
+
+export const getSupportedSoftware = defineTool({
+  name: 'get_supported_software',
+  operation: 'get_supported_software',
+  title: 'Supported software',
+  description: 'Programs the farm renders: cgId, scene file types, Linux support.',
+  input: {},
+  output: { software: z.array(item({ cg_id: z.number() })), default_cg_id: z.number().optional() },
+  handler: async (_args, ctx) => {
+    const data = await ctx.call<SoftwareList | null>('get_supported_software');
+    const list = (data?.renderInfoList ?? []).filter((s) => s && typeof s.cgId === 'number');
+    const software = list.map((s) =>
+      compact({
+        cg_id: s.cgId,
+        name: s.cgName || softwareName(s.cgId),
+        key: softwareName(s.cgId),
+        file_types: s.cgType ? s.cgType.split(';').filter(Boolean) : undefined,
+        linux: s.isSupportLinux === undefined ? undefined : s.isSupportLinux === 1,
+        default: data?.defaultCgId === s.cgId ? true : undefined,
+      }),
+    );
+    const rows = software.map((s) => [s.cg_id, s.name, s.key, s.file_types?.join(' '), s.linux === undefined ? '' : s.linux ? 'yes' : 'no', s.default ? 'yes' : '']);
+    return {
+      text: blocks(
+        `${plural(software.length, 'supported program')}.`,
+        software.length ? tsv(['cg_id', 'name', 'key', 'file_types', 'linux', 'default'], rows) : undefined,
+      ),
+      structured: typeof data?.defaultCgId === 'number' ? { software, default_cg_id: data.defaultCgId } : { software },
+      links: [softwareLink()],
+    };
+  },
+});
+
+export const getSupportedPlugins = defineTool({
+  name: 'get_supported_plugins',
+  operation: 'get_supported_plugins',
+  title: 'Software versions and plugins',
+  description: 'Versions of a program and their plugin versions, with the ids render environments take.',
+  input: {
+    cg_id: cgId,
+    os: os.default('windows'),
+    version: z.string().trim().min(1).max(50).optional().describe('Only this version'),
+  },
+  output: { cg_id: z.number(), os: z.string(), software: z.string(), versions: z.array(item({ id: z.number() })) },
+  handler: async (args, ctx) => {
+    const catalog = await loadSoftwareCatalog(ctx, args.cg_id, args.os);
+    const versions = args.version ? [resolveVersion(catalog, args.version)] : catalog.versions;
+    const view = versions.map((v) => ({ id: v.id, version: v.version, plugins: groupPlugins(v.plugins) }));
+    const rows = view.flatMap((v) =>
+      v.plugins.length ? v.plugins.map((p) => [v.version, v.id, p.name, p.versions.map((pv) => `${pv.version}=${pv.id}`).join(' ')]) : [[v.version, v.id, '', '']],
+    );
+    return {
+      text: blocks(
+        `${catalog.name} on ${args.os}: ${plural(catalog.versions.length, 'version')}.`,
+        rows.length ? tsv(['version', 'version_id', 'plugin', 'plugin versions (version=plugin_id)'], rows) : undefined,
+      ),
+      structured: { cg_id: args.cg_id, os: args.os, software: catalog.name, versions: compact(view) },
+      links: [softwareLink()],
+    };
+  },
+});
+
+function groupPlugins(plugins: { pluginId: number; pluginName: string; pluginVersion: string }[]) {
+  const groups = new Map<string, { id: number; version: string }[]>();
+  for (const p of plugins) {
+    const name = p.pluginName || 'plugin';
+    groups.set(name, [...(groups.get(name) ?? []), { id: p.pluginId, version: pluginVersionText(p) }]);
+  }
+  return [...groups].map(([name, versions]) => ({ name, versions }));
+}
+
+export const getRenderEnv = defineTool({
+  name: 'get_render_env',
+  operation: 'get_render_env',
+  title: 'List render environments',
+  description: 'Your render environments (version, OS, plugins, default); both OSes unless os is given.',
+  input: {
+    cg_id: cgId.optional().describe('Software; omit for all'),
+    cg_ids: z.array(cgId).min(1).max(20).optional().describe('Several programs'),
+    os: os.optional(),
+  },
+  output: { envs: z.array(envItem) },
+  handler: async (args, ctx) => {
+    const ids = [...new Set([...(args.cg_id ? [args.cg_id] : []), ...(args.cg_ids ?? [])])];
+    // Wire: the SDK asks with one program name and defaults osName to 1 (Windows), which hides Linux environments;
+    // we send the OS only when asked, and ask for every supported program when none is named.
+    const cgIds = ids.length ? ids : await supportedCgIds(ctx);
+    const envs = (await listRenderEnvs(ctx, cgIds, args.os)).map(summarizeEnv);
+    const scope = `${ids.length ? ids.map(softwareName).join(', ') : 'all software'}${args.os ? ` on ${args.os}` : ''}`;
+    const rows = envs.map((e) => [e.name, e.software, e.version, e.os, e.default ? 'yes' : '', e.plugins?.join(', '), e.project_path]);
+    return {
+      text: blocks(
+        `${plural(envs.length, 'render environment')} for ${scope}.`,
+        envs.length ? tsv(['name', 'software', 'version', 'os', 'default', 'plugins', 'project_path'], rows) : 'add_render_env creates one.',
+      ),
+      structured: { envs },
+      links: cgIds.length === 1 ? [renderEnvsLink(cgIds[0]!)] : [],
+    };
+  },
+});
+
+async function supportedCgIds(ctx: ToolContext): Promise<number[]> {
+  const data = await ctx.call<SoftwareList | null>('get_supported_software');
+  const ids = (data?.renderInfoList ?? []).map((s) => s?.cgId).filter((id): id is number => typeof id === 'number');
+  if (!ids.length) throw new RefusedError('The farm lists no supported software, so there are no render environments to show; pass cg_id to ask for one program.');
+  return ids;
+}
+
+const envInput = {
+  cg_id: cgId,
+  name: envName,
+  version: z.string().trim().min(1).max(50).describe('Version (2020)'),
+  os: os.default('windows'),
+  plugin_ids: z.array(z.number().int().min(1).max(1e9)).max(50).default([]).describe('Plugin version ids'),
+  project_path: z.string().trim().max(500).optional().describe('Project path'),
+};
+
+interface EnvChoice {
+  cg_id: number;
+  name: string;
+  version: string;
+  os: OsName;
+  plugin_ids: number[];
+  project_path?: string | undefined;
+  render_layer_type?: number | undefined;
+}
+
+/** Resolves version and plugins against the farm's catalog and builds the wire body (cgName/cgVersion as listed). */
+async function envBody(ctx: ToolContext, choice: EnvChoice) {
+  const catalog = await loadSoftwareCatalog(ctx, choice.cg_id, choice.os);
+  const { version, plugins } = unchanged(() => {
+    const version = resolveVersion(catalog, choice.version);
+    return { version, plugins: resolvePlugins(catalog, version, choice.plugin_ids) };
+  });
+  const body = {
+    cgId: choice.cg_id,
+    cgName: version.cgName,
+    cgVersion: version.version,
+    renderLayerType: choice.render_layer_type,
+    editName: choice.name,
+    renderSystem: OS_CODE[choice.os],
+    pluginIds: plugins.map((p) => p.pluginId),
+    projectPath: choice.project_path,
+  };
+  const summary: EnvSummary = compact({
+    name: choice.name,
+    cg_id: choice.cg_id,
+    software: version.cgName,
+    version: version.version,
+    os: choice.os,
+    plugins: plugins.map(pluginLabel),
+    plugin_ids: plugins.map((p) => p.pluginId),
+    project_path: choice.project_path,
+  });
+  return { body, summary };
+}
+
+/** Refusals from the lookups, said the way write tools say them. */
+function unchanged<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof RefusedError) throw new RefusedError(`${error.message} Nothing was changed.`);
+    throw error;
+  }
+}
+
+async function findEnvToChange(ctx: ToolContext, cgId: number, name: string) {
+  const envs = await listRenderEnvs(ctx, [cgId]);
+  return { envs, env: unchanged(() => pickRenderEnv(envs, cgId, name)) };
+}
+
+const envOutput = { env: envItem, message: z.string() };
+
+export const addRenderEnv = defineTool({
+  name: 'add_render_env',
+  operation: 'add_render_env',
+  title: 'Create render environment',
+  description: 'Create a render environment from software, version, OS and plugin ids (get_supported_plugins).',
+  input: envInput,
+  output: envOutput,
+  handler: async (args, ctx) => {
+    const existing = await listRenderEnvs(ctx, [args.cg_id]);
+    if (existing.some((env) => String(env.editName) === args.name)) {
+      throw new RefusedError(`A render environment named "${args.name}" already exists for ${softwareName(args.cg_id)}; use update_render_env to change it. Nothing was changed.`);
+    }
+    const { body, summary } = await envBody(ctx, args);
+    await ctx.call('add_render_env', body);
+    const message = `Created render environment "${args.name}".`;
+    return { text: blocks(message, envLine(summary)), structured: { env: summary, message }, links: [renderEnvsLink(args.cg_id)] };
+  },
+});
+
+export const updateRenderEnv = defineTool({
+  name: 'update_render_env',
+  operation: 'update_render_env',
+  title: 'Update render environment',
+  description: 'Change a render environment; omitted fields keep their values.',
+  input: {
+    ...envInput,
+    version: envInput.version.optional(),
+    os: os.optional(),
+    plugin_ids: envInput.plugin_ids.unwrap().optional().describe('Plugin version ids'),
+  },
+  output: { ...envOutput, previous: item({}) },
+  idempotent: true,
+  handler: async (args, ctx) => {
+    const { env: current } = await findEnvToChange(ctx, args.cg_id, args.name);
+    const previous = summarizeEnv(current);
+    const { body, summary } = await envBody(ctx, {
+      cg_id: args.cg_id,
+      name: args.name,
+      version: args.version ?? previous.version ?? '',
+      os: args.os ?? previous.os ?? 'windows',
+      plugin_ids: args.plugin_ids ?? previous.plugin_ids ?? [],
+      project_path: args.project_path ?? previous.project_path,
+      // Not an argument (its values are undocumented); an update keeps what the environment has.
+      render_layer_type: current.renderLayerType ?? undefined,
+    });
+    await ctx.call('update_render_env', body);
+    const env = compact({ ...summary, default: previous.default });
+    const message = `Updated render environment "${args.name}".`;
+    return {
+      text: blocks(message, `before: ${envLine(previous)}\nafter:  ${envLine(env)}`),
+      structured: { env, previous, message },
+      links: [renderEnvsLink(args.cg_id)],
+    };
+  },
+});
+
+const envTarget = { cg_id: cgId, name: envName };
+
+export const deleteRenderEnv = defineTool({
+  name: 'delete_render_env',
+  operation: 'delete_render_env',
+  title: 'Delete render environment',
+  description: 'Delete a render environment. Asks for confirmation first.',
+  input: envTarget,
+  output: destructiveOutput,
+  idempotent: true,
+  preview: async (args, ctx) => {
+    const env = summarizeEnv((await findEnvToChange(ctx, args.cg_id, args.name)).env);
+    const note = env.default ? `  (the default environment for ${env.software})` : '';
+    return { action: `delete render environment "${env.name}"`, lines: [`${envLine(env)}${note}`], items: [env] };
+  },
+  handler: async (args, ctx) => {
+    await ctx.call('delete_render_env', { editName: args.name });
+    return doneAnswer(`Deleted render environment "${args.name}".`, [{ name: args.name, cg_id: args.cg_id }]);
+  },
+});
+
+export const setDefaultRenderEnv = defineTool({
+  name: 'set_default_render_env',
+  operation: 'set_default_render_env',
+  title: 'Set default render environment',
+  description: 'Make a render environment the default for its software.',
+  input: envTarget,
+  output: { env: item({}), previous_default: z.string().optional(), message: z.string() },
+  idempotent: true,
+  handler: async (args, ctx) => {
+    const found = await findEnvToChange(ctx, args.cg_id, args.name);
+    const target = summarizeEnv(found.env);
+    const envs = found.envs.map(summarizeEnv);
+    const previous = envs.find((env) => env.default && env.name !== args.name && env.os === target.os);
+    if (target.default) {
+      const message = `"${args.name}" is already the default render environment; nothing was changed.`;
+      return { text: message, structured: { env: target, message } };
+    }
+    await ctx.call('set_default_render_env', { editName: args.name });
+    const message = `"${args.name}" is now the default render environment for ${target.software}${target.os ? ` on ${target.os}` : ''}${previous ? ` (was "${previous.name}")` : ''}.`;
+    return {
+      text: message,
+      structured: compact({ env: { ...target, default: true }, previous_default: previous?.name, message }),
+      links: [renderEnvsLink(args.cg_id)],
+    };
+  },
+});
+
+export const ENVIRONMENT_TOOLS = [
+  getSupportedSoftware,
+  getSupportedPlugins,
+  getRenderEnv,
+  addRenderEnv,
+  updateRenderEnv,
+  deleteRenderEnv,
+  setDefaultRenderEnv,
+];

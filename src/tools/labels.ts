@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import type { Paged, TaskInfo } from '../client/types.js';
+import { defineTool, RefusedError, type Preview, type ToolContext } from './define.js';
+import { blocks, plural, tsv } from './format.js';
+import { fetchTasks, summarizeTask, taskLine } from './records.js';
+import { destructiveOutput, doneAnswer } from './safety.js';
+import { item, taskIds } from './schema.js';
+import { nearest } from './software.js';
+
+/**
+ * Projects (the classic documents call them "custom labels": get_task_list shows them as a task's project) and task
+ * labels (free tags on tasks), api-catalog §5.4.
+ */
+
+type Project = { id: number; name: string };
+const projectItem = item({ id: z.number(), name: z.string() });
+const projectName = z.string().trim().min(1).max(100).describe('Project name');
+
+async function fetchProjects(ctx: ToolContext, flag?: number): Promise<Project[]> {
+  type Raw = { projectId?: number | null; projectName?: string | null };
+  const data = flag === undefined ? await ctx.call<{ projectNameList?: Raw[] | null } | Raw[] | null>('list_project_labels') : await ctx.call<{ projectNameList?: Raw[] | null } | Raw[] | null>('list_projects', { flag });
+  const list = Array.isArray(data) ? data : (data?.projectNameList ?? []);
+  return list.filter((p) => p && p.projectName).map((p) => ({ id: Number(p.projectId), name: String(p.projectName) }));
+}
+
+function projectAnswer(projects: Project[], scope: string) {
+  return {
+    text: projects.length ? blocks(`${plural(projects.length, 'project')} (${scope}).`, tsv(['id', 'name'], projects.map((p) => [p.id, p.name]))) : `No projects (${scope}).`,
+    structured: { projects },
+  };
+}
+
+export const listProjectLabels = defineTool({
+  name: 'list_project_labels',
+  operation: 'list_project_labels',
+  title: 'List projects',
+  description: 'Projects (custom labels) of this account, by id and name.',
+  input: {},
+  output: { projects: z.array(projectItem) },
+  handler: async (_args, ctx) => projectAnswer(await fetchProjects(ctx), 'this account'),
+});
+
+const SCOPES = { own: 0, own_and_main: 1, all_under_main: 2 } as const;
+const SCOPE_TEXT = { own: 'this account', own_and_main: 'this account and its main account', all_under_main: 'every account under the same main account' };
+
+export const listProjects = defineTool({
+  name: 'list_projects',
+  operation: 'list_projects',
+  title: 'List projects by scope',
+  description: 'Projects of this account, or also of its main account, or of all accounts under it.',
+  input: { scope: z.enum(['own', 'own_and_main', 'all_under_main']).default('own').describe('Whose projects') },
+  output: { projects: z.array(projectItem) },
+  handler: async (args, ctx) => projectAnswer(await fetchProjects(ctx, SCOPES[args.scope]), SCOPE_TEXT[args.scope]),
+});
+
+export const addProjectLabel = defineTool({
+  name: 'add_project_label',
+  operation: 'add_project_label',
+  title: 'Create project',
+  description: 'Create a project (custom label) that tasks can be filed under.',
+  input: {
+    name: projectName,
+    enabled: z.boolean().default(true).describe('Status on'),
+  },
+  output: { project: item({}), message: z.string() },
+  handler: async (args, ctx) => {
+    const before = await fetchProjects(ctx);
+    const existing = before.find((p) => p.name === args.name);
+    if (existing) throw new RefusedError(`Project "${args.name}" already exists (id ${existing.id}); nothing was changed.`);
+    // Label status: 0 on, 1 off (seeds 000/001); the SDK's own helper creates projects with 0.
+    await ctx.call('add_project_label', { newName: args.name, status: args.enabled ? 0 : 1 });
+    const created = (await fetchProjects(ctx)).find((p) => p.name === args.name);
+    const message = `Created project "${args.name}"${created ? ` (id ${created.id})` : ''}.`;
+    return { text: message, structured: { project: created ?? { name: args.name }, message } };
+  },
+});
+
+const SCAN_PAGES = 5;
+const SCAN_PAGE_SIZE = 100;
+
+/** How many tasks are filed under the project, counted over the newest 500 tasks at most. */
+async function countProjectTasks(ctx: ToolContext, name: string): Promise<{ count: number; scanned: number; total: number }> {
+  const list = (pageNum: number) => ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum, pageSize: SCAN_PAGE_SIZE });
+  const first = await list(1);
+  const total = first?.total ?? first?.items?.length ?? 0;
+  const pages = Math.min(SCAN_PAGES, Math.ceil(total / SCAN_PAGE_SIZE));
+  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => list(i + 2)));
+  const tasks = [first, ...rest].flatMap((p) => p?.items ?? []);
+  return { count: tasks.filter((t) => t.projectName === name).length, scanned: tasks.length, total };
+}
+
+export const deleteProjectLabel = defineTool({
+  name: 'delete_project_label',
+  operation: 'delete_project_label',
+  title: 'Delete project',
+  description: 'Delete a project (custom label). Asks for confirmation first.',
+  input: { name: projectName },
+  output: destructiveOutput,
+  idempotent: true,
+  preview: async (args, ctx) => {
+    const projects = await fetchProjects(ctx);
+    const project = projects.find((p) => p.name === args.name);
+    if (!project) {
+      const near = nearest(
+        projects.map((p) => p.name),
+        args.name,
+        5,
+      );
+      throw new RefusedError(`There is no project named "${args.name}"${near.length ? `; existing: ${near.join(', ')}` : ''}. Nothing was changed.`);
+    }
+    const usage = await countProjectTasks(ctx, project.name);
+    const used =
+      usage.scanned >= usage.total
+        ? `used by ${plural(usage.count, 'task')}`
+        : `used by ${usage.count} of the newest ${usage.scanned} tasks (${usage.total} in all)`;
+    return { action: `delete project "${project.name}"`, lines: [`${project.id}  ${project.name}  ${used}`], items: [{ ...project, tasks: usage.count }] };
+  },
+  handler: async (args, ctx) => {
+    await ctx.call('delete_project_label', { delName: args.name });
+    return doneAnswer(`Deleted project "${args.name}".`, [{ name: args.name }]);
+  },
+});
+
+const labelText = z.string().trim().min(1).max(50);
+
+/** A task's labels: the farm writes them as one comma-separated string (older answers as a list). */
+function taskLabels(task: TaskInfo): string[] | undefined {
+  const raw = task.labels as unknown;
+  if (raw === null || raw === undefined) return undefined;
+  const list = Array.isArray(raw) ? raw.map((l) => (typeof l === 'object' && l ? ((l as { labelName?: string }).labelName ?? '') : String(l))) : String(raw).split(/[,;]/);
+  return list.map((l) => l.trim()).filter(Boolean);
+}
+
+export const addTaskLabel = defineTool({
+  name: 'add_task_label',
+  operation: 'add_task_label',
+  title: 'Label tasks',
+  description: 'Attach a label (tag) to tasks.',
+  input: { task_ids: taskIds, label: labelText.describe('Label text') },
+  output: { label: z.string(), tasks: z.array(item({})), message: z.string() },
+  handler: async (args, ctx) => {
+    await ctx.call('add_task_label', { label: args.label, taskIds: args.task_ids });
+    const { tasks } = await fetchTasks(ctx, args.task_ids);
+    const message = `Labelled ${plural(args.task_ids.length, 'task')} "${args.label}".`;
+    const lines = tasks.map((t) => `${taskLine(t)}  labels: ${taskLabels(t)?.join(', ') || args.label}`);
+    return {
+      text: blocks(message, lines.join('\n')),
+      structured: { label: args.label, tasks: tasks.map((t) => ({ ...summarizeTask(t), labels: taskLabels(t) ?? [args.label] })), message },
+    };
+  },
+});
+
+export const deleteTaskLabel = defineTool({
+  name: 'delete_task_label',
+  operation: 'delete_task_label',
+  title: 'Remove task labels',
+  description: 'Remove labels from tasks (classic API: by label_ids). Asks for confirmation first.',
+  input: {
+    task_ids: taskIds.optional(),
+    label_names: z.array(labelText).min(1).max(20).optional().describe('Labels to remove'),
+    label_ids: z.array(z.number().int().min(1).max(1e9)).min(1).max(50).optional().describe('Label ids (classic)'),
+  },
+  output: destructiveOutput,
+  idempotent: true,
+  preview: async (args, ctx) => {
+    // Wire: SDK 3.0.4 removes by taskIds + labelNames; the classic interface (seed 000) removes by labelIds.
+    if (ctx.connector.config.scheme === 'classic') {
+      if (!args.label_ids) throw new RefusedError('This farm uses the classic API, which removes task labels by id: pass label_ids. Nothing was changed.');
+      return { action: `remove task labels ${args.label_ids.join(', ')}`, lines: [`label ids ${args.label_ids.join(', ')}`], items: args.label_ids.map((id) => ({ label_id: id })) };
+    }
+    if (!args.task_ids || !args.label_names) throw new RefusedError('Pass task_ids and label_names (the labels to remove from those tasks). Nothing was changed.');
+    return labelPreview(ctx, args.task_ids, args.label_names);
+  },
+  handler: async (args, ctx) => {
+    const classic = ctx.connector.config.scheme === 'classic';
+    await ctx.call('delete_task_label', classic ? { labelIds: args.label_ids } : { taskIds: args.task_ids, labelNames: args.label_names, labelIds: args.label_ids });
+    const what = classic ? `task labels ${args.label_ids!.join(', ')}` : `label${args.label_names!.length === 1 ? '' : 's'} ${args.label_names!.map((l) => `"${l}"`).join(', ')} from ${plural(args.task_ids!.length, 'task')}`;
+    return doneAnswer(`Removed ${what}.`, classic ? args.label_ids!.map((id) => ({ label_id: id })) : args.task_ids!.map((id) => ({ id, removed: args.label_names })));
+  },
+});
+
+async function labelPreview(ctx: ToolContext, ids: readonly number[], names: readonly string[]): Promise<Preview> {
+  const { tasks, missing } = await fetchTasks(ctx, ids);
+  if (!tasks.length) throw new RefusedError(`No task with id ${ids.join(', ')} exists on the farm; nothing was changed.`);
+  const known = tasks.every((t) => taskLabels(t) !== undefined);
+  const affected = tasks.map((t) => {
+    const labels = taskLabels(t);
+    return { task: t, labels, removes: labels ? names.filter((n) => labels.includes(n)) : [...names] };
+  });
+  // Only when the farm shows every task's labels can we tell that nothing would be removed.
+  if (known && affected.every((a) => a.removes.length === 0)) {
+    throw new RefusedError(`None of task ${tasks.map((t) => t.id).join(', ')} carries ${names.map((n) => `"${n}"`).join(', ')}; nothing to remove.`);
+  }
+  const lines = affected.map((a) => `${taskLine(a.task)}  labels: ${a.labels?.join(', ') || (a.labels ? 'none' : 'unknown')}  removes: ${a.removes.join(', ') || 'nothing'}`);
+  for (const id of missing) lines.push(`${id}  (not found on the farm)`);
+  const action = `remove ${names.map((n) => `"${n}"`).join(', ')} from ${plural(tasks.length, 'task')}`;
+  return { action, lines, items: affected.map((a) => ({ ...summarizeTask(a.task), labels: a.labels ?? [], removes: a.removes })) };
+}
+
+export const LABEL_TOOLS = [listProjectLabels, listProjects, addProjectLabel, deleteProjectLabel, addTaskLabel, deleteTaskLabel];

@@ -1,21 +1,25 @@
 #!/usr/bin/env node
 import { Connector } from './client/connector.js';
-import { CONNECTION_OPTIONS, loadConnectorConfig, type ConnectorConfig } from './client/config.js';
-import { createLogger } from './client/log.js';
-import { ConfigError, readCommandLine, type OptionSpec } from './client/options.js';
-import { SERVER_OPTIONS, loadServerSettings } from './server/config.js';
-import { createMcpServer } from './server/create.js';
+import { loadConnectorConfig, type ConnectorConfig } from './client/config.js';
+import { createLogger, type Logger } from './client/log.js';
+import { ConfigError, readCommandLine } from './client/options.js';
+import { loadServerSettings } from './server/config.js';
+import { createMcpServer, type ServerDeps } from './server/create.js';
+import { startHttpServer } from './server/http.js';
+import { createConfirmationTokens, loadHttpSettings, type HttpSettings } from './server/http-options.js';
+import { ALL_OPTIONS } from './server/options.js';
 import { runStdio } from './server/stdio.js';
 import { VERSION } from './server/version.js';
 
-/** Every option the server reads, in the order the README's table shows them. */
-export const ALL_OPTIONS: readonly OptionSpec[] = [...Object.values(CONNECTION_OPTIONS), ...Object.values(SERVER_OPTIONS)];
+export { ALL_OPTIONS };
 
 const USAGE = `rayvision-mcp ${VERSION}: MCP server for the Rayvision render farms
 
 Usage:
   rayvision-mcp [options]            serve MCP over stdio (set RAYVISION_API_ACCESS_ID and _KEY)
   rayvision-mcp --sandbox [options]  serve MCP over stdio, wired to an embedded simulated farm
+  rayvision-mcp --http [--port 3000] [--host 127.0.0.1] [--stateless] [options]
+                                     serve MCP over Streamable HTTP at /mcp (health check at /healthz)
   rayvision-mcp sandbox [--port 0] [--seed N] [--speed X] [--host H] [--fault SPEC]...
                                      run the simulated farm alone and print its URL and test credentials
 
@@ -26,6 +30,29 @@ ${ALL_OPTIONS.filter((o) => o.flag)
   --help                        show this help
   --version                     print the version
 `;
+
+async function serveHttp(http: HttpSettings, deps: ServerDeps, logger: Logger, cleanup: () => Promise<void>): Promise<void> {
+  const server = await startHttpServer(http, { newServer: () => createMcpServer(deps), logger });
+  const mode = http.stateless ? 'stateless' : 'with sessions';
+  logger.info(`serving MCP over HTTP at ${server.url} (${mode}; ${http.token ? 'bearer token required' : 'loopback only, no token'}); health check at ${server.url.replace(/\/mcp$/, '/healthz')}`);
+  if (http.stateless && !http.confirmationSecret) {
+    logger.warn(
+      'stateless mode without RAYVISION_CONFIRMATION_SECRET: a confirmation token is honoured only by the process that issued it; give every replica the same secret.',
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received; closing sessions and stopping`);
+    void server
+      .close()
+      .then(cleanup)
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'sandbox') {
@@ -38,6 +65,7 @@ async function main(argv: string[]): Promise<void> {
   if (extra.version) return void process.stdout.write(`${VERSION}\n`);
 
   const settings = loadServerSettings(sources);
+  const http = loadHttpSettings(sources);
   const logger = createLogger(settings.logLevel);
   let config: ConnectorConfig;
   let sandbox: { url: string; close(): Promise<void> } | undefined;
@@ -51,11 +79,19 @@ async function main(argv: string[]): Promise<void> {
     config = loadConnectorConfig(sources);
   }
   const connector = new Connector(config, { logger });
-  const mcp = createMcpServer({ connector, logger, settings, ...(sandbox ? { sandbox: { url: sandbox.url } } : {}) });
-  await runStdio(mcp, async () => {
+  const deps: ServerDeps = {
+    connector,
+    logger,
+    settings,
+    tokens: createConfirmationTokens(http.confirmationSecret),
+    ...(sandbox ? { sandbox: { url: sandbox.url } } : {}),
+  };
+  const cleanup = async () => {
     await connector.close();
     await sandbox?.close();
-  });
+  };
+  if (http.enabled) return serveHttp(http, deps, logger, cleanup);
+  await runStdio(createMcpServer(deps), cleanup);
   logger.debug(`serving ${config.domain} (${config.scheme} scheme) over stdio`);
 }
 

@@ -1,0 +1,274 @@
+import { spawnSync } from 'node:child_process';
+import { request } from 'node:http';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connector } from '../src/client/connector.js';
+import { createLogger } from '../src/client/log.js';
+import { ConfigError } from '../src/client/options.js';
+import { createMcpServer } from '../src/server/create.js';
+import { startHttpServer, type RunningHttpServer } from '../src/server/http.js';
+import { tokensEqual } from '../src/server/http-guard.js';
+import { createConfirmationTokens, loadHttpSettings } from '../src/server/http-options.js';
+import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
+import { CLI, ensureBuilt } from './helpers/built.js';
+import { CANARY_ACCESS_KEY, witness } from './helpers/canary.js';
+import { callTool, DEFAULT_SETTINGS } from './helpers/harness.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const logger = createLogger('silent');
+
+let sandbox: Sandbox;
+const running: { http: RunningHttpServer; connector: Connector }[] = [];
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: 1, accessKey: CANARY_ACCESS_KEY });
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+  for (const { http, connector } of running) {
+    await http.close();
+    await connector.close();
+  }
+  await sandbox.close();
+});
+
+/** A real HTTP server on an ephemeral loopback port, configured through the same environment variables as the CLI. */
+async function serve(env: Record<string, string> = {}): Promise<RunningHttpServer> {
+  const settings = loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_PORT: '0', ...env });
+  const connector = new Connector(sandbox.connectorConfig(), { logger, retryBaseMs: 5 });
+  const tokens = createConfirmationTokens(settings.confirmationSecret);
+  const http = await startHttpServer(settings, {
+    newServer: () => createMcpServer({ connector, logger, settings: DEFAULT_SETTINGS, tokens, sandbox: { url: sandbox.url } }),
+    logger,
+  });
+  running.push({ http, connector });
+  return http;
+}
+
+async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
+  const client = new Client({ name: 'http-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  clients.push(client);
+  return client;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
+
+/** node:http rather than fetch, because fetch will not send a forged Host header. */
+function raw(url: string, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: options.method ?? 'POST',
+        path: options.path ?? target.pathname,
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body ?? (options.method && options.method !== 'POST' ? undefined : INITIALIZE));
+  });
+}
+
+describe('binding', () => {
+  it('refuses to start on a non-loopback address without a token, naming the variable', () => {
+    expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '0.0.0.0' })).toThrow(ConfigError);
+    expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '192.168.1.20' })).toThrow(/RAYVISION_HTTP_TOKEN is not set: binding to 192\.168\.1\.20/);
+    expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '192.168.1.20', RAYVISION_HTTP_TOKEN: 'short' })).toThrow(/at least 16 characters/);
+    expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '0.0.0.0', RAYVISION_HTTP_TOKEN: TOKEN })).toThrow(/RAYVISION_HTTP_ALLOWED_HOSTS/);
+    const ok = loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '0.0.0.0', RAYVISION_HTTP_TOKEN: TOKEN, RAYVISION_HTTP_ALLOWED_HOSTS: 'mcp.example.com' });
+    expect(ok.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'mcp.example.com']);
+  });
+
+  it('the CLI exits with a one-line reason, and never listens, when --host is public and no token is set', () => {
+    ensureBuilt();
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RAYVISION_')));
+    const result = spawnSync(process.execPath, [CLI, '--http', '--sandbox', '--host', '0.0.0.0', '--port', '0'], { env, encoding: 'utf8', input: '', timeout: 15_000 });
+    witness(result.stdout + result.stderr);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^rayvision-mcp: RAYVISION_HTTP_TOKEN is not set: binding to 0\.0\.0\.0/);
+  });
+
+  it('has no command-line twin for the token, so it cannot show in a process list', () => {
+    ensureBuilt();
+    const result = spawnSync(process.execPath, [CLI, '--http', '--token', TOKEN], { encoding: 'utf8', input: '', timeout: 15_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Unknown option '--token'/);
+  });
+});
+
+describe('bearer token', () => {
+  let server: RunningHttpServer;
+  beforeAll(async () => {
+    server = await serve({ RAYVISION_HTTP_TOKEN: TOKEN });
+  });
+
+  it('serves a client that sends the right token', async () => {
+    const client = await connect(server.url, { Authorization: `Bearer ${TOKEN}` });
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('get_task_list');
+  });
+
+  it('refuses a request without a token with 401 and a WWW-Authenticate challenge', async () => {
+    const response = await raw(server.url);
+    expect(response.status).toBe(401);
+    expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(JSON.parse(response.body).error.message).toMatch(/requires a bearer token/);
+    await expect(connect(server.url)).rejects.toThrow();
+  });
+
+  it('refuses a wrong token, including one that shares a prefix with the right one', async () => {
+    for (const wrong of ['x', `${TOKEN}x`, TOKEN.slice(0, -1), TOKEN.toUpperCase()]) {
+      const response = await raw(server.url, { headers: { Authorization: `Bearer ${wrong}` } });
+      expect(response.status, wrong).toBe(401);
+      expect(JSON.parse(response.body).error.message).toMatch(/not valid/);
+    }
+    expect(tokensEqual(TOKEN, TOKEN)).toBe(true);
+    expect(tokensEqual('', TOKEN)).toBe(false);
+  });
+
+  it('refuses the token in the query string, even the right one', async () => {
+    for (const param of ['access_token', 'token', 'Authorization']) {
+      const response = await raw(server.url, { path: `/mcp?${param}=${TOKEN}` });
+      expect(response.status, param).toBe(400);
+      expect(JSON.parse(response.body).error.message).toMatch(/never accepted in the URL/);
+    }
+    const withHeaderToo = await raw(server.url, { path: `/mcp?access_token=${TOKEN}`, headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(withHeaderToo.status).toBe(400);
+  });
+
+  it('answers /healthz without a token, and nothing else outside /mcp', async () => {
+    const health = await raw(server.url, { method: 'GET', path: '/healthz' });
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', mode: 'sessions' });
+    expect((await raw(server.url, { method: 'GET', path: '/' })).status).toBe(404);
+  });
+});
+
+describe('DNS rebinding protection', () => {
+  let server: RunningHttpServer;
+  let port: string;
+  beforeAll(async () => {
+    server = await serve({ RAYVISION_HTTP_ALLOWED_HOSTS: 'mcp.internal', RAYVISION_HTTP_ALLOWED_ORIGINS: 'https://app.example.com' });
+    port = new URL(server.url).port;
+  });
+
+  it('refuses a foreign Host header with 403', async () => {
+    for (const host of ['evil.example.com', `evil.example.com:${port}`, 'localhost.evil.com']) {
+      const response = await raw(server.url, { headers: { Host: host } });
+      expect(response.status, host).toBe(403);
+      expect(JSON.parse(response.body).error.message).toMatch(/DNS rebinding/);
+    }
+  });
+
+  it('refuses a foreign Origin with 403, even with a loopback Host', async () => {
+    for (const origin of ['http://evil.example.com', `http://evil.example.com:${port}`, 'null', 'https://app.example.com.evil.com']) {
+      const response = await raw(server.url, { headers: { Origin: origin } });
+      expect(response.status, origin).toBe(403);
+      expect(JSON.parse(response.body).error.message).toMatch(/Origin .* is not allowed/);
+    }
+  });
+
+  it('accepts loopback names, configured hosts and configured origins', async () => {
+    for (const headers of [
+      { Host: `localhost:${port}` },
+      { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}` },
+      { Host: `[::1]:${port}`, Origin: `http://localhost:5173` },
+      { Host: 'MCP.internal' },
+      { Origin: 'https://app.example.com' },
+    ]) {
+      const response = await raw(server.url, { headers });
+      expect(response.status, JSON.stringify(headers)).toBe(200);
+    }
+  });
+
+  it('answers a browser preflight from an allowed origin with CORS headers', async () => {
+    const response = await raw(server.url, { method: 'OPTIONS', headers: { Origin: 'https://app.example.com' } });
+    expect(response.status).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(response.headers['access-control-expose-headers']).toMatch(/Mcp-Session-Id/);
+  });
+});
+
+describe('sessions (default)', () => {
+  it('keeps each client in its own session, refuses unknown ones, and ends a session on DELETE', async () => {
+    const server = await serve();
+    const a = await connect(server.url);
+    const b = await connect(server.url);
+    expect(server.sessionCount()).toBe(2);
+    expect((await a.listTools()).tools.length).toBeGreaterThan(0);
+    expect((await b.listTools()).tools.length).toBeGreaterThan(0);
+
+    const unknown = await raw(server.url, { body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), headers: { 'Mcp-Session-Id': 'no-such-session' } });
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.body).error.message).toMatch(/Session not found/);
+    const noSession = await raw(server.url, { body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    expect(noSession.status).toBe(400);
+
+    const transport = a.transport as StreamableHTTPClientTransport;
+    await transport.terminateSession();
+    expect(server.sessionCount()).toBe(1);
+    expect((await b.listTools()).tools.length).toBeGreaterThan(0);
+  });
+});
+
+describe('--stateless', () => {
+  it('serves two independent clients without sessions', async () => {
+    const server = await serve({ RAYVISION_HTTP_STATELESS: '1' });
+    const initialized = await raw(server.url);
+    expect(initialized.status).toBe(200);
+    expect(initialized.headers['mcp-session-id']).toBeUndefined();
+
+    const a = await connect(server.url);
+    const b = await connect(server.url);
+    const [listA, listB] = await Promise.all([callTool(a, 'get_task_list', { page_size: 3 }), callTool(b, 'get_task_list', { page_size: 5, page: 2 })]);
+    expect(listA.isError).toBe(false);
+    expect(listB.isError).toBe(false);
+    expect(listA.structured?.['page']).toBe(1);
+    expect(listB.structured?.['page']).toBe(2);
+    await a.close();
+    expect((await b.listTools()).tools.length).toBeGreaterThan(0);
+    expect(server.sessionCount()).toBe(0);
+
+    const stream = await raw(server.url, { method: 'GET' });
+    expect(stream.status).toBe(405);
+    expect(JSON.parse(stream.body).error.message).toMatch(/stateless/);
+  });
+
+  it('replicas sharing RAYVISION_CONFIRMATION_SECRET honour each other\'s confirmation tokens; others refuse them', () => {
+    const secret = 'shared-secret-for-replicas-0123';
+    const env = { RAYVISION_HTTP: '1', RAYVISION_HTTP_STATELESS: '1', RAYVISION_CONFIRMATION_SECRET: secret };
+    const [one, two] = [createConfirmationTokens(loadHttpSettings(env).confirmationSecret), createConfirmationTokens(loadHttpSettings(env).confirmationSecret)];
+    const stranger = createConfirmationTokens(loadHttpSettings({ ...env, RAYVISION_CONFIRMATION_SECRET: undefined }).confirmationSecret);
+    const target = { task_ids: [19097] };
+    const { token } = one.issue('delete_task', target);
+    expect(stranger.redeem('delete_task', target, token)).toBe('mismatch');
+    expect(two.redeem('delete_task', { task_ids: [19098] }, token)).toBe('mismatch');
+    expect(two.redeem('delete_task', target, token)).toBe('ok');
+    expect(two.redeem('delete_task', target, token)).toBe('used');
+    expect(() => loadHttpSettings({ ...env, RAYVISION_CONFIRMATION_SECRET: 'too-short' })).toThrow(/RAYVISION_CONFIRMATION_SECRET: must be at least 16 characters/);
+  });
+});

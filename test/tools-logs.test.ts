@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
+import { callTool, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+
+let sandbox: Sandbox;
+let h: Harness;
+const bodies: { path: string; body: string }[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: 13, inspect: ({ path, body }) => void bodies.push({ path, body }) });
+  h = await startHarness({ reuse: sandbox });
+});
+afterAll(async () => {
+  await h?.close();
+  await sandbox?.close();
+});
+
+function ok(result: ToolCall): Record<string, unknown> {
+  expect(result.isError, result.text).toBe(false);
+  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|\[object Object\]/);
+  expect(result.structured).toBeDefined();
+  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
+  return result.structured!;
+}
+
+const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
+const lastBody = (path: string) => JSON.parse(bodies.filter((b) => b.path === path).at(-1)!.body) as Record<string, unknown>;
+
+describe('log tools', () => {
+  it('get_task_operation_log shows a write just made, with the configured platform sent', async () => {
+    const tasks = ok(await call('get_task_list', { status: ['rendering'], page_size: 1 }))['tasks'] as { id: number; alias?: string }[];
+    const task = tasks[0]!;
+    ok(await call('stop_task', { task_ids: [task.id] }));
+
+    const result = await call('get_task_operation_log', { page_size: 5 });
+    const s = ok(result);
+    const entries = s['entries'] as { time?: string; tasks?: string; action?: string }[];
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.some((e) => e.tasks?.includes(String(task.id)))).toBe(true);
+    expect(entries[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(result.text.split('\n')[2]).toBe('time\tuser\taction\ttasks\tdetails\tsource');
+    expect(lastBody(h.connector.pathOf('get_task_operation_log'))['platform']).toBe(Number(h.connector.config.platform));
+
+    ok(await call('get_task_operation_log', { page_size: 5, platform: 21 }));
+    expect(lastBody(h.connector.pathOf('get_task_operation_log'))['platform']).toBe(21);
+  });
+
+  it('get_login_log keeps each login to time, result, method, IP and a short client name', async () => {
+    const result = await call('get_login_log', { page_size: 10 });
+    const s = ok(result);
+    const logins = s['logins'] as Record<string, unknown>[];
+    expect(logins.length).toBeGreaterThan(0);
+    for (const login of logins) {
+      expect(typeof login['ok']).toBe('boolean');
+      expect(Object.keys(login)).not.toContain('traceId');
+      expect(String(login['client'] ?? '')).not.toMatch(/Mozilla\/5\.0/);
+    }
+    expect(result.text).not.toMatch(/Mozilla\/5\.0|AppleWebKit/);
+    expect(result.text).toMatch(/^\d+ logins?/);
+  });
+
+  it('get_render_log puts the error line of a failed frame first, with its code explained by get_analysis_error_detail', async () => {
+    const tasks = ok(await call('get_task_list', { status: ['finished_with_failures'], page_size: 20 }))['tasks'] as { id: number; layers?: number }[];
+    let failedFrame: { id: number } | undefined;
+    for (const task of tasks) {
+      const leafIds = ok(await call('get_subtask_ids', { task_id: task.id }))['subtask_ids'] as number[];
+      for (const leaf of leafIds) {
+        const frames = ok(await call('get_all_task_frames', { task_id: leaf, status: ['failed'], limit: 1 }))['frames'] as { id: number }[];
+        failedFrame = frames[0];
+        if (failedFrame) break;
+      }
+      if (failedFrame) break;
+    }
+    expect(failedFrame, 'a failed frame').toBeDefined();
+
+    const result = await call('get_render_log', { frame_id: failedFrame!.id, page_size: 5 });
+    const s = ok(result);
+    const errors = s['errors'] as { line: string; code?: string }[];
+    expect(errors.length).toBeGreaterThan(0);
+    const codes = s['error_codes'] as string[];
+    expect(codes.length).toBeGreaterThan(0);
+    expect(errors.some((e) => new RegExp(`ERROR ${codes[0]}: `).test(e.line))).toBe(true);
+    expect(result.text.indexOf('Errors')).toBeLessThan(result.text.indexOf('Log:'));
+    expect(result.text).toContain(`get_analysis_error_detail codes=${JSON.stringify(codes)}`);
+    expect(s['lines'] as string[]).toHaveLength(Math.min(5, s['total'] as number));
+
+    const explained = ok(await call('get_analysis_error_detail', { codes }));
+    expect((explained['errors'] as { code: string }[]).map((e) => e.code)).toEqual(codes);
+  });
+});

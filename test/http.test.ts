@@ -193,7 +193,7 @@ describe('DNS rebinding protection', () => {
   });
 
   it('accepts loopback names, configured hosts and configured origins', async () => {
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { Host: `localhost:${port}` },
       { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}` },
       { Host: `[::1]:${port}`, Origin: `http://localhost:5173` },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compressNumbers, frameIndexRange, framesByNumber, parseFrameRange } from '../src/client/composite.js';
+import { compressNumbers, frameIndexRange, frameRangeOf, framesByNumber, parseFrameRange } from '../src/client/composite.js';
 import type { FrameInfo } from '../src/client/types.js';
 import { errorLines, logLines, shortUserAgent } from '../src/tools/logs.js';
 
@@ -42,6 +42,14 @@ describe('framesByNumber', () => {
 
   it('a chunk frame covering several numbers is picked by any of them', () => {
     expect(framesByNumber(frames, ['8']).frames.map((f) => f.id)).toEqual([104]);
+  });
+
+  it('reads `<frame>-<block>` of a tiled still as that frame, so a frame number picks all its tiles', () => {
+    const tiles: FrameInfo[] = [1, 2, 3].map((block) => ({ id: 200 + block, frameIndex: `5-${block}`, frameBlock: String(block) }));
+    expect(frameRangeOf(tiles[2]!)).toEqual({ start: 5, end: 5, step: 1 });
+    expect(framesByNumber(tiles, ['5']).frames.map((f) => f.id)).toEqual([201, 202, 203]);
+    expect(framesByNumber(tiles, ['5-3']).frames.map((f) => f.id)).toEqual([203]);
+    expect(framesByNumber(tiles, ['2']).unmatched).toEqual(['2']);
   });
 });
 

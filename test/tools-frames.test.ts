@@ -195,8 +195,19 @@ describe('resubmitting frames', () => {
   });
 
   it('restart_frames_by_number maps numbers and ranges to frame ids and names the ones that match nothing', async () => {
-    const leaf = await freshLeaf('finished', (t) => (t.total ?? 0) >= 5 && (t.total ?? 0) < 2000);
-    const frames = await allFrames(leaf.id);
+    // An animation (not the tiles of a still, where a number picks every tile): its frames have no block.
+    let found: Task | undefined;
+    let frames: (Frame & { block?: string })[] = [];
+    for (const candidate of (await leaves('finished')).filter((t) => !used.has(t.id) && (t.total ?? 0) >= 5 && (t.total ?? 0) < 2000)) {
+      frames = await allFrames(candidate.id);
+      if (frames.every((frame) => !frame.block)) {
+        found = candidate;
+        break;
+      }
+    }
+    expect(found, 'a finished animation task').toBeDefined();
+    const leaf = found!;
+    used.add(leaf.id);
     const [a, b, c] = frames.map((frame) => frame.frame!);
     const requested = [a!, `${b!.split('-')[0]}`, c!, '999999'];
     const before = sandbox.requests.count('restart_frames');

@@ -123,6 +123,18 @@ export function frameIndexRange(frameIndex: string | null | undefined): FrameRan
   return match ? toRange(match) : undefined;
 }
 
+/**
+ * The frame numbers a frame renders. A still split into tiles writes `<frame>-<block>` (seed example "0-1" with
+ * frameBlock "1"), so an index ending in its own block number is that one frame; anything else is read as a range.
+ */
+export function frameRangeOf(frame: Pick<FrameInfo, 'frameIndex' | 'frameBlock'>): FrameRange | undefined {
+  const index = frame.frameIndex?.trim();
+  const block = frame.frameBlock?.trim();
+  const tile = index && block ? /(\d{1,9})-(\d{1,9})$/.exec(index) : null;
+  if (tile && tile[2] === block) return { start: Number(tile[1]), end: Number(tile[1]), step: 1 };
+  return frameIndexRange(index);
+}
+
 function toRange(match: RegExpExecArray): FrameRange | undefined {
   const start = Number(match[1]);
   const end = match[2] === undefined ? start : Number(match[2]);
@@ -151,8 +163,8 @@ export interface FramesByNumber {
 
 /**
  * SDK `get_custome_frames`, made forgiving: a request equal to a frame's frameIndex (`7-9[1]`) picks that frame; any
- * other request is read as frame numbers, and picks every frame whose frameIndex covers one of them (frame `0-1`
- * is picked by `1`). Requests are expected to be valid ranges (see parseFrameRange).
+ * other request is read as frame numbers, and picks every frame that renders one of them (a chunk `7-9[1]` is
+ * picked by `8`, every tile of still 12 by `12`). Requests are expected to be valid ranges (see parseFrameRange).
  */
 export function framesByNumber(frames: readonly FrameInfo[], requests: readonly string[]): FramesByNumber {
   const byIndex = new Map<string, FrameInfo[]>();
@@ -166,7 +178,7 @@ export function framesByNumber(frames: readonly FrameInfo[], requests: readonly 
     const index = frame.frameIndex?.trim();
     if (!index) continue;
     push(byIndex, index, frame);
-    const range = frameIndexRange(index);
+    const range = frameRangeOf(frame);
     if (range && countNumbers(range) <= MAX_REQUESTED_FRAME_NUMBERS) for (const n of numbersOf(range)) push(byNumber, n, frame);
   }
   const picked = new Set<FrameInfo>();

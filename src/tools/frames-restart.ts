@@ -2,13 +2,13 @@ import { z } from 'zod';
 import {
   MAX_REQUESTED_FRAME_NUMBERS,
   countNumbers,
-  frameIndexRange,
+  frameRangeOf,
   framesByNumber,
   getAllTaskFrames,
   parseFrameRange,
   type Caller,
 } from '../client/composite.js';
-import type { TaskInfo } from '../client/types.js';
+import type { FrameInfo, TaskInfo } from '../client/types.js';
 import { RefusedError, defineTool, type ToolContext } from './define.js';
 import { blocks, plural } from './format.js';
 import { frameTable, noFramesReason, pagingWithProgress } from './frames-common.js';
@@ -196,8 +196,8 @@ export const restartFramesByNumber = defineTool({
 });
 
 /** `1-240` from the frames' own numbers, or their first and last frameIndex. */
-function frameSpan(frames: readonly { frameIndex?: string | null }[]): string {
-  const numbers = frames.map((f) => frameIndexRange(f.frameIndex)).filter((r) => r !== undefined);
+function frameSpan(frames: readonly FrameInfo[]): string {
+  const numbers = frames.map(frameRangeOf).filter((r) => r !== undefined);
   if (numbers.length === 0) return `${frames[0]?.frameIndex ?? '?'} to ${frames.at(-1)?.frameIndex ?? '?'}`;
   return `${Math.min(...numbers.map((r) => r.start))}-${Math.max(...numbers.map((r) => r.end))}`;
 }

@@ -127,8 +127,7 @@ export function summarizeFrame(frame: FrameInfo): FrameSummary {
     id: frame.id,
     frame: frame.frameIndex ?? undefined,
     status: frameStatusName(frame.frameStatus),
-    // frameBlock "1" of a single-block frame says nothing.
-    block: frame.frameBlock && frame.frameBlock !== '1' && frame.frameBlock !== '0' ? frame.frameBlock : undefined,
+    block: frame.frameBlock || undefined,
     type: frameTypeName(frame.frameType),
     started: isoTime(frame.startTime),
     ended: isoTime(frame.endTime),

@@ -77,7 +77,7 @@ describe('log tools', () => {
     const s = ok(result);
     const errors = s['errors'] as { line: string; code?: string }[];
     expect(errors.length).toBeGreaterThan(0);
-    const codes = s['error_codes'] as string[];
+    const codes = [...new Set(errors.map((e) => e.code).filter((code) => code !== undefined))];
     expect(codes.length).toBeGreaterThan(0);
     expect(errors.some((e) => new RegExp(`ERROR ${codes[0]}: `).test(e.line))).toBe(true);
     expect(result.text.indexOf('Errors')).toBeLessThan(result.text.indexOf('Log:'));

@@ -24,7 +24,7 @@ export const getTaskFrames = defineTool({
     status: statusFilter.describe('Only these, within the page'),
     keyword: groupKeyword,
   },
-  output: { task_id: z.number(), frames: z.array(frameItem), total: z.number(), page: z.number(), more: z.number() },
+  output: { task_id: z.number(), frames: z.array(frameItem), total: z.number(), more: z.number() },
   handler: async (args, ctx) => {
     const data = await ctx.call<Paged<FrameInfo> | null>('get_task_frames', {
       taskId: args.task_id,
@@ -37,7 +37,7 @@ export const getTaskFrames = defineTool({
     const more = Math.max(0, total - (args.page - 1) * args.page_size - items.length);
     if (total === 0) {
       const reason = args.keyword ? `Task ${args.task_id} has no frames in group "${args.keyword}".` : await noFramesReason(ctx, args.task_id);
-      return { text: reason, structured: { task_id: args.task_id, frames: [], total: 0, page: args.page, more: 0 } };
+      return { text: reason, structured: { task_id: args.task_id, frames: [], total: 0, more: 0 } };
     }
     const counts = countByStatus(items);
     const wanted = args.status;
@@ -48,7 +48,7 @@ export const getTaskFrames = defineTool({
       : undefined;
     return {
       text: blocks(heading, filterNote, shown.length ? frameTable(shown) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
-      structured: { task_id: args.task_id, frames: shown, total, page: args.page, more },
+      structured: { task_id: args.task_id, frames: shown, total, more },
       links: [framesLink(args.task_id)],
     };
   },

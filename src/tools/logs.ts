@@ -63,7 +63,7 @@ export const getTaskOperationLog = defineTool({
     before,
     platform: z.number().int().min(1).max(9999).optional().describe('Default: configured one'),
   },
-  output: { entries: z.array(item({ time: z.string().optional() })), total: z.number(), page: z.number(), more: z.number() },
+  output: { entries: z.array(item({ time: z.string().optional() })), total: z.number(), more: z.number() },
   handler: async (args, ctx) => {
     // Wire: a body `platform` replaces the signed header of that name (SDK task_record); the SDK sends the dates as
     // "" when not given, which we copy since the docs mark them required.
@@ -94,7 +94,7 @@ export const getTaskOperationLog = defineTool({
         entries.length ? tsv(['time', 'user', 'action', 'tasks', 'details', 'source'], entries.map((e) => [e.time, e.user, e.action, e.tasks, e.details, e.source])) : undefined,
         pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length }),
       ),
-      structured: { entries, total, page: args.page, more },
+      structured: { entries, total, more },
     };
   },
 });
@@ -120,7 +120,7 @@ export const getLoginLog = defineTool({
   title: 'Login history',
   description: 'Account login history: time, result, method, IP, client.',
   input: { page, page_size: pageSize(20), after, before },
-  output: { logins: z.array(item({ time: z.string().optional(), ok: z.boolean() })), total: z.number(), page: z.number(), more: z.number() },
+  output: { logins: z.array(item({ time: z.string().optional(), ok: z.boolean() })), total: z.number(), more: z.number() },
   handler: async (args, ctx) => {
     const data = await ctx.call<Paged<LoginRecord> | null>('get_login_log', {
       pageNum: args.page,
@@ -152,7 +152,7 @@ export const getLoginLog = defineTool({
         logins.length ? tsv(['time', 'result', 'user', 'method', 'ip', 'client'], logins.map((l) => [l.time, l.result, l.user, l.method, l.ip, l.client])) : undefined,
         pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length }),
       ),
-      structured: { logins, total, page: args.page, more },
+      structured: { logins, total, more },
     };
   },
 });
@@ -220,10 +220,8 @@ export const getRenderLog = defineTool({
   output: {
     frame_id: z.number(),
     errors: z.array(item({ line: z.string() })),
-    error_codes: z.array(z.string()),
     lines: z.array(z.string()),
     total: z.number(),
-    page: z.number(),
     more: z.number(),
   },
   handler: async (args, ctx) => {
@@ -253,7 +251,7 @@ export const getRenderLog = defineTool({
         lines.length ? `Log:\n${lines.join('\n')}` : undefined,
         pageFooter({ page: args.page, pageSize: args.page_size, total, shown: lines.length }),
       ),
-      structured: { frame_id: args.frame_id, errors, error_codes: codes, lines, total, page: args.page, more },
+      structured: { frame_id: args.frame_id, errors, lines, total, more },
     };
   },
 });

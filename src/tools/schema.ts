@@ -104,9 +104,9 @@ export function frameTypeName(code: number | null | undefined): string | undefin
 }
 
 /** A frame id (FrameInfo.id from get_task_frames), not a frame number. */
-export const frameId = z.number().int().min(1).max(1e12).describe('Frame id from get_task_frames');
+export const frameId = z.number().int().min(1).describe('Frame id from get_task_frames');
 
-export const frameIds = z.array(z.number().int().min(1).max(1e12)).min(1).max(1000).describe('Frame ids from get_task_frames');
+export const frameIds = z.array(z.number().int().min(1)).min(1).max(1000).describe('Frame ids from get_task_frames');
 
 /** DCC software ids (`cgId`; rayvision_api DCC_ID_MAPPINGS, and the supported-software list). */
 export const SOFTWARE = {

@@ -22,7 +22,7 @@ export const createTask = defineTool({
     labels: z.array(z.string().trim().min(1).max(100)).max(20).optional().describe('Task labels'),
     clone_from: taskId.optional().describe('Task to clone from'),
     artist: z.string().trim().min(1).max(100).optional().describe('Artist or producer'),
-    out_user_id: z.number().int().min(1).max(9e15).optional().describe('Integrator end-user id'),
+    out_user_id: z.number().int().min(1).optional().describe('Integrator end-user id'),
   },
   output: { task_ids: z.array(z.number()), aliases: z.array(z.string()), message: z.string() },
   handler: async (args, ctx) => {

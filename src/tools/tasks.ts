@@ -32,7 +32,7 @@ export const getTaskList = defineTool({
     submitted_before: dateTime.optional().describe('Until'),
     deleted: z.boolean().default(false).describe('Recycle bin instead'),
   },
-  output: { tasks: z.array(taskItem), total: z.number(), page: z.number(), more: z.number() },
+  output: { tasks: z.array(taskItem), total: z.number(), more: z.number() },
   handler: async (args, ctx) => {
     const data = await ctx.call<Paged<TaskInfo>>('get_task_list', {
       pageNum: args.page,
@@ -49,7 +49,7 @@ export const getTaskList = defineTool({
     const heading = `${plural(total, args.deleted ? 'deleted task' : 'task')}${args.status ? ` with status ${args.status.join('/')}` : ''}${args.keyword ? ` matching "${args.keyword}"` : ''}.`;
     return {
       text: blocks(heading, items.length ? tsv(TASK_COLUMNS, taskRows(items)) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
-      structured: { tasks: items.map(summarizeTask), total, page: args.page, more },
+      structured: { tasks: items.map(summarizeTask), total, more },
       links: [tasksLink()],
     };
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SoftwareList } from '../client/types.js';
 import { defineTool, RefusedError, type ToolContext } from './define.js';
-import { blocks, compact, facts, plural, tsv } from './format.js';
+import { blocks, compact, plural, tsv } from './format.js';
 import { renderEnvsLink, softwareLink } from './links.js';
 import { destructiveOutput, doneAnswer } from './safety.js';
 import { cgId, item, softwareName } from './schema.js';
@@ -10,15 +10,12 @@ import {
   listRenderEnvs,
   loadSoftwareCatalog,
   os,
-  OS_CODE,
   pickRenderEnv,
-  pluginLabel,
   pluginVersionText,
-  resolvePlugins,
+  resolveRenderEnv,
   resolveVersion,
   summarizeEnv,
-  type EnvSummary,
-  type OsName,
+  type RenderEnvChoice,
 } from './software.js';
 
 const envName = z.string().trim().min(1).max(64).describe('Environment name');
@@ -140,44 +137,14 @@ const envInput = {
   project_path: z.string().trim().max(500).optional().describe('Project path'),
 };
 
-interface EnvChoice {
-  cg_id: number;
-  name: string;
-  version: string;
-  os: OsName;
-  plugin_ids: number[];
-  project_path?: string | undefined;
-  render_layer_type?: number | undefined;
-}
-
-/** Resolves version and plugins against the farm's catalog and builds the wire body (cgName/cgVersion as listed). */
-async function envBody(ctx: ToolContext, choice: EnvChoice) {
-  const catalog = await loadSoftwareCatalog(ctx, choice.cg_id, choice.os);
-  const { version, plugins } = unchanged(() => {
-    const version = resolveVersion(catalog, choice.version);
-    return { version, plugins: resolvePlugins(catalog, version, choice.plugin_ids) };
-  });
-  const body = {
-    cgId: choice.cg_id,
-    cgName: version.cgName,
-    cgVersion: version.version,
-    renderLayerType: choice.render_layer_type,
-    editName: choice.name,
-    renderSystem: OS_CODE[choice.os],
-    pluginIds: plugins.map((p) => p.pluginId),
-    projectPath: choice.project_path,
-  };
-  const summary: EnvSummary = compact({
-    name: choice.name,
-    cg_id: choice.cg_id,
-    software: version.cgName,
-    version: version.version,
-    os: choice.os,
-    plugins: plugins.map(pluginLabel),
-    plugin_ids: plugins.map((p) => p.pluginId),
-    project_path: choice.project_path,
-  });
-  return { body, summary };
+/** Resolves the environment against the farm's catalogue; lookup refusals end with "Nothing was changed." */
+async function envBody(ctx: ToolContext, choice: RenderEnvChoice) {
+  try {
+    return await resolveRenderEnv(ctx, choice);
+  } catch (error) {
+    if (error instanceof RefusedError) throw new RefusedError(`${error.message} Nothing was changed.`);
+    throw error;
+  }
 }
 
 /** Refusals from the lookups, said the way write tools say them. */
@@ -209,7 +176,7 @@ export const addRenderEnv = defineTool({
     if (existing.some((env) => String(env.editName) === args.name)) {
       throw new RefusedError(`A render environment named "${args.name}" already exists for ${softwareName(args.cg_id)}; use update_render_env to change it. Nothing was changed.`);
     }
-    const { body, summary } = await envBody(ctx, args);
+    const { body, summary } = await envBody(ctx, { ...args, plugins: args.plugin_ids });
     await ctx.call('add_render_env', body);
     const message = `Created render environment "${args.name}".`;
     return { text: blocks(message, envLine(summary)), structured: { env: summary, message }, links: [renderEnvsLink(args.cg_id)] };
@@ -237,7 +204,7 @@ export const updateRenderEnv = defineTool({
       name: args.name,
       version: args.version ?? previous.version ?? '',
       os: args.os ?? previous.os ?? 'windows',
-      plugin_ids: args.plugin_ids ?? previous.plugin_ids ?? [],
+      plugins: args.plugin_ids ?? previous.plugin_ids ?? [],
       project_path: args.project_path ?? previous.project_path,
       // Not an argument (its values are undocumented); an update keeps what the environment has.
       render_layer_type: current.renderLayerType ?? undefined,

@@ -140,11 +140,11 @@ export const addTaskLabel = defineTool({
   output: { label: z.string(), tasks: z.array(item({})), message: z.string() },
   handler: async (args, ctx) => {
     await ctx.call('add_task_label', { label: args.label, taskIds: args.task_ids });
-    const { tasks } = await fetchTasks(ctx, args.task_ids);
+    const { tasks, missing } = await fetchTasks(ctx, args.task_ids);
     const message = `Labelled ${plural(args.task_ids.length, 'task')} "${args.label}".`;
     const lines = tasks.map((t) => `${taskLine(t)}  labels: ${taskLabels(t)?.join(', ') || args.label}`);
     return {
-      text: blocks(message, lines.join('\n')),
+      text: blocks(message, lines.join('\n'), missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined),
       structured: { label: args.label, tasks: tasks.map((t) => ({ ...summarizeTask(t), labels: taskLabels(t) ?? [args.label] })), message },
     };
   },

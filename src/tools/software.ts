@@ -167,6 +167,49 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+export interface RenderEnvChoice {
+  cg_id: number;
+  name: string;
+  /** Version text as a user writes it (`2020`, `Maya 2020`). */
+  version: string;
+  os: OsName;
+  /** Plugin version ids, or texts such as `redshift 3.0.45` (or `redshift` when the version has only one). */
+  plugins: readonly (number | string)[];
+  project_path?: string | undefined;
+  render_layer_type?: number | undefined;
+}
+
+/**
+ * The resolver environment tools (and configure_render_env) build on: checks the version and plugins against the
+ * farm's catalogue and returns the add/update wire body, with cgName and cgVersion spelled as the farm lists them.
+ */
+export async function resolveRenderEnv(ctx: ToolContext, choice: RenderEnvChoice): Promise<{ body: Record<string, unknown>; summary: EnvSummary }> {
+  const catalog = await loadSoftwareCatalog(ctx, choice.cg_id, choice.os);
+  const version = resolveVersion(catalog, choice.version);
+  const plugins = resolvePlugins(catalog, version, choice.plugins);
+  const body = {
+    cgId: choice.cg_id,
+    cgName: version.cgName,
+    cgVersion: version.version,
+    renderLayerType: choice.render_layer_type,
+    editName: choice.name,
+    renderSystem: OS_CODE[choice.os],
+    pluginIds: plugins.map((p) => p.pluginId),
+    projectPath: choice.project_path,
+  };
+  const summary: EnvSummary = compact({
+    name: choice.name,
+    cg_id: choice.cg_id,
+    software: version.cgName,
+    version: version.version,
+    os: choice.os,
+    plugins: plugins.map(pluginLabel),
+    plugin_ids: plugins.map((p) => p.pluginId),
+    project_path: choice.project_path,
+  });
+  return { body, summary };
+}
+
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The compact form of a render environment shown by every environment tool. */

@@ -6,7 +6,7 @@ import { ConfigError, readCommandLine } from './client/options.js';
 import { loadServerSettings } from './server/config.js';
 import { createMcpServer, type ServerDeps } from './server/create.js';
 import { startHttpServer } from './server/http.js';
-import { createConfirmationTokens, loadHttpSettings, type HttpSettings } from './server/http-options.js';
+import { createConfirmationTokens, idleHttpOptions, loadHttpSettings, type HttpSettings } from './server/http-options.js';
 import { ALL_OPTIONS } from './server/options.js';
 import { runStdio } from './server/stdio.js';
 import { VERSION } from './server/version.js';
@@ -67,6 +67,8 @@ async function main(argv: string[]): Promise<void> {
   const settings = loadServerSettings(sources);
   const http = loadHttpSettings(sources);
   const logger = createLogger(settings.logLevel);
+  const idle = idleHttpOptions(sources);
+  if (idle.length) logger.warn(`${idle.join(', ')} ${idle.length === 1 ? 'has' : 'have'} no effect without --http (RAYVISION_HTTP=1); serving over stdio`);
   let config: ConnectorConfig;
   let sandbox: { url: string; close(): Promise<void> } | undefined;
   if (settings.sandbox) {

@@ -9,7 +9,7 @@ import { ConfigError } from '../src/client/options.js';
 import { createMcpServer } from '../src/server/create.js';
 import { startHttpServer, type RunningHttpServer } from '../src/server/http.js';
 import { tokensEqual } from '../src/server/http-guard.js';
-import { createConfirmationTokens, loadHttpSettings } from '../src/server/http-options.js';
+import { createConfirmationTokens, idleHttpOptions, loadHttpSettings } from '../src/server/http-options.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { CLI, ensureBuilt } from './helpers/built.js';
 import { CANARY_ACCESS_KEY, witness } from './helpers/canary.js';
@@ -110,6 +110,11 @@ describe('binding', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^rayvision-mcp: RAYVISION_HTTP_TOKEN is not set: binding to 0\.0\.0\.0/);
+  });
+
+  it('names HTTP options that do nothing because the server runs over stdio', () => {
+    expect(idleHttpOptions({ RAYVISION_HTTP_PORT: '8080', RAYVISION_HTTP_STATELESS: '1' })).toEqual(['RAYVISION_HTTP_PORT (--port)', 'RAYVISION_HTTP_STATELESS (--stateless)']);
+    expect(idleHttpOptions({ RAYVISION_HTTP: '1', RAYVISION_HTTP_PORT: '8080' })).toEqual([]);
   });
 
   it('has no command-line twin for the token, so it cannot show in a process list', () => {

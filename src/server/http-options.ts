@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isLoopbackHost } from '../client/config.js';
-import { ConfigError, parseBooleanText, parseOption, type OptionSources, type OptionSpec } from '../client/options.js';
+import { ConfigError, optionLabel, parseBooleanText, parseOption, type OptionSources, type OptionSpec } from '../client/options.js';
 import { ConfirmationTokens } from '../tools/safety.js';
 
 const G = 'HTTP';
@@ -211,4 +211,11 @@ export function loadHttpSettings(sources: OptionSources): HttpSettings {
  */
 export function createConfirmationTokens(secret: string | undefined): ConfirmationTokens {
   return secret ? new ConfirmationTokens(createHash('sha256').update(`rayvision-mcp confirmation\0${secret}`).digest()) : new ConfirmationTokens();
+}
+
+/** HTTP options that were set although the server runs over stdio, where they do nothing. */
+export function idleHttpOptions(sources: OptionSources): string[] {
+  if (parseBooleanText(sources[HTTP_OPTIONS.http.env])) return [];
+  const o = HTTP_OPTIONS;
+  return [o.port, o.host, o.token, o.stateless, o.allowedHosts, o.allowedOrigins].filter((spec) => sources[spec.env]).map((spec) => optionLabel(spec));
 }

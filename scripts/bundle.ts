@@ -11,8 +11,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const output = join(root, 'bundle', 'rayvision-mcp.mcpb');
 const stage = mkdtempSync(join(tmpdir(), 'rayvision-mcp-bundle-'));
-const run = (command: string, args: string[], cwd = root) => execFileSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+const run = (command: string, args: string[], cwd = root) => execFileSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], shell: windowsCmd(command) });
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// Node refuses to spawn .cmd files without a shell.
+function windowsCmd(command: string): boolean {
+  return command.endsWith('.cmd');
+}
 
 try {
   process.stderr.write(`staging in ${stage}\n`);

@@ -67,6 +67,7 @@ async function runScenario(url: string, scenario: string, cwd: string): Promise<
   try {
     const { stdout, stderr } = await exec(npx, ['-y', '-p', 'node@22', '-p', SUITE, 'conformance', 'server', '--url', url, '--scenario', scenario], {
       cwd,
+      shell: process.platform === 'win32', // Node refuses to spawn npx.cmd without a shell
       maxBuffer: 16 * 1024 * 1024,
       timeout: 180_000,
     });
@@ -83,7 +84,7 @@ async function runScenario(url: string, scenario: string, cwd: string): Promise<
 
 async function main(): Promise<number> {
   process.stderr.write('building...\n');
-  await exec(npm, ['run', 'build', '--silent'], { cwd: root });
+  await exec(npm, ['run', 'build', '--silent'], { cwd: root, shell: process.platform === 'win32' });
   const server = await startServer();
   const scratch = mkdtempSync(join(tmpdir(), 'rayvision-conformance-'));
   process.stderr.write(`server at ${server.url}; running ${SCENARIOS.length} scenarios of ${SUITE}\n`);

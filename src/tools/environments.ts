@@ -253,13 +253,14 @@ export const setDefaultRenderEnv = defineTool({
     const found = await findEnvToChange(ctx, args.cg_id, args.name);
     const target = summarizeEnv(found.env);
     const envs = found.envs.map(summarizeEnv);
-    const previous = envs.find((env) => env.default && env.name !== args.name && env.os === target.os);
+    // One default per program (not per OS): the farm clears the others when it sets one.
+    const previous = envs.find((env) => env.default && env.name !== args.name);
     if (target.default) {
       const message = `"${args.name}" is already the default render environment; nothing was changed.`;
       return { text: message, structured: { env: target, message } };
     }
     await ctx.call('set_default_render_env', { editName: args.name });
-    const message = `"${args.name}" is now the default render environment for ${target.software}${target.os ? ` on ${target.os}` : ''}${previous ? ` (was "${previous.name}")` : ''}.`;
+    const message = `"${args.name}" is now the default render environment for ${target.software}${previous ? ` (was "${previous.name}")` : ''}.`;
     return {
       text: message,
       structured: compact({ env: { ...target, default: true }, previous_default: previous?.name, message }),

@@ -123,12 +123,34 @@ export const deleteProjectLabel = defineTool({
 
 const labelText = z.string().trim().min(1).max(50);
 
-/** A task's labels: the farm writes them as one comma-separated string (older answers as a list). */
-function taskLabels(task: TaskInfo): string[] | undefined {
+/**
+ * A task's labels by id. The farm writes `labels` as a JSON object of label id → name (seed 001's example is "{}");
+ * a plain comma-separated string or a list is read too. undefined when the farm does not say.
+ */
+function taskLabelMap(task: TaskInfo): Map<string, string> | undefined {
   const raw = task.labels as unknown;
   if (raw === null || raw === undefined) return undefined;
-  const list = Array.isArray(raw) ? raw.map((l) => (typeof l === 'object' && l ? ((l as { labelName?: string }).labelName ?? '') : String(l))) : String(raw).split(/[,;]/);
-  return list.map((l) => l.trim()).filter(Boolean);
+  let value: unknown = raw;
+  if (typeof raw === 'string' && /^\s*[[{]/.test(raw)) {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+  }
+  const entries: [string, string][] = Array.isArray(value)
+    ? value.map((l, i) => (l && typeof l === 'object' ? [String((l as { labelId?: unknown }).labelId ?? i), String((l as { labelName?: unknown }).labelName ?? '')] : [String(i), String(l)]))
+    : value && typeof value === 'object'
+      ? Object.entries(value).map(([id, name]) => [id, String(name)])
+      : String(value)
+          .split(/[,;]/)
+          .map((name, i) => [String(i), name]);
+  return new Map(entries.map(([id, name]) => [id, name.trim()] as [string, string]).filter(([, name]) => name !== ''));
+}
+
+function taskLabels(task: TaskInfo): string[] | undefined {
+  const map = taskLabelMap(task);
+  return map ? [...new Set(map.values())] : undefined;
 }
 
 export const addTaskLabel = defineTool({

@@ -171,7 +171,7 @@ export const listOutputFiles = defineTool({
   operation: 'list_output_files',
   title: 'Browse output files',
   description: 'Folders and files in your output storage (render results), optionally of one task.',
-  input: { tree_path: treePath, task_id: taskId.optional(), page, page_size: pageSize(100, 500) },
+  input: { tree_path: treePath, task_id: taskId.optional(), page, page_size: pageSize(50, 500) },
   output: { path: z.string(), files: z.array(item({ name: z.string() })), total: z.number() },
   handler: async (args, ctx) => {
     const data = await ctx.call<Raw[] | { items?: Raw[] } | null>('list_output_files', { treePath: args.tree_path, taskId: args.task_id });
@@ -194,11 +194,16 @@ export const listOutputFiles = defineTool({
     const folders = entries.filter((e) => e.folder).length;
     const totalSize = entries.reduce((sum, e) => sum + (e.size ?? 0), 0);
     const heading = `${args.tree_path}${args.task_id ? ` (task ${args.task_id})` : ''}: ${plural(folders, 'folder')}, ${plural(entries.length - folders, 'file')}${totalSize ? ` (${bytes(totalSize)})` : ''}.`;
-    const rows = shown.map((e) => [e.name, e.folder ? 'folder' : (e.type ?? 'file'), bytes(e.size), e.modified, e.folder ? e.path : '']);
+    // Show a path column only where a path is not simply this folder + name.
+    const here = args.tree_path.replace(/\/$/, '');
+    const odd = shown.some((e) => e.path && e.path !== `${here}/${e.name}`);
+    const rows = shown.map((e) => [e.name, e.folder ? 'folder' : (e.type ?? 'file'), bytes(e.size), e.modified, ...(odd ? [e.path] : [])]);
+    const firstFolder = shown.find((e) => e.folder);
     return {
       text: blocks(
         heading,
-        shown.length ? tsv(['name', 'type', 'size', 'modified', 'open with tree_path'], rows) : undefined,
+        shown.length ? tsv(['name', 'type', 'size', 'modified', ...(odd ? ['path'] : [])], rows) : undefined,
+        firstFolder ? `Open a folder with tree_path, e.g. ${firstFolder.path ?? `${here}/${firstFolder.name}`}.` : undefined,
         entries.some((e) => e.arrears) ? 'The account is in arrears: downloading these results is blocked until it is settled.' : undefined,
         pageFooter({ page: args.page, pageSize: args.page_size, total: entries.length, shown: shown.length }),
       ),

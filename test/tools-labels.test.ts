@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OperationId } from '../src/client/operations.js';
+import type { Paged, TaskInfo } from '../src/client/types.js';
+import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
+import { callTool, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+
+let sandbox: Sandbox;
+let h: Harness;
+const bodies: { path: string; body: Record<string, unknown> }[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: 24, inspect: ({ path, body }) => void bodies.push({ path, body: body ? JSON.parse(body) : {} }) });
+  h = await startHarness({ reuse: sandbox });
+});
+afterAll(async () => {
+  await h?.close();
+  await sandbox?.close();
+});
+
+const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
+const sent = (operation: OperationId) => bodies.filter((b) => b.path === h.connector.pathOf(operation)).map((b) => b.body);
+
+function ok(result: ToolCall): Record<string, unknown> {
+  expect(result.isError, result.text).toBe(false);
+  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|NaN|\[object Object\]/);
+  expect(result.structured).toBeDefined();
+  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
+  return result.structured!;
+}
+
+type Project = { id: number; name: string };
+const projects = async () => ok(await call('list_project_labels'))['projects'] as Project[];
+
+/** The labels the farm itself holds for a task (read around the tools under test). */
+async function farmLabels(id: number): Promise<string> {
+  const data = await h.connector.call<Paged<TaskInfo>>('get_task_info', { taskIds: [id] });
+  return String(data.items?.[0]?.labels ?? '');
+}
+
+describe('projects', () => {
+  it('list_project_labels and list_projects list projects by id and name', async () => {
+    const result = await call('list_project_labels');
+    const list = ok(result)['projects'] as Project[];
+    expect(list.length).toBeGreaterThan(0);
+    expect(result.text).toContain('id\tname');
+    const all = await call('list_projects', { scope: 'all_under_main' });
+    expect((ok(all)['projects'] as Project[]).length).toBeGreaterThanOrEqual(list.length);
+    expect(sent('list_projects').at(-1)).toEqual({ flag: 2 });
+    ok(await call('list_projects'));
+    expect(sent('list_projects').at(-1)).toEqual({ flag: 0 });
+  });
+
+  it('add_project_label creates a project once', async () => {
+    const result = await call('add_project_label', { name: 'mcp-test-project' });
+    const s = ok(result);
+    expect(sent('add_project_label').at(-1)).toEqual({ newName: 'mcp-test-project', status: 0 });
+    expect((await projects()).map((p) => p.name)).toContain('mcp-test-project');
+    expect((s['project'] as Project).name).toBe('mcp-test-project');
+
+    const count = sandbox.requests.count('add_project_label');
+    const again = await call('add_project_label', { name: 'mcp-test-project' });
+    expect(again.isError).toBe(true);
+    expect(again.text).toMatch(/already exists/);
+    expect(sandbox.requests.count('add_project_label')).toBe(count);
+  });
+
+  it('delete_project_label previews the project and its task count, then deletes only with the token', async () => {
+    await call('add_project_label', { name: 'mcp-doomed' });
+    const count = sandbox.requests.count('delete_project_label');
+    const preview = await call('delete_project_label', { name: 'mcp-doomed' });
+    const s = ok(preview);
+    expect(s['status']).toBe('confirmation_required');
+    expect(preview.text).toMatch(/mcp-doomed\s+used by (0 tasks|\d+ of the newest)/);
+    expect(sandbox.requests.count('delete_project_label')).toBe(count);
+    expect((await projects()).map((p) => p.name)).toContain('mcp-doomed');
+
+    const done = await call('delete_project_label', { name: 'mcp-doomed', confirmation_token: s['confirmation_token'] });
+    expect(ok(done)['status']).toBe('done');
+    expect(sent('delete_project_label').at(-1)).toEqual({ delName: 'mcp-doomed' });
+    expect((await projects()).map((p) => p.name)).not.toContain('mcp-doomed');
+  });
+
+  it('counts the tasks filed under a project in the preview', async () => {
+    const tasks = ok(await call('get_task_list', { page_size: 50 }))['tasks'] as { project?: string }[];
+    const used = tasks.find((t) => t.project)?.project;
+    expect(used).toBeDefined();
+    const preview = await call('delete_project_label', { name: used });
+    ok(preview);
+    expect(preview.text).toMatch(/used by ([1-9]\d* tasks?|[1-9]\d* of the newest)/);
+  });
+
+  it('refuses to delete a project that does not exist, naming the nearest', async () => {
+    const [first] = await projects();
+    const result = await call('delete_project_label', { name: `${first!.name}x` });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain(`existing: ${first!.name}`);
+  });
+});
+
+describe('task labels', () => {
+  it('add_task_label labels tasks, and delete_task_label removes the label after confirmation', async () => {
+    const tasks = ok(await call('get_task_list', { page_size: 3 }))['tasks'] as { id: number; alias?: string }[];
+    const ids = tasks.slice(0, 2).map((t) => t.id);
+    const added = await call('add_task_label', { task_ids: [tasks[0]!.alias ?? ids[0], ids[1]], label: 'mcp-review' });
+    ok(added);
+    expect(sent('add_task_label').at(-1)).toEqual({ label: 'mcp-review', taskIds: ids });
+    expect(added.text).toMatch(/labels: [^\n]*mcp-review/);
+    for (const id of ids) expect(await farmLabels(id)).toContain('mcp-review');
+
+    const count = sandbox.requests.count('delete_task_label');
+    const preview = await call('delete_task_label', { task_ids: ids, label_names: ['mcp-review'] });
+    const s = ok(preview);
+    expect(s['status']).toBe('confirmation_required');
+    expect(preview.text).toMatch(/removes: mcp-review/);
+    expect(sandbox.requests.count('delete_task_label')).toBe(count);
+
+    const done = await call('delete_task_label', { task_ids: ids, label_names: ['mcp-review'], confirmation_token: s['confirmation_token'] });
+    expect(ok(done)['status']).toBe('done');
+    expect(sent('delete_task_label').at(-1)).toEqual({ taskIds: ids, labelNames: ['mcp-review'] });
+    for (const id of ids) expect(await farmLabels(id)).not.toContain('mcp-review');
+  });
+
+  it('delete_task_label refuses when no task carries the label, and needs names on the current API', async () => {
+    const [task] = ok(await call('get_task_list', { page_size: 1 }))['tasks'] as { id: number }[];
+    const count = sandbox.requests.count('delete_task_label');
+    const none = await call('delete_task_label', { task_ids: [task!.id], label_names: ['mcp-never-added'] });
+    expect(none.isError).toBe(true);
+    expect(none.text).toMatch(/nothing to remove/);
+    const missing = await call('delete_task_label', { task_ids: [task!.id] });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toMatch(/label_names/);
+    expect(sandbox.requests.count('delete_task_label')).toBe(count);
+  });
+});

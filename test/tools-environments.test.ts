@@ -1,7 +1,12 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connector } from '../src/client/connector.js';
+import { silentLogger } from '../src/client/log.js';
 import type { OperationId } from '../src/client/operations.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { callTool, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+import { createMcpServer } from '../src/server/create.js';
+import { callTool, DEFAULT_SETTINGS, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
 
 let sandbox: Sandbox;
 let h: Harness;
@@ -165,5 +170,30 @@ describe('render environments', () => {
     expect(ok(done)['status']).toBe('done');
     expect(sent('delete_render_env').at(-1)).toEqual({ editName: 'mcp-env' });
     expect((await envs()).map((e) => e.name)).not.toContain('mcp-env');
+  });
+});
+
+describe('render environments on the classic API', () => {
+  it('asks once per program (classic takes one cgId and no OS) and filters the OS itself', async () => {
+    const connector = new Connector(sandbox.connectorConfig({ scheme: 'classic' }), { logger: silentLogger, retryBaseMs: 5 });
+    const mcp = createMcpServer({ connector, logger: silentLogger, settings: DEFAULT_SETTINGS });
+    const client = new Client({ name: 'classic-test', version: '1.0.0' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);
+    try {
+      const path = connector.pathOf('get_render_env');
+      const before = bodies.filter((b) => b.path === path).length;
+      const result = await callTool(client, 'get_render_env', { cg_ids: ['maya', 'houdini'], os: 'windows' });
+      const found = ok(result)['envs'] as Env[];
+      expect(bodies.filter((b) => b.path === path).slice(before).map((b) => b.body)).toEqual([{ cgId: 2000 }, { cgId: 2004 }]);
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.every((e) => e.os === 'windows' && (e.cg_id === 2000 || e.cg_id === 2004))).toBe(true);
+      const current = (await envs({ cg_ids: ['maya', 'houdini'], os: 'windows' })).map((e) => e.name).sort();
+      expect(found.map((e) => e.name).sort()).toEqual(current);
+    } finally {
+      await client.close();
+      await mcp.close();
+      await connector.close();
+    }
   });
 });

@@ -1,8 +1,13 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connector } from '../src/client/connector.js';
+import { silentLogger } from '../src/client/log.js';
 import type { OperationId } from '../src/client/operations.js';
 import type { Paged, TaskInfo } from '../src/client/types.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { callTool, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+import { createMcpServer } from '../src/server/create.js';
+import { callTool, DEFAULT_SETTINGS, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
 
 let sandbox: Sandbox;
 let h: Harness;
@@ -130,5 +135,47 @@ describe('task labels', () => {
     expect(missing.isError).toBe(true);
     expect(missing.text).toMatch(/label_names/);
     expect(sandbox.requests.count('delete_task_label')).toBe(count);
+  });
+});
+
+describe('task labels on the classic API', () => {
+  /** A server whose connector speaks the classic scheme to the same sandbox (the harness uses the current one). */
+  async function classicClient() {
+    const connector = new Connector(sandbox.connectorConfig({ scheme: 'classic' }), { logger: silentLogger, retryBaseMs: 5 });
+    const mcp = createMcpServer({ connector, logger: silentLogger, settings: DEFAULT_SETTINGS });
+    const client = new Client({ name: 'classic-test', version: '1.0.0' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);
+    return { client, connector, close: async () => (await client.close(), await mcp.close(), await connector.close()) };
+  }
+
+  it('removes by label id from every task, after a preview naming the label and how many tasks carry it', async () => {
+    const classic = await classicClient();
+    try {
+      const tasks = ok(await call('get_task_list', { page_size: 3 }))['tasks'] as { id: number }[];
+      const ids = tasks.slice(0, 2).map((t) => t.id);
+      ok(await call('add_task_label', { task_ids: ids, label: 'mcp-classic' }));
+      const raw = JSON.parse(await farmLabels(ids[0]!)) as Record<string, string>;
+      const labelId = Number(Object.entries(raw).find(([, name]) => name === 'mcp-classic')![0]);
+
+      const count = sandbox.requests.count('delete_task_label');
+      const byName = await callTool(classic.client, 'delete_task_label', { task_ids: ids, label_names: ['mcp-classic'] });
+      expect(byName.isError).toBe(true);
+      expect(byName.text).toContain(`pass label_ids (mcp-classic=${labelId})`);
+
+      const preview = await callTool(classic.client, 'delete_task_label', { label_ids: [labelId] });
+      const s = ok(preview);
+      expect(preview.text).toMatch(new RegExp(`${labelId}\\s+mcp-classic\\s+used by 2 tasks`));
+      expect(preview.text).toContain('from every task that carries it');
+      expect(sandbox.requests.count('delete_task_label')).toBe(count);
+
+      const done = await callTool(classic.client, 'delete_task_label', { label_ids: [labelId], confirmation_token: s['confirmation_token'] });
+      expect(ok(done)['status']).toBe('done');
+      const classicPath = classic.connector.pathOf('delete_task_label');
+      expect(bodies.filter((b) => b.path === classicPath).at(-1)?.body).toEqual({ labelIds: [labelId] });
+      for (const id of ids) expect(await farmLabels(id)).not.toContain('mcp-classic');
+    } finally {
+      await classic.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Paged, TaskInfo } from '../client/types.js';
 import { defineTool, RefusedError, type Preview, type ToolContext } from './define.js';
-import { blocks, plural, tsv } from './format.js';
+import { blocks, compact, plural, tsv } from './format.js';
 import { fetchTasks, summarizeTask, taskLine } from './records.js';
 import { destructiveOutput, doneAnswer } from './safety.js';
 import { item, taskIds } from './schema.js';
@@ -78,15 +78,19 @@ export const addProjectLabel = defineTool({
 const SCAN_PAGES = 5;
 const SCAN_PAGE_SIZE = 100;
 
-/** How many tasks are filed under the project, counted over the newest 500 tasks at most. */
-async function countProjectTasks(ctx: ToolContext, name: string): Promise<{ count: number; scanned: number; total: number }> {
+/** The newest tasks (500 at most) and how many exist: enough to say how many tasks a project or label touches. */
+async function recentTasks(ctx: ToolContext): Promise<{ tasks: TaskInfo[]; total: number }> {
   const list = (pageNum: number) => ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum, pageSize: SCAN_PAGE_SIZE });
   const first = await list(1);
   const total = first?.total ?? first?.items?.length ?? 0;
   const pages = Math.min(SCAN_PAGES, Math.ceil(total / SCAN_PAGE_SIZE));
   const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => list(i + 2)));
-  const tasks = [first, ...rest].flatMap((p) => p?.items ?? []);
-  return { count: tasks.filter((t) => t.projectName === name).length, scanned: tasks.length, total };
+  return { tasks: [first, ...rest].flatMap((p) => p?.items ?? []), total };
+}
+
+/** `used by 3 tasks`, or `used by 3 of the newest 500 tasks (620 in all)` when not every task was seen. */
+function usedBy(count: number, scanned: number, total: number): string {
+  return scanned >= total ? `used by ${plural(count, 'task')}` : `used by ${count} of the newest ${scanned} tasks (${total} in all)`;
 }
 
 export const deleteProjectLabel = defineTool({
@@ -108,12 +112,9 @@ export const deleteProjectLabel = defineTool({
       );
       throw new RefusedError(`There is no project named "${args.name}"${near.length ? `; existing: ${near.join(', ')}` : ''}. Nothing was changed.`);
     }
-    const usage = await countProjectTasks(ctx, project.name);
-    const used =
-      usage.scanned >= usage.total
-        ? `used by ${plural(usage.count, 'task')}`
-        : `used by ${usage.count} of the newest ${usage.scanned} tasks (${usage.total} in all)`;
-    return { action: `delete project "${project.name}"`, lines: [`${project.id}  ${project.name}  ${used}`], items: [{ ...project, tasks: usage.count }] };
+    const { tasks, total } = await recentTasks(ctx);
+    const count = tasks.filter((t) => t.projectName === project.name).length;
+    return { action: `delete project "${project.name}"`, lines: [`${project.id}  ${project.name}  ${usedBy(count, tasks.length, total)}`], items: [{ ...project, tasks: count }] };
   },
   handler: async (args, ctx) => {
     await ctx.call('delete_project_label', { delName: args.name });
@@ -186,17 +187,14 @@ export const deleteTaskLabel = defineTool({
   idempotent: true,
   preview: async (args, ctx) => {
     // Wire: SDK 3.0.4 removes by taskIds + labelNames; the classic interface (seed 000) removes by labelIds.
-    if (ctx.connector.config.scheme === 'classic') {
-      if (!args.label_ids) throw new RefusedError('This farm uses the classic API, which removes task labels by id: pass label_ids. Nothing was changed.');
-      return { action: `remove task labels ${args.label_ids.join(', ')}`, lines: [`label ids ${args.label_ids.join(', ')}`], items: args.label_ids.map((id) => ({ label_id: id })) };
-    }
+    if (ctx.connector.config.scheme === 'classic') return classicLabelPreview(ctx, args);
     if (!args.task_ids || !args.label_names) throw new RefusedError('Pass task_ids and label_names (the labels to remove from those tasks). Nothing was changed.');
     return labelPreview(ctx, args.task_ids, args.label_names);
   },
   handler: async (args, ctx) => {
     const classic = ctx.connector.config.scheme === 'classic';
     await ctx.call('delete_task_label', classic ? { labelIds: args.label_ids } : { taskIds: args.task_ids, labelNames: args.label_names, labelIds: args.label_ids });
-    const what = classic ? `task labels ${args.label_ids!.join(', ')}` : `label${args.label_names!.length === 1 ? '' : 's'} ${args.label_names!.map((l) => `"${l}"`).join(', ')} from ${plural(args.task_ids!.length, 'task')}`;
+    const what = classic ? `task label ${args.label_ids!.join(', ')} from every task that carried it` : `label${args.label_names!.length === 1 ? '' : 's'} ${args.label_names!.map((l) => `"${l}"`).join(', ')} from ${plural(args.task_ids!.length, 'task')}`;
     return doneAnswer(`Removed ${what}.`, classic ? args.label_ids!.map((id) => ({ label_id: id })) : args.task_ids!.map((id) => ({ id, removed: args.label_names })));
   },
 });
@@ -217,6 +215,36 @@ async function labelPreview(ctx: ToolContext, ids: readonly number[], names: rea
   for (const id of missing) lines.push(`${id}  (not found on the farm)`);
   const action = `remove ${names.map((n) => `"${n}"`).join(', ')} from ${plural(tasks.length, 'task')}`;
   return { action, lines, items: affected.map((a) => ({ ...summarizeTask(a.task), labels: a.labels ?? [], removes: a.removes })) };
+}
+
+/**
+ * The classic interface removes labels by id from every task that carries them (seed 000), so the preview says which
+ * labels those are and how many tasks lose them; given task_ids and label_names instead, it names the ids to pass.
+ */
+async function classicLabelPreview(ctx: ToolContext, args: { task_ids?: number[]; label_names?: string[]; label_ids?: number[] }): Promise<Preview> {
+  if (!args.label_ids) {
+    let known = '';
+    if (args.task_ids && args.label_names) {
+      const { tasks } = await fetchTasks(ctx, args.task_ids);
+      const ids = new Map<string, string>();
+      for (const [id, name] of tasks.flatMap((t) => [...(taskLabelMap(t) ?? [])])) if (args.label_names.includes(name) && /^\d+$/.test(id)) ids.set(name, id);
+      known = ids.size ? ` (${[...ids].map(([name, id]) => `${name}=${id}`).join(', ')})` : '';
+    }
+    throw new RefusedError(`This farm uses the classic API, which removes a label by id from every task that carries it: pass label_ids${known}. Nothing was changed.`);
+  }
+  const { tasks, total } = await recentTasks(ctx);
+  const labels = args.label_ids.map((id) => {
+    const carrying = tasks.filter((t) => taskLabelMap(t)?.has(String(id)));
+    return { label_id: id, name: carrying.map((t) => taskLabelMap(t)!.get(String(id))).find(Boolean), tasks: carrying.length };
+  });
+  if (tasks.length >= total && labels.every((l) => l.tasks === 0)) {
+    throw new RefusedError(`No task carries label ${args.label_ids.join(', ')}; nothing to remove.`);
+  }
+  return {
+    action: `remove task label ${args.label_ids.join(', ')} from every task that carries it`,
+    lines: labels.map((l) => `${l.label_id}  ${l.name ?? '(name unknown)'}  ${usedBy(l.tasks, tasks.length, total)}`),
+    items: labels.map((l) => compact(l)),
+  };
 }
 
 export const LABEL_TOOLS = [listProjectLabels, listProjects, addProjectLabel, deleteProjectLabel, addTaskLabel, deleteTaskLabel];

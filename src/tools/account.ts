@@ -191,7 +191,7 @@ export const getUserSettings = defineTool({
   input: {},
   output: {
     timeout_seconds: z.number().optional(),
-    timeout_hours_field: z.number().optional(),
+    reported_timeout_hours: z.number().optional(),
     settings: item({}).optional(),
   },
   handler: async (_args, ctx) => {
@@ -209,7 +209,7 @@ export const getUserSettings = defineTool({
         }) || 'The farm returned no settings.',
         disagree ? `Note: the farm also reports taskOverTime ${hours} h, which does not match; update_user_settings sets the timeout in seconds.` : undefined,
       ),
-      structured: compact({ timeout_seconds: seconds, timeout_hours_field: disagree ? hours : undefined, settings }),
+      structured: compact({ timeout_seconds: seconds, reported_timeout_hours: disagree ? hours : undefined, settings }),
       links: [accountLink()],
     };
   },

@@ -63,7 +63,7 @@ export const getSupportedPlugins = defineTool({
     os: os.default('windows'),
     version: z.string().trim().min(1).max(50).optional().describe('Only this version'),
   },
-  output: { cg_id: z.number(), os: z.string(), software: z.string(), versions: z.array(item({ id: z.number() })) },
+  output: { software: z.string(), versions: z.array(item({ id: z.number() })) },
   handler: async (args, ctx) => {
     const catalog = await loadSoftwareCatalog(ctx, args.cg_id, args.os);
     const versions = args.version ? [resolveVersion(catalog, args.version)] : catalog.versions;
@@ -76,7 +76,7 @@ export const getSupportedPlugins = defineTool({
         `${catalog.name} on ${args.os}: ${plural(catalog.versions.length, 'version')}.`,
         rows.length ? tsv(['version', 'version_id', 'plugin', 'plugin versions (version=plugin_id)'], rows) : undefined,
       ),
-      structured: { cg_id: args.cg_id, os: args.os, software: catalog.name, versions: compact(view) },
+      structured: { software: catalog.name, versions: compact(view) },
       links: [softwareLink()],
     };
   },

@@ -188,12 +188,13 @@ export const deleteTaskLabel = defineTool({
   preview: async (args, ctx) => {
     // Wire: SDK 3.0.4 removes by taskIds + labelNames; the classic interface (seed 000) removes by labelIds.
     if (ctx.connector.config.scheme === 'classic') return classicLabelPreview(ctx, args);
+    if (args.label_ids) throw new RefusedError('label_ids is for the classic API; this farm removes labels by task_ids and label_names. Nothing was changed.');
     if (!args.task_ids || !args.label_names) throw new RefusedError('Pass task_ids and label_names (the labels to remove from those tasks). Nothing was changed.');
     return labelPreview(ctx, args.task_ids, args.label_names);
   },
   handler: async (args, ctx) => {
     const classic = ctx.connector.config.scheme === 'classic';
-    await ctx.call('delete_task_label', classic ? { labelIds: args.label_ids } : { taskIds: args.task_ids, labelNames: args.label_names, labelIds: args.label_ids });
+    await ctx.call('delete_task_label', classic ? { labelIds: args.label_ids } : { taskIds: args.task_ids, labelNames: args.label_names });
     const what = classic ? `task label ${args.label_ids!.join(', ')} from every task that carried it` : `label${args.label_names!.length === 1 ? '' : 's'} ${args.label_names!.map((l) => `"${l}"`).join(', ')} from ${plural(args.task_ids!.length, 'task')}`;
     return doneAnswer(`Removed ${what}.`, classic ? args.label_ids!.map((id) => ({ label_id: id })) : args.task_ids!.map((id) => ({ id, removed: args.label_names })));
   },

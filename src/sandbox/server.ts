@@ -6,6 +6,7 @@ import { codeName } from '../client/errors.js';
 import { OPERATIONS, type OperationId, type Scheme } from '../client/operations.js';
 import { PROTOCOL_VERSION } from '../client/sign.js';
 import { createFarm, type Farm, type FarmOptions } from './farm/index.js';
+import { mulberry32 } from './farm/random.js';
 import { Faults, type FaultKind, type FaultRule } from './faults.js';
 import { buildRoutes, checkArgs } from './routes.js';
 import { FarmError, type FarmModel } from './types.js';
@@ -19,6 +20,8 @@ export interface SandboxOptions extends FarmOptions {
   accessId?: string;
   accessKey?: string;
   faults?: FaultRule[];
+  /** Seeds the draws of rate-based fault rules, so a rehearsal or test sees the same faults every run. */
+  faultSeed?: number;
   /** Milliseconds added to the sandbox's clock (for clock-skew rehearsals). */
   clockSkewMs?: number;
   /** Called with every request as it arrives (tests use it to see the exact headers and body). */
@@ -89,7 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const accessId = options.accessId ?? `sandbox-${randomBytes(6).toString('hex')}`;
   const accessKey = options.accessKey ?? randomBytes(24).toString('base64url');
   const farm = createFarm(options);
-  const faults = new Faults();
+  const faults = new Faults(options.faultSeed === undefined ? Math.random : mulberry32(options.faultSeed));
   for (const rule of options.faults ?? []) faults.add(rule);
   const requests = new RequestLog();
   const routes = buildRoutes();

@@ -1,21 +1,118 @@
-import type { FarmModel, FarmRequest } from '../types.js';
+import { OPERATIONS, type OperationId } from '../../client/operations.js';
+import { FarmError, type FarmModel, type FarmRequest } from '../types.js';
+import { Account } from './account.js';
+import type { ActionContext } from './actions.js';
+import { SimClock } from './clock.js';
+import { Environments } from './environments.js';
+import { generateTasks } from './generate.js';
+import { HANDLERS } from './handlers.js';
+import { Labels } from './labels.js';
+import { OperationLog, seedHistory } from './logs.js';
+import { Rng } from './random.js';
+import { taskRecord } from './records.js';
+import { TaskStore } from './store.js';
+import { Transfer } from './transfer.js';
+import { frameRecord } from './frames.js';
+import { ensureFrames } from './render.js';
 
 export interface FarmOptions {
-  /** Seed of the deterministic data set. */
+  /** Seed of the deterministic data set: the same seed (and start time) gives the same farm. */
   seed?: number;
-  /** Simulated seconds per real second. */
+  /** Simulated seconds per real second (default 1; 0 freezes the clock except for `advance`). */
   speed?: number;
   /** Number of top-level tasks to generate (default 320). */
   taskCount?: number;
+  /** Simulated epoch ms at which the farm starts (default: now). Fix it to compare data sets across runs. */
+  startTime?: number;
+  /** When set, every secret value the farm returns (transfer passwords, RaySync keys) contains this string. */
+  canary?: string;
 }
 
-/** Placeholder farm: answers every operation with an empty success. Replaced by the simulated farm. */
+/**
+ * The simulated render farm behind the sandbox's HTTP layer: a seeded data set of tasks, frames, environments,
+ * projects and account data, a clock that renders frames as simulated time passes, and one handler per operation.
+ */
 export class Farm implements FarmModel {
-  constructor(readonly options: FarmOptions = {}) {}
+  readonly seed: number;
+  readonly clock: SimClock;
+  readonly store: TaskStore;
+  readonly labels = new Labels();
+  readonly account: Account;
+  readonly envs: Environments;
+  readonly transfer: Transfer;
+  readonly log = new OperationLog();
+
+  constructor(readonly options: FarmOptions = {}) {
+    this.seed = options.seed ?? 1;
+    const origin = options.startTime ?? Date.now();
+    this.clock = new SimClock(origin, options.speed ?? 1);
+    this.store = new TaskStore(origin);
+    this.account = new Account(new Rng(this.seed ^ 0xacc0), origin);
+    this.envs = new Environments(new Rng(this.seed ^ 0xe7e7));
+    this.transfer = new Transfer(new Rng(this.seed ^ 0x7f3a), options.canary);
+    generateTasks(this.store, {
+      seed: this.seed,
+      taskCount: options.taskCount ?? 320,
+      origin,
+      projects: this.labels.ownProjectNames(),
+      labelIds: this.labels.presetLabelIds(),
+      taskOverTime: this.account.settings.taskOverTimeSec,
+    });
+    seedHistory(this.log, this.store.topLevel());
+  }
+
+  /** Simulated epoch milliseconds. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Moves simulated time forward (tests use it to render deterministically). */
+  advance(seconds: number): void {
+    this.clock.advance(seconds);
+  }
 
   handle(request: FarmRequest): unknown {
-    if (request.operation === 'list_platforms') return [{ platform: 2, name: 'query_platform_w2' }];
-    return null;
+    const handler = HANDLERS[request.operation];
+    if (!handler) throw new FarmError(404, `${request.operation} has no interface of its own`);
+    const ctx: ActionContext = {
+      store: this.store,
+      labels: this.labels,
+      log: this.log,
+      now: this.clock.now(),
+      path: OPERATIONS[request.operation].paths[request.scheme],
+      args: request.args,
+    };
+    return handler(this, ctx, request);
+  }
+
+  /** Calls an operation directly, without HTTP (current scheme, English). */
+  call(operation: OperationId, args: Record<string, unknown> = {}): unknown {
+    return this.handle({ operation, args, scheme: 'current', platform: '2', languageFlag: '1' });
+  }
+
+  /** A task's TaskInfo record as the API returns it, brought up to now; undefined for an unknown id. */
+  taskInfo(id: number): Record<string, unknown> | undefined {
+    const task = this.store.task(id);
+    return task ? taskRecord(this.store.sync(task, this.now()), this.store, this.labels, this.now()) : undefined;
+  }
+
+  /** Every frame record of a task (its layers' frames for a parent), brought up to now. */
+  taskFrames(id: number): Record<string, unknown>[] {
+    const task = this.store.task(id);
+    if (!task) return [];
+    const now = this.now();
+    this.store.sync(task, now);
+    return this.store.leaves(task).flatMap((leaf) => ensureFrames(leaf, this.store).map((frame) => frameRecord(leaf, frame, now)));
+  }
+
+  /** Top-level task records (newest first); `deleted` lists the recycle bin instead. */
+  tasks(options: { deleted?: boolean } = {}): Record<string, unknown>[] {
+    const now = this.now();
+    this.store.syncAll(now);
+    return this.store
+      .topLevel()
+      .filter((task) => !task.reserved && task.isDelete === (options.deleted ? 0 : 1))
+      .map((task) => taskRecord(task, this.store, this.labels, now));
   }
 }
 

@@ -1,0 +1,39 @@
+import { FarmError } from '../types.js';
+import { parseChinaTime } from './clock.js';
+
+/** The platform's paged object (api-catalog §1.3): `size` is the page size asked for, as in the seed examples. */
+export interface Page<T> {
+  pageCount: number;
+  pageNum: number;
+  total: number;
+  size: number;
+  items: T[];
+}
+
+export function page<T>(items: readonly T[], pageNum: number, pageSize: number): Page<T> {
+  if (pageNum < 0) throw new FarmError(600, `parameter pageNum is invalid: must be 1 or more (got ${pageNum})`);
+  if (pageSize < 1) throw new FarmError(600, `parameter pageSize is invalid: must be 1 or more (got ${pageSize})`);
+  const number = Math.max(1, pageNum);
+  const start = (number - 1) * pageSize;
+  return {
+    pageCount: Math.ceil(items.length / pageSize),
+    pageNum: number,
+    total: items.length,
+    size: pageSize,
+    items: items.slice(start, start + pageSize),
+  };
+}
+
+/** A `yyyy-MM-dd HH:mm:ss` bound (China time) from the request; empty means unbounded, as the SDK sends "". */
+export function timeBound(args: Record<string, unknown>, name: string): number | undefined {
+  const text = args[name];
+  if (typeof text !== 'string' || text.trim() === '') return undefined;
+  const ms = parseChinaTime(text);
+  if (ms === undefined) throw new FarmError(600, `parameter ${name} is invalid: use yyyy-MM-dd HH:mm:ss (got "${text}")`);
+  return ms;
+}
+
+export function intArg(args: Record<string, unknown>, name: string, fallback: number): number {
+  const value = args[name];
+  return typeof value === 'number' ? value : fallback;
+}

@@ -63,7 +63,7 @@ describe('render log reading', () => {
 
   it('finds error lines and the farm code in `ERROR <code>: <text>`', () => {
     const found = errorLines(['INFO start', '[12:00] ERROR 15000: 3ds Max hangs', 'Error: texture missing', '0 errors']);
-    expect(found).toEqual([{ line: '[12:00] ERROR 15000: 3ds Max hangs', code: '15000' }, { line: 'Error: texture missing' }]);
+    expect(found).toEqual([{ line: '[12:00] ERROR 15000: 3ds Max hangs', code: '15000', context: 'INFO start' }, { line: 'Error: texture missing' }]);
   });
 
   it('shortens user agents to browser and system', () => {

@@ -81,6 +81,10 @@ describe('log tools', () => {
     expect(codes.length).toBeGreaterThan(0);
     expect(errors.some((e) => new RegExp(`ERROR ${codes[0]}: `).test(e.line))).toBe(true);
     expect(result.text.indexOf('Errors')).toBeLessThan(result.text.indexOf('Log:'));
+    // The farm writes the error near the end: with 5 lines a page it is not on page 1, yet it is shown.
+    expect(s['total'] as number).toBeGreaterThan(5);
+    expect((s['lines'] as string[]).some((line) => /ERROR \w+:/.test(line))).toBe(false);
+    expect(result.text).toMatch(/Errors \(found on page \d+, the last\):/);
     expect(result.text).toContain(`get_analysis_error_detail codes=${JSON.stringify(codes)}`);
     expect(s['lines'] as string[]).toHaveLength(Math.min(5, s['total'] as number));
 

@@ -2,6 +2,7 @@
  * The SDK-only helpers (get_small_task_id, get_all_frames, get_custome_frames), composed from real operations so
  * that tools and later workflows share one implementation. Nothing here formats text; callers decide that.
  */
+import { TransportError } from './errors.js';
 import type { OperationId } from './operations.js';
 import type { FrameInfo, Paged, TaskInfo } from './types.js';
 
@@ -79,7 +80,9 @@ export async function getAllTaskFrames(call: Caller, taskId: number, options: Al
   let pages = 0;
   let complete = false;
   while (pages < maxPages) {
-    options.signal?.throwIfAborted();
+    if (options.signal?.aborted) {
+      throw new TransportError('get_task_frames', 'aborted', `Paging the frames of task ${taskId} was cancelled after ${plural(pages, 'page')}.`, { sent: false });
+    }
     pages++;
     const data = await call<Paged<FrameInfo> | null>('get_task_frames', {
       taskId,
@@ -217,3 +220,5 @@ export function compressNumbers(numbers: readonly number[]): string[] {
   }
   return out;
 }
+
+const plural = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`;

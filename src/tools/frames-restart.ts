@@ -60,8 +60,9 @@ export const restartFailedFrames = defineTool({
     refuseStatusOnClassic(ctx, 'restart_failed_frames', args.status);
     const status = args.status ?? ['failed'];
     const words = status.join('/');
-    const { tasks, missing } = await fetchTasks(ctx, args.task_ids);
-    if (tasks.length === 0) throw new RefusedError(`No task with id ${args.task_ids.join(', ')} exists on the farm; nothing was resubmitted.`);
+    const ids = [...new Set(args.task_ids)];
+    const { tasks, missing } = await fetchTasks(ctx, ids);
+    if (tasks.length === 0) throw new RefusedError(`No task with id ${ids.join(', ')} exists on the farm; nothing was resubmitted.`);
     const counted = [];
     for (const task of tasks) counted.push({ ...summarizeTask(task), frames: await framesInStatus(ctx.call, task, status, ctx.signal) });
     const targets = counted.filter((task) => task.frames > 0);

@@ -183,7 +183,7 @@ export const getTaskProgress = defineTool({
         status: grab.frameStatus === null || grab.frameStatus === undefined || grab.frameStatus === '' ? undefined : frameStatusName(Number(grab.frameStatus)),
         percent: grab.framePercent === null || grab.framePercent === undefined || grab.framePercent === '' ? undefined : Number(grab.framePercent),
         used: seconds(grab.frameUsed),
-        remaining: seconds(grab.frameEst),
+        remaining: Number(grab.framePercent) >= 100 ? undefined : seconds(grab.frameEst),
         cost: money(Number(grab.feeAmount ?? 0) + Number(grab.couponFee ?? 0)) || undefined,
         info: grab.renderInfo ?? undefined,
         preview: grab.grabUrl ?? undefined,

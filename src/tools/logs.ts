@@ -199,12 +199,26 @@ function splitLines(text: string): string[] {
 const ERROR_LINE = /\b(?:ERROR|FATAL)\b|\b[Ee]rror:/;
 const ERROR_CODE = /\bERROR\s+([A-Za-z0-9_-]{1,20}):/;
 
-export function errorLines(lines: readonly string[]): { line: string; code?: string }[] {
-  return lines.filter((line) => ERROR_LINE.test(line)).map((line) => {
+export type ErrorLine = {
+  line: string;
+  code?: string;
+  /** The line before a coded error: the software's own words about it. */
+  context?: string;
+};
+
+export function errorLines(lines: readonly string[]): ErrorLine[] {
+  const found: ErrorLine[] = [];
+  lines.forEach((line, i) => {
+    if (!ERROR_LINE.test(line)) return;
     const code = ERROR_CODE.exec(line)?.[1];
-    return code ? { line: line.trim(), code } : { line: line.trim() };
+    const before = i > 0 ? lines[i - 1]! : undefined;
+    const context = code && before && !ERROR_LINE.test(before) ? before.trim() : undefined;
+    found.push({ line: line.trim(), ...(code ? { code } : {}), ...(context ? { context } : {}) });
   });
+  return found;
 }
+
+const errorText = (e: ErrorLine) => (e.context ? `${e.line}\n  preceded by: ${e.context}` : e.line);
 
 export const getRenderLog = defineTool({
   name: 'get_render_log',
@@ -238,7 +252,7 @@ export const getRenderLog = defineTool({
       const tail = errorLines((await fetch(lastPage)).lines);
       if (tail.length) {
         errors = [...errors, ...tail.filter((entry) => !errors.some((e) => e.line === entry.line))];
-        errorSource = `some from the last page (page=${lastPage})`;
+        errorSource = `found on page ${lastPage}, the last`;
       }
     }
     const codes = [...new Set(errors.map((e) => e.code).filter((code): code is string => code !== undefined))];
@@ -246,7 +260,7 @@ export const getRenderLog = defineTool({
     return {
       text: blocks(
         lines.length || total ? `Render log of frame ${args.frame_id}: ${plural(total, 'line')}.` : `Frame ${args.frame_id} has no render log yet.`,
-        errors.length ? `Errors${errorSource ? ` (${errorSource})` : ''}:\n${errors.map((e) => e.line).join('\n')}` : undefined,
+        errors.length ? `Errors${errorSource ? ` (${errorSource})` : ''}:\n${errors.map(errorText).join('\n')}` : undefined,
         codes.length ? `Explain with get_analysis_error_detail codes=${JSON.stringify(codes)}.` : undefined,
         lines.length ? `Log:\n${lines.join('\n')}` : undefined,
         pageFooter({ page: args.page, pageSize: args.page_size, total, shown: lines.length }),

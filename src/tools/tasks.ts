@@ -211,13 +211,16 @@ function describeErrorCode(record: ErrorCodeInfo): ErrorDetail {
     code: String(record.code),
     // type 0: a warning that can be ignored; 1: an error that cannot.
     severity: record.type === 1 ? 'error' : record.type === 0 ? 'warning' : undefined,
-    description: record.desDescriptionCn ?? undefined,
-    solution: record.desSolutionCn ?? undefined,
+    description: oneLine(record.desDescriptionCn),
+    solution: oneLine(record.desSolutionCn),
     link: record.solutionPath ?? undefined,
     repairable: yesNo(record.isRepair),
     blocks_submission: yesNo(record.isOpen),
   });
 }
+
+/** The farm writes numbered steps on separate lines; a `key: value` line needs them on one. */
+const oneLine = (text: string | null | undefined) => text?.replace(/\s*\n\s*/g, ' ').trim() || undefined;
 
 function uniqueBy<T>(list: readonly T[], key: (item: T) => string): T[] {
   const seen = new Map<string, T>();

@@ -269,17 +269,30 @@ describe('--stateless', () => {
     expect(JSON.parse(stream.body).error.message).toMatch(/stateless/);
   });
 
-  it('replicas sharing RAYVISION_CONFIRMATION_SECRET honour each other\'s confirmation tokens; others refuse them', () => {
+  it('replicas sharing RAYVISION_CONFIRMATION_SECRET honour each other\'s confirmation tokens; others refuse them', async () => {
     const secret = 'shared-secret-for-replicas-0123';
-    const env = { RAYVISION_HTTP: '1', RAYVISION_HTTP_STATELESS: '1', RAYVISION_CONFIRMATION_SECRET: secret };
-    const [one, two] = [createConfirmationTokens(loadHttpSettings(env).confirmationSecret), createConfirmationTokens(loadHttpSettings(env).confirmationSecret)];
-    const stranger = createConfirmationTokens(loadHttpSettings({ ...env, RAYVISION_CONFIRMATION_SECRET: undefined }).confirmationSecret);
-    const target = { task_ids: [19097] };
-    const { token } = one.issue('delete_task', target);
-    expect(stranger.redeem('delete_task', target, token)).toBe('mismatch');
-    expect(two.redeem('delete_task', { task_ids: [19098] }, token)).toBe('mismatch');
-    expect(two.redeem('delete_task', target, token)).toBe('ok');
-    expect(two.redeem('delete_task', target, token)).toBe('used');
-    expect(() => loadHttpSettings({ ...env, RAYVISION_CONFIRMATION_SECRET: 'too-short' })).toThrow(/RAYVISION_CONFIRMATION_SECRET: must be at least 16 characters/);
+    const [one, two, stranger] = await Promise.all([
+      serve({ RAYVISION_HTTP_STATELESS: '1', RAYVISION_CONFIRMATION_SECRET: secret }),
+      serve({ RAYVISION_HTTP_STATELESS: '1', RAYVISION_CONFIRMATION_SECRET: secret }),
+      serve({ RAYVISION_HTTP_STATELESS: '1' }),
+    ]);
+    const [viaOne, viaTwo, viaStranger] = await Promise.all([connect(one.url), connect(two.url), connect(stranger.url)]);
+    const list = await callTool(viaOne, 'get_task_list', { page_size: 5 });
+    const id = (list.structured?.['tasks'] as { id: number }[])[0]!.id;
+
+    const preview = await callTool(viaOne, 'delete_task', { task_ids: [id] });
+    expect(preview.structured?.['status']).toBe('confirmation_required');
+    const token = preview.structured?.['confirmation_token'];
+    const refused = await callTool(viaStranger, 'delete_task', { task_ids: [id], confirmation_token: token });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toMatch(/did nothing/);
+    const done = await callTool(viaTwo, 'delete_task', { task_ids: [id], confirmation_token: token });
+    expect(done.isError).toBe(false);
+    expect(done.structured?.['status']).toBe('done');
+    const again = await callTool(viaTwo, 'delete_task', { task_ids: [id], confirmation_token: token });
+    expect(again.isError).toBe(true);
+    expect(again.text).toMatch(/already used/);
+
+    expect(() => loadHttpSettings({ RAYVISION_CONFIRMATION_SECRET: 'too-short' })).toThrow(/RAYVISION_CONFIRMATION_SECRET: must be at least 16 characters/);
   });
 });

@@ -68,6 +68,9 @@ describe('task reads', () => {
     expect(s['missing']).toEqual([999_999_999]);
     expect(result.text).toContain(`Task ${task!.id}`);
     expect(result.text).toContain('Not found on the farm: 999999999.');
+
+    const none = await call('get_task_info', { task_ids: [999_999_998] });
+    expect(ok(none)).toEqual({ tasks: [], missing: [999_999_998] });
   });
 
   it('get_subtask_ids lists the child tasks of a parent, and the task itself otherwise', async () => {
@@ -96,6 +99,7 @@ describe('task reads', () => {
     expect(s['unknown']).toEqual(['987654']);
     expect(result.text).toMatch(/^15000 \((error|warning|unknown severity)\): /);
     expect(result.text).toContain('No explanation on the farm for: 987654.');
+    expect(ok(await call('get_analysis_error_detail', { codes: ['987654'] }))).toEqual({ errors: [], unknown: ['987654'] });
   });
 });
 

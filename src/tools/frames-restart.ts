@@ -13,7 +13,7 @@ import { RefusedError, defineTool, type ToolContext } from './define.js';
 import { blocks, plural } from './format.js';
 import { frameTable, noFramesReason, pagingWithProgress } from './frames-common.js';
 import { fetchTasks, frameCounts, frameItem, summarizeFrame, summarizeTask } from './records.js';
-import { FRAME_STATUS_CODE, dryRun, frameIds, frameStatusFilter, frameStatusName, item, matchesFrameFilter, taskId, taskIds, type FrameFilterStatus } from './schema.js';
+import { FRAME_STATUS_CODE, dryRun, frameIds, frameStatusFilter, item, matchesFrameFilter, taskId, taskIds, type FrameFilterStatus } from './schema.js';
 
 /** Frames listed at most in a dry run or a confirmation. */
 const LISTED = 100;
@@ -36,10 +36,12 @@ async function framesInStatus(call: Caller, task: TaskInfo, status: readonly Fra
     return status.reduce((sum, name) => sum + counts[COUNTERS[name]!], 0);
   }
   const owners = task.respRenderingTaskList?.length ? task.respRenderingTaskList.map((child) => child.id) : [task.id];
+  // Exact codes, as the farm will match them (here `waiting` is status 1 only, not the waiting_* ones).
+  const codes = new Set<number>(status.map((name) => FRAME_STATUS_CODE[name]));
   let count = 0;
   for (const owner of owners) {
     const { frames } = await getAllTaskFrames(call, owner, { signal });
-    count += frames.filter((frame) => matchesFrameFilter(frameStatusName(frame.frameStatus), status)).length;
+    count += frames.filter((frame) => codes.has(frame.frameStatus ?? -1)).length;
   }
   return count;
 }
@@ -72,8 +74,10 @@ export const restartFailedFrames = defineTool({
       missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined,
       targets.length < counted.length ? `Skipped (no ${words} frames): ${counted.filter((t) => t.frames === 0).map((t) => t.id).join(', ')}.` : undefined,
     ];
-    if (args.dry_run || targets.length === 0) {
-      if (!args.dry_run) throw new RefusedError(`No ${words} frames to resubmit in task ${counted.map((t) => t.id).join(', ')}; nothing was sent.`);
+    if (!args.dry_run && targets.length === 0) {
+      throw new RefusedError(`No ${words} frames to resubmit in task ${counted.map((t) => t.id).join(', ')}; nothing was sent.`);
+    }
+    if (args.dry_run) {
       const message = `Dry run: nothing was resubmitted. ${frames ? `Call again with dry_run false to resubmit ${plural(frames, 'frame')} of ${plural(targets.length, 'task')}.` : `There are no ${words} frames to resubmit.`}`;
       return { text: blocks(lines.join('\n'), ...notes, message), structured: { dry_run: true, tasks: counted, frames, message } };
     }

@@ -171,15 +171,15 @@ export const getTaskProgress = defineTool({
   title: 'Live render progress',
   description: 'Block-by-block progress of a 3ds Max task, with preview image paths.',
   input: { task_id: taskId, stage: z.enum(['photon', 'main']).optional().describe('Default: the current stage') },
-  output: { task_id: z.number(), stage: z.string().optional(), blocks: z.array(item({ frame: z.string() })) },
+  output: { task_id: z.number(), stage: z.string().optional(), blocks: z.array(item({ block: z.string() })) },
   handler: async (args, ctx) => {
     const data = (await ctx.call<ProcessImage | null>('get_task_progress', { taskId: args.task_id, frameType: args.stage ? STAGE[args.stage] : undefined })) ?? {};
     const stage = data.currentTaskType === 'RenderPhoton' || data.isRenderPhoton ? 'photon' : data.currentTaskType ? 'main' : args.stage;
     const grabs = (data.grabInfo ?? []).flatMap((row, block) => (row ?? []).map((grab) => ({ grab, block: block + 1 })));
     const progress = grabs.map(({ grab, block }) =>
       compact({
-        frame: grab.frameIndex ?? '',
-        block: grab.frameBlock ?? String(block),
+        block: grab.frameBlock || String(block),
+        frame: grab.frameIndex ?? undefined,
         status: grab.frameStatus === null || grab.frameStatus === undefined || grab.frameStatus === '' ? undefined : frameStatusName(Number(grab.frameStatus)),
         percent: grab.framePercent === null || grab.framePercent === undefined || grab.framePercent === '' ? undefined : Number(grab.framePercent),
         used: seconds(grab.frameUsed),
@@ -205,7 +205,7 @@ export const getTaskProgress = defineTool({
           ? tsv(['block', 'frame', 'status', 'percent', 'used', 'remaining', 'preview'], progress.map((p) => [p.block, p.frame, p.status, p.percent, p.used, p.remaining, p.preview]))
           : 'No blocks are rendering or rendered yet (progress exists only for 3ds Max tasks).',
       ),
-      structured: compact({ task_id: args.task_id, stage, scene: data.sceneName ?? undefined, blocks: progress }) as { task_id: number; stage?: string; blocks: { frame: string }[] },
+      structured: { task_id: args.task_id, ...(stage ? { stage } : {}), blocks: progress },
     };
   },
 });

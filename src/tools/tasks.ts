@@ -132,7 +132,7 @@ export const getTaskInfo = defineTool({
     const details = tasks.map(detail);
     return {
       text: blocks(...details.map(detailText), missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined),
-      structured: compact({ tasks: details, missing }),
+      structured: { tasks: details, ...(missing.length ? { missing } : {}) },
       links: tasks.map((task) => taskLink(task.id, task.sceneName ?? undefined)),
     };
   },
@@ -190,7 +190,7 @@ export const getAnalysisErrorDetail = defineTool({
         ),
         unknown.length ? `No explanation on the farm for: ${unknown.join(', ')}.` : undefined,
       ),
-      structured: compact({ errors, unknown }),
+      structured: { errors, ...(unknown.length ? { unknown } : {}) },
     };
   },
 });

@@ -13,6 +13,7 @@ Options:
   --fault <spec>    inject faults, repeatable: [operation:]kind[=value][@rate][xTimes]
                     kinds: latency=ms, code=N, http=status, reset, non-json, hang
                     e.g. --fault latency=300 --fault get_task_list:http=502@0.2
+  --fault-seed <n>  make rate-based faults fire the same way every run
 `;
 
 /**
@@ -27,6 +28,7 @@ export async function runSandboxCommand(argv: string[]): Promise<void> {
     speed: { type: 'string' },
     tasks: { type: 'string' },
     fault: { type: 'string', multiple: true },
+    'fault-seed': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (extra.help) return void process.stdout.write(USAGE);
@@ -52,6 +54,7 @@ export async function runSandboxCommand(argv: string[]): Promise<void> {
     speed: number('speed', 1, 0, 100_000),
     taskCount: number('tasks', 320, 1, 100_000),
     faults,
+    ...(extra['fault-seed'] === undefined ? {} : { faultSeed: number('fault-seed', 0, 0, 2 ** 31) }),
   });
   process.stdout.write(
     [

@@ -65,7 +65,6 @@ export const getAllTaskFramesTool = defineTool({
     task_id: taskId,
     status: statusFilter.describe('List only these statuses'),
     limit: z.number().int().min(1).max(LIST_CAP).default(100).describe('Most frames listed'),
-    keyword: groupKeyword,
   },
   output: {
     task_id: z.number(),
@@ -76,10 +75,9 @@ export const getAllTaskFramesTool = defineTool({
     complete: z.boolean(),
   },
   handler: async (args, ctx) => {
-    const all = await getAllTaskFrames(ctx.call, args.task_id, pagingWithProgress(ctx, args.keyword));
+    const all = await getAllTaskFrames(ctx.call, args.task_id, pagingWithProgress(ctx));
     if (all.frames.length === 0) {
-      const reason = args.keyword ? `Task ${args.task_id} has no frames in group "${args.keyword}".` : await noFramesReason(ctx, args.task_id);
-      return { text: reason, structured: { task_id: args.task_id, total: 0, counts: {}, frames: [], matching: 0, complete: all.complete } };
+      return { text: await noFramesReason(ctx, args.task_id), structured: { task_id: args.task_id, total: 0, counts: {}, frames: [], matching: 0, complete: all.complete } };
     }
     const frames = all.frames.map(summarizeFrame);
     const counts = countByStatus(frames);

@@ -38,7 +38,7 @@ export function describe(task: Task): string {
 /** Looks tasks up (404 for an unknown id) and brings them up to now. */
 export function resolve(ctx: ActionContext, ids: readonly number[]): Task[] {
   const unknown = ids.filter((id) => !ctx.store.task(id) || ctx.store.task(id)!.reserved);
-  if (unknown.length) throw new FarmError(404, `task ${unknown.join(', ')} does not exist`);
+  if (unknown.length) throw new FarmError(404, unknown.length === 1 ? `task ${unknown[0]} does not exist` : `tasks ${unknown.join(', ')} do not exist`);
   return [...new Set(ids)].map((id) => ctx.store.sync(ctx.store.task(id)!, ctx.now));
 }
 

@@ -54,10 +54,6 @@ export class Labels {
     this.projects.splice(index, 1);
   }
 
-  hasProject(name: string): boolean {
-    return this.projects.some((project) => project.projectName === name);
-  }
-
   /** Ids of the predefined task labels. */
   presetLabelIds(): number[] {
     return [...this.labelNames.keys()];

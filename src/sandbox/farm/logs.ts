@@ -1,4 +1,3 @@
-import { FarmError } from '../types.js';
 import { PLATFORM, USER_ID, USER_NAME } from './account.js';
 import { errorCode, software, softwareDetail } from './catalogue.js';
 import { chinaTime } from './clock.js';
@@ -78,10 +77,6 @@ export class OperationLog {
     }
     return page(matching, pageNum, pageSize);
   }
-
-  get size(): number {
-    return this.records.length;
-  }
 }
 
 /** History consistent with the data set: submissions, and the stops and abandons that explain stopped tasks. */
@@ -152,8 +147,4 @@ function logLines(task: Task, frame: Frame, now: number): string[] {
 function clock(seconds: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
-}
-
-export function unknownFrame(id: number): FarmError {
-  return new FarmError(404, `frame ${id} does not exist`);
 }

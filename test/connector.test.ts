@@ -6,6 +6,8 @@ import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { CANARY_ACCESS_KEY, witness } from './helpers/canary.js';
 
 let sandbox: Sandbox;
+/** A task that exists in the sandbox's data set, for writes the farm would refuse on an unknown id. */
+let taskId: number;
 const seen: { path: string; headers: Record<string, unknown>; body: string }[] = [];
 const connectors: Connector[] = [];
 
@@ -27,6 +29,10 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 
 beforeAll(async () => {
   sandbox = await startSandbox({ seed: 1, accessKey: CANARY_ACCESS_KEY, inspect: (request) => seen.push(request as (typeof seen)[number]) });
+  const page = await connect().call<{ items: { id: number }[] }>('get_task_list', { pageNum: 1, pageSize: 1 });
+  taskId = page.items[0]!.id;
+  seen.length = 0;
+  sandbox.requests.reset();
 });
 afterEach(() => {
   sandbox.faults.clear();
@@ -72,7 +78,7 @@ describe('connector over HTTP to the sandbox', () => {
 
   it('never retries a write after a 5xx: the farm sees exactly one request', async () => {
     sandbox.faults.add({ kind: 'http', status: 500, operation: 'stop_task' });
-    const error = await failure(connect().call('stop_task', { taskIds: [1] }));
+    const error = await failure(connect().call('stop_task', { taskIds: [taskId] }));
     expect(error).toBeInstanceOf(TransportError);
     expect(error.message).toMatch(/HTTP 500/);
     expect(sandbox.requests.count('stop_task')).toBe(1);
@@ -80,16 +86,16 @@ describe('connector over HTTP to the sandbox', () => {
 
   it('recovers from 610 with a skewed clock by resending once with the farm time', async () => {
     const connector = connect({}, { now: () => Date.now() - 3_600_000 });
-    await connector.call('stop_task', { taskIds: [1] });
+    await connector.call('stop_task', { taskIds: [taskId] });
     expect(sandbox.requests.recent().map((r) => r.outcome)).toEqual([610, 200]);
     expect(Math.abs(connector.clockOffset - 3_600_000)).toBeLessThan(5_000);
-    await connector.call('stop_task', { taskIds: [1] });
+    await connector.call('stop_task', { taskIds: [taskId] });
     expect(sandbox.requests.count('stop_task')).toBe(3);
   });
 
   it('reports a timeout as one clear sentence; a write is sent once, a read up to three times', async () => {
     sandbox.faults.add({ kind: 'latency', latencyMs: 1500 });
-    const write = await failure(connect({ timeoutMs: 1000 }).call('stop_task', { taskIds: [1] }));
+    const write = await failure(connect({ timeoutMs: 1000 }).call('stop_task', { taskIds: [taskId] }));
     expect(write).toBeInstanceOf(TransportError);
     expect((write as TransportError).failure).toBe('timeout');
     expect(write.message).toMatch(/did not answer within 1000 ms.*RAYVISION_API_TIMEOUT_MS/);
@@ -153,9 +159,9 @@ describe('connector over HTTP to the sandbox', () => {
   });
 
   it('renames parameters for the classic scheme and sends to the classic path', async () => {
-    await connect({ scheme: 'classic' }).call('stop_task', { taskIds: [7, 8] });
+    await connect({ scheme: 'classic' }).call('stop_task', { taskIds: [taskId] });
     expect(seen[0]!.path).toBe('/api/render/task/stopTask');
-    expect(JSON.parse(seen[0]!.body)).toEqual({ taskParam: [7, 8] });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ taskParam: [taskId] });
   });
 
   it('follows RAYVISION_API_PATHS overrides', async () => {

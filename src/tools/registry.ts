@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ListToolsRequestSchema, type CallToolResult, type ServerNotification, type ServerRequest, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Connector } from '../client/connector.js';
 import { RayvisionError } from '../client/errors.js';
@@ -45,7 +45,7 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 export function registerTools(mcp: McpServer, tools: readonly AnyTool[], deps: RegistryDeps): void {
   const tokens = deps.tokens ?? new ConfirmationTokens();
   for (const tool of tools) {
-    const inputShape = tool.safety === 'destructive' ? { ...tool.input, confirmation_token: confirmationTokenField } : tool.input;
+    const inputShape = inputShapeOf(tool);
     const registered = mcp.registerTool(
       tool.name,
       {
@@ -68,6 +68,45 @@ export function registerTools(mcp: McpServer, tools: readonly AnyTool[], deps: R
     );
     if (!isAllowed(tool, deps.policy)) registered.disable();
   }
+  const listed = listedTools(tools, deps.policy);
+  mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+}
+
+function inputShapeOf(tool: AnyTool): z.ZodRawShape {
+  return tool.safety === 'destructive' ? { ...tool.input, confirmation_token: confirmationTokenField } : tool.input;
+}
+
+const listCache = new Map<string, Tool[]>();
+
+/**
+ * The tools/list answer, computed once per policy and process. The SDK would re-derive every JSON Schema on each
+ * call and stamp each with a `$schema` header and an `execution` field; across the catalog that is ~7 KB of a
+ * model's context for nothing, and CPU on every session start.
+ */
+function listedTools(tools: readonly AnyTool[], policy: Policy): Tool[] {
+  const key = `${policy.readOnly}|${[...policy.toolsets].sort().join(',')}|${tools.map((t) => t.name).join(',')}`;
+  let listed = listCache.get(key);
+  if (!listed) {
+    listed = tools
+      .filter((tool) => isAllowed(tool, policy))
+      .map((tool) => ({
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: jsonSchema(z.object(inputShapeOf(tool)), 'input'),
+        outputSchema: jsonSchema(z.object(tool.output), 'output'),
+        annotations: tool.annotations,
+      }));
+    listCache.set(key, listed);
+  }
+  return listed;
+}
+
+function jsonSchema(schema: z.ZodObject, io: 'input' | 'output'): Tool['inputSchema'] {
+  const { $schema: _header, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io }) as Record<string, unknown>;
+  // An output schema describes what we send; forbidding extra keys at its top level tells a client nothing.
+  if (io === 'output' && rest['additionalProperties'] === false) delete rest['additionalProperties'];
+  return rest as Tool['inputSchema'];
 }
 
 const confirmationTokenField = z.string().max(200).optional().describe('Token from a preview, to confirm it');

@@ -155,14 +155,15 @@ export function resolveCgId(text: string): number | undefined {
 const TASK_ID = /^(?:\d{1,12}|\d{0,3}[A-Za-z]{1,3}\d{1,12})$/;
 
 /** A task id: the number (19097) or the alias the web console shows (2W19097, P18278). */
-export const taskId = z.coerce
+const taskIdValue = z.coerce
   .string()
   .trim()
   .refine((text) => TASK_ID.test(text), 'a task id is a number such as 19097 or an alias such as 2W19097')
-  .transform((text) => Number(text.replace(/^\d{0,3}[A-Za-z]{1,3}/, '')))
-  .describe('Task id or alias (2W19097)');
+  .transform((text) => Number(text.replace(/^\d{0,3}[A-Za-z]{1,3}/, '')));
 
-export const taskIds = z.array(taskId).min(1).max(100).describe('Task ids or aliases (2W19097)');
+export const taskId = taskIdValue.describe('Task id or alias (2W19097)');
+
+export const taskIds = z.array(taskIdValue).min(1).max(100).describe('Task ids or aliases (2W19097)');
 
 export const page = z.number().int().min(1).max(100_000).default(1).describe('Page, from 1');
 

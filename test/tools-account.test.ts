@@ -1,32 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OperationId } from '../src/client/operations.js';
-import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { callTool, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectOk as ok, useFarmSession } from './helpers/harness.js';
 
-let sandbox: Sandbox;
-let h: Harness;
-const bodies: { path: string; body: Record<string, unknown> }[] = [];
+const session = useFarmSession({ seed: 21 });
+const { call, sent } = session;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 21, inspect: ({ path, body }) => void bodies.push({ path, body: body ? JSON.parse(body) : {} }) });
-  h = await startHarness({ reuse: sandbox });
-});
-afterAll(async () => {
-  await h?.close();
-  await sandbox?.close();
-});
-
-const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
-/** Bodies the farm received for one operation, oldest first. */
-const sent = (operation: OperationId) => bodies.filter((b) => b.path === h.connector.pathOf(operation)).map((b) => b.body);
-
-function ok(result: ToolCall): Record<string, unknown> {
-  expect(result.isError, result.text).toBe(false);
-  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|NaN|\[object Object\]/);
-  expect(result.structured).toBeDefined();
-  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
-  return result.structured!;
-}
 
 describe('list_platforms', () => {
   it('derives the zone from the domain like the SDK, and names platform types and statuses in words', async () => {
@@ -54,7 +31,7 @@ describe('list_platforms', () => {
 
 describe('get_user_profile', () => {
   it('shows balance and prices but no contact details', async () => {
-    const raw = await h.connector.call<Record<string, unknown>>('get_user_profile');
+    const raw = await session.harness.connector.call<Record<string, unknown>>('get_user_profile');
     const result = await call('get_user_profile');
     const profile = ok(result)['profile'] as Record<string, unknown>;
     expect(profile['currency']).toMatch(/^(CNY|USD)$/);
@@ -92,10 +69,10 @@ describe('account settings', () => {
   });
 
   it('refuses an out-of-range timeout before anything reaches the farm', async () => {
-    const count = sandbox.requests.count('update_user_settings');
+    const count = session.sandbox.requests.count('update_user_settings');
     const result = await call('update_user_settings', { timeout_seconds: 5 });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/timeout_seconds/);
-    expect(sandbox.requests.count('update_user_settings')).toBe(count);
+    expect(session.sandbox.requests.count('update_user_settings')).toBe(count);
   });
 });

@@ -1,36 +1,14 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { silentLogger } from '../src/client/log.js';
-import type { OperationId } from '../src/client/operations.js';
-import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { createMcpServer } from '../src/server/create.js';
-import { callTool, DEFAULT_SETTINGS, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+import { callTool, DEFAULT_SETTINGS, expectOk as ok, useFarmSession } from './helpers/harness.js';
 
-let sandbox: Sandbox;
-let h: Harness;
-const bodies: { path: string; body: Record<string, unknown> }[] = [];
+const session = useFarmSession({ seed: 25 });
+const { call, sent } = session;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 25, inspect: ({ path, body }) => void bodies.push({ path, body: body ? JSON.parse(body) : {} }) });
-  h = await startHarness({ reuse: sandbox });
-});
-afterAll(async () => {
-  await h?.close();
-  await sandbox?.close();
-});
-
-const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
-const sent = (operation: OperationId) => bodies.filter((b) => b.path === h.connector.pathOf(operation)).map((b) => b.body);
-
-function ok(result: ToolCall): Record<string, unknown> {
-  expect(result.isError, result.text).toBe(false);
-  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|NaN|\[object Object\]/);
-  expect(result.structured).toBeDefined();
-  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
-  return result.structured!;
-}
 
 type Version = { id: number; version: string; plugins?: { name: string; versions: { id: number; version: string }[] }[] };
 type Env = { name: string; cg_id: number; software: string; version?: string; os?: string; default?: boolean; plugins?: string[]; plugin_ids?: number[] };
@@ -95,10 +73,10 @@ describe('render environments', () => {
     const list = await versions('maya');
     const version = list.find((v) => v.plugins?.length)!;
     const pluginId = version.plugins![0]!.versions[0]!.id;
-    const count = sandbox.requests.count('add_render_env');
+    const count = session.sandbox.requests.count('add_render_env');
     const result = await call('add_render_env', { cg_id: 'maya', name: 'mcp-env', version: `Maya ${version.version}`, plugin_ids: [pluginId] });
     const s = ok(result);
-    expect(sandbox.requests.count('add_render_env')).toBe(count + 1);
+    expect(session.sandbox.requests.count('add_render_env')).toBe(count + 1);
     expect(sent('add_render_env').at(-1)).toEqual({
       cgId: 2000,
       cgName: 'Maya',
@@ -116,7 +94,7 @@ describe('render environments', () => {
     const list = await versions('maya');
     const [a, b] = list.filter((v) => v.plugins?.length);
     const foreign = a!.plugins![0]!.versions[0]!.id;
-    const count = sandbox.requests.count('add_render_env');
+    const count = session.sandbox.requests.count('add_render_env');
     const badVersion = await call('add_render_env', { cg_id: 'maya', name: 'mcp-bad', version: '2021' });
     expect(badVersion.isError).toBe(true);
     expect(badVersion.text).toMatch(/no version "2021".*nearest: .*Nothing was changed\./);
@@ -125,11 +103,11 @@ describe('render environments', () => {
     expect(badPlugin.text).toContain(`Plugin id ${foreign} (`);
     expect(badPlugin.text).toContain(`is for Maya ${a!.version}, not ${b!.version}; nearest: `);
     expect(badPlugin.text).toContain('Plugin id 99999999 does not exist');
-    expect(sandbox.requests.count('add_render_env')).toBe(count);
+    expect(session.sandbox.requests.count('add_render_env')).toBe(count);
     const duplicate = await call('add_render_env', { cg_id: 'maya', name: 'mcp-env', version: a!.version });
     expect(duplicate.isError).toBe(true);
     expect(duplicate.text).toMatch(/already exists for maya; use update_render_env/);
-    expect(sandbox.requests.count('add_render_env')).toBe(count);
+    expect(session.sandbox.requests.count('add_render_env')).toBe(count);
   });
 
   it('update_render_env changes only what is given', async () => {
@@ -159,12 +137,12 @@ describe('render environments', () => {
   });
 
   it('delete_render_env previews (saying it is the default) and deletes only with the token', async () => {
-    const count = sandbox.requests.count('delete_render_env');
+    const count = session.sandbox.requests.count('delete_render_env');
     const preview = await call('delete_render_env', { cg_id: 'maya', name: 'mcp-env' });
     const s = ok(preview);
     expect(s['status']).toBe('confirmation_required');
     expect(preview.text).toMatch(/mcp-env .*\(the default environment for Maya\)/);
-    expect(sandbox.requests.count('delete_render_env')).toBe(count);
+    expect(session.sandbox.requests.count('delete_render_env')).toBe(count);
 
     const done = await call('delete_render_env', { cg_id: 'maya', name: 'mcp-env', confirmation_token: s['confirmation_token'] });
     expect(ok(done)['status']).toBe('done');
@@ -175,17 +153,17 @@ describe('render environments', () => {
 
 describe('render environments on the classic API', () => {
   it('asks once per program (classic takes one cgId and no OS) and filters the OS itself', async () => {
-    const connector = new Connector(sandbox.connectorConfig({ scheme: 'classic' }), { logger: silentLogger, retryBaseMs: 5 });
+    const connector = new Connector(session.sandbox.connectorConfig({ scheme: 'classic' }), { logger: silentLogger, retryBaseMs: 5 });
     const mcp = createMcpServer({ connector, logger: silentLogger, settings: DEFAULT_SETTINGS });
     const client = new Client({ name: 'classic-test', version: '1.0.0' });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);
     try {
       const path = connector.pathOf('get_render_env');
-      const before = bodies.filter((b) => b.path === path).length;
+      const before = session.bodies.filter((b) => b.path === path).length;
       const result = await callTool(client, 'get_render_env', { cg_ids: ['maya', 'houdini'], os: 'windows' });
       const found = ok(result)['envs'] as Env[];
-      expect(bodies.filter((b) => b.path === path).slice(before).map((b) => b.body)).toEqual([{ cgId: 2000 }, { cgId: 2004 }]);
+      expect(session.bodies.filter((b) => b.path === path).slice(before).map((b) => b.body)).toEqual([{ cgId: 2000 }, { cgId: 2004 }]);
       expect(found.length).toBeGreaterThan(0);
       expect(found.every((e) => e.os === 'windows' && (e.cg_id === 2000 || e.cg_id === 2004))).toBe(true);
       const current = (await envs({ cg_ids: ['maya', 'houdini'], os: 'windows' })).map((e) => e.name).sort();

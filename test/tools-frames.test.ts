@@ -1,32 +1,13 @@
 import { CallToolResultSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { callTool, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { callTool, expectOk as ok, useFarmSession } from './helpers/harness.js';
 
-let sandbox: Sandbox;
-let h: Harness;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 12 });
-  h = await startHarness({ reuse: sandbox });
-});
-afterAll(async () => {
-  await h?.close();
-  await sandbox?.close();
-});
+const session = useFarmSession({ seed: 12 });
+const { call } = session;
 
 type Task = { id: number; status: string; software?: string; total?: number; failed?: number; done?: number; children?: Task[] };
 type Frame = { id: number; frame?: string; status: string; error_code?: string };
 
-function ok(result: ToolCall): Record<string, unknown> {
-  expect(result.isError, result.text).toBe(false);
-  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|\[object Object\]/);
-  expect(result.structured).toBeDefined();
-  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
-  return result.structured!;
-}
-
-const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
 
 async function taskInfo(id: number): Promise<Task> {
   return (ok(await call('get_task_info', { task_ids: [id] }))['tasks'] as Task[])[0]!;
@@ -85,9 +66,9 @@ describe('reading frames', () => {
 
   it('get_all_task_frames pages through 2,000+ frames with progress, counts by status and caps the list', async () => {
     const leaf = await bigLeaf();
-    const before = sandbox.requests.count('get_task_frames');
+    const before = session.sandbox.requests.count('get_task_frames');
     const progress: Progress[] = [];
-    const raw = await h.client.callTool({ name: 'get_all_task_frames', arguments: { task_id: leaf.id } }, CallToolResultSchema, {
+    const raw = await session.harness.client.callTool({ name: 'get_all_task_frames', arguments: { task_id: leaf.id } }, CallToolResultSchema, {
       onprogress: (p) => void progress.push(p),
     });
     const s = raw.structuredContent as Record<string, unknown>;
@@ -98,7 +79,7 @@ describe('reading frames', () => {
     expect(counts['failed']).toBe(leaf.failed);
     expect(s['frames']).toHaveLength(100);
     const pages = Math.ceil(leaf.total! / 100);
-    expect(sandbox.requests.count('get_task_frames') - before).toBe(pages);
+    expect(session.sandbox.requests.count('get_task_frames') - before).toBe(pages);
     expect(progress.length).toBe(pages);
     expect(progress.at(-1)).toMatchObject({ progress: leaf.total, total: leaf.total });
     const text = (raw.content as { type: string; text?: string }[])[0]!.text!;
@@ -111,16 +92,16 @@ describe('reading frames', () => {
 
   it('get_all_task_frames stops paging when the request is cancelled', async () => {
     const leaf = await bigLeaf();
-    const before = sandbox.requests.count('get_task_frames');
+    const before = session.sandbox.requests.count('get_task_frames');
     const controller = new AbortController();
-    const pending = h.client.callTool({ name: 'get_all_task_frames', arguments: { task_id: leaf.id } }, CallToolResultSchema, {
+    const pending = session.harness.client.callTool({ name: 'get_all_task_frames', arguments: { task_id: leaf.id } }, CallToolResultSchema, {
       signal: controller.signal,
       onprogress: () => controller.abort(),
     });
     await expect(pending).rejects.toThrow();
     // Let the server see the cancellation and any page in flight finish.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(sandbox.requests.count('get_task_frames') - before).toBeLessThan(Math.ceil(leaf.total! / 100));
+    expect(session.sandbox.requests.count('get_task_frames') - before).toBeLessThan(Math.ceil(leaf.total! / 100));
   });
 
   it('get_frame_stats counts frames across the account', async () => {
@@ -159,33 +140,33 @@ describe('reading frames', () => {
 describe('resubmitting frames', () => {
   it('restart_failed_frames counts on dry_run without a write, then resubmits the failed frames', async () => {
     const leaf = await freshLeaf('finished_with_failures', (t) => (t.failed ?? 0) > 0 && (t.total ?? 0) < 2000);
-    const before = sandbox.requests.count('restart_failed_frames');
+    const before = session.sandbox.requests.count('restart_failed_frames');
     const dry = await call('restart_failed_frames', { task_ids: [leaf.id], dry_run: true });
     expect(ok(dry)).toMatchObject({ dry_run: true, frames: leaf.failed });
     expect(dry.text).toContain(`${leaf.failed} failed frame`);
-    expect(sandbox.requests.count('restart_failed_frames')).toBe(before);
+    expect(session.sandbox.requests.count('restart_failed_frames')).toBe(before);
 
     const failedIds = (await allFrames(leaf.id, ['failed'])).map((frame) => frame.id);
     const done = await call('restart_failed_frames', { task_ids: [leaf.id] });
     expect(ok(done)).toMatchObject({ dry_run: false, frames: leaf.failed });
-    expect(sandbox.requests.count('restart_failed_frames')).toBe(before + 1);
+    expect(session.sandbox.requests.count('restart_failed_frames')).toBe(before + 1);
     const after = new Map((await allFrames(leaf.id)).map((frame) => [frame.id, frame.status]));
     expect(failedIds.filter((id) => after.get(id) === 'failed')).toEqual([]);
   });
 
   it('restart_failed_frames refuses when there is nothing to resubmit, sending nothing', async () => {
     const leaf = await freshLeaf('finished', (t) => (t.failed ?? 0) === 0 && (t.total ?? 0) > 0);
-    const before = sandbox.requests.count('restart_failed_frames');
+    const before = session.sandbox.requests.count('restart_failed_frames');
     const result = await call('restart_failed_frames', { task_ids: [leaf.id] });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/^No failed frames to resubmit in task \d+; nothing was sent\.$/);
-    expect(sandbox.requests.count('restart_failed_frames')).toBe(before);
+    expect(session.sandbox.requests.count('restart_failed_frames')).toBe(before);
   });
 
   it('restart_frames resubmits chosen frame ids after a dry run, and refuses an unclear choice', async () => {
     const leaf = await freshLeaf('finished_with_failures', (t) => (t.failed ?? 0) >= 2 && (t.total ?? 0) < 2000);
     const chosen = (await allFrames(leaf.id, ['failed'])).slice(0, 2).map((frame) => frame.id);
-    const before = sandbox.requests.count('restart_frames');
+    const before = session.sandbox.requests.count('restart_frames');
     for (const args of [{ task_id: leaf.id }, { task_id: leaf.id, frame_ids: chosen, all_frames: true }, { task_id: leaf.id, frame_ids: chosen, status: ['failed'] }]) {
       const refused = await call('restart_frames', args);
       expect(refused.isError).toBe(true);
@@ -194,10 +175,10 @@ describe('resubmitting frames', () => {
     const dry = await call('restart_frames', { task_id: leaf.id, frame_ids: chosen, dry_run: true });
     const d = ok(dry);
     expect((d['frames'] as Frame[]).map((frame) => frame.id)).toEqual(chosen);
-    expect(sandbox.requests.count('restart_frames')).toBe(before);
+    expect(session.sandbox.requests.count('restart_frames')).toBe(before);
 
     ok(await call('restart_frames', { task_id: leaf.id, frame_ids: chosen }));
-    expect(sandbox.requests.count('restart_frames')).toBe(before + 1);
+    expect(session.sandbox.requests.count('restart_frames')).toBe(before + 1);
     const after = new Map((await allFrames(leaf.id)).map((frame) => [frame.id, frame.status]));
     for (const id of chosen) expect(after.get(id)).not.toBe('failed');
   });
@@ -218,17 +199,17 @@ describe('resubmitting frames', () => {
     used.add(leaf.id);
     const [a, b, c] = frames.map((frame) => frame.frame!);
     const requested = [a!, `${b!.split('-')[0]}`, c!, '999999'];
-    const before = sandbox.requests.count('restart_frames');
+    const before = session.sandbox.requests.count('restart_frames');
     const dry = await call('restart_frames_by_number', { task_id: leaf.id, frames: requested, dry_run: true });
     const d = ok(dry);
     expect((d['frames'] as Frame[]).map((frame) => frame.id)).toEqual(frames.slice(0, 3).map((frame) => frame.id));
     expect(d['unmatched']).toEqual(['999999']);
     expect(dry.text).toContain(`No frame of task ${leaf.id} matches: 999999.`);
-    expect(sandbox.requests.count('restart_frames')).toBe(before);
+    expect(session.sandbox.requests.count('restart_frames')).toBe(before);
 
     const done = await call('restart_frames_by_number', { task_id: leaf.id, frames: requested });
     expect(ok(done)).toMatchObject({ dry_run: false, count: 3 });
-    expect(sandbox.requests.count('restart_frames')).toBe(before + 1);
+    expect(session.sandbox.requests.count('restart_frames')).toBe(before + 1);
     const after = new Map((await allFrames(leaf.id)).map((frame) => [frame.id, frame.status]));
     for (const frame of frames.slice(0, 3)) expect(after.get(frame.id)).not.toBe('done');
 
@@ -237,7 +218,7 @@ describe('resubmitting frames', () => {
     expect(none.text).toMatch(/nothing was resubmitted/);
     const bad = await call('restart_frames_by_number', { task_id: leaf.id, frames: ['7-x'] });
     expect(bad.isError).toBe(true);
-    expect(sandbox.requests.count('restart_frames')).toBe(before + 1);
+    expect(session.sandbox.requests.count('restart_frames')).toBe(before + 1);
   });
 
   it('stop_task_frames stops chosen waiting frames', async () => {

@@ -1,31 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OperationId } from '../src/client/operations.js';
-import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { callTool, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectOk as ok, useFarmSession } from './helpers/harness.js';
 
-let sandbox: Sandbox;
-let h: Harness;
-const bodies: { path: string; body: Record<string, unknown> }[] = [];
+const session = useFarmSession({ seed: 23 });
+const { call, sent } = session;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 23, inspect: ({ path, body }) => void bodies.push({ path, body: body ? JSON.parse(body) : {} }) });
-  h = await startHarness({ reuse: sandbox });
-});
-afterAll(async () => {
-  await h?.close();
-  await sandbox?.close();
-});
-
-const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
-const sent = (operation: OperationId) => bodies.filter((b) => b.path === h.connector.pathOf(operation)).map((b) => b.body);
-
-function ok(result: ToolCall): Record<string, unknown> {
-  expect(result.isError, result.text).toBe(false);
-  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|NaN|\[object Object\]/);
-  expect(result.structured).toBeDefined();
-  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
-  return result.structured!;
-}
 
 type Config = { id: number; model?: string; ram?: string; enabled?: boolean; current?: boolean; unsupported_software?: string[] };
 type Task = { id: number; alias?: string; software?: string; status: string };
@@ -79,13 +57,13 @@ describe('edit_task_hardware_config', () => {
 
   it('dry_run shows old → new and sends no write', async () => {
     const { task, from, to } = await target();
-    const count = sandbox.requests.count('edit_task_hardware_config');
+    const count = session.sandbox.requests.count('edit_task_hardware_config');
     const result = await call('edit_task_hardware_config', { task_ids: [task.id], hardware_config_id: to.id, dry_run: true });
     const s = ok(result);
     expect(s['dry_run']).toBe(true);
     expect(result.text).toContain(`${from.id} `);
     expect(result.text).toMatch(new RegExp(`${from.id}[^\\n]*→ ${to.id}`));
-    expect(sandbox.requests.count('edit_task_hardware_config')).toBe(count);
+    expect(session.sandbox.requests.count('edit_task_hardware_config')).toBe(count);
     expect((await configs([task.id])).find((c) => c.current)?.id).toBe(from.id);
   });
 
@@ -104,10 +82,10 @@ describe('edit_task_hardware_config', () => {
 
   it('refuses an unknown configuration id, naming existing ones, without writing', async () => {
     const task = (await someTasks())[0]!;
-    const count = sandbox.requests.count('edit_task_hardware_config');
+    const count = session.sandbox.requests.count('edit_task_hardware_config');
     const result = await call('edit_task_hardware_config', { task_ids: [task.id], hardware_config_id: 987654 });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/no hardware configuration 987654; nearest: \d+/);
-    expect(sandbox.requests.count('edit_task_hardware_config')).toBe(count);
+    expect(session.sandbox.requests.count('edit_task_hardware_config')).toBe(count);
   });
 });

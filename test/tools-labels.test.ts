@@ -1,44 +1,22 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { silentLogger } from '../src/client/log.js';
-import type { OperationId } from '../src/client/operations.js';
 import type { Paged, TaskInfo } from '../src/client/types.js';
-import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { createMcpServer } from '../src/server/create.js';
-import { callTool, DEFAULT_SETTINGS, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+import { callTool, DEFAULT_SETTINGS, expectOk as ok, useFarmSession } from './helpers/harness.js';
 
-let sandbox: Sandbox;
-let h: Harness;
-const bodies: { path: string; body: Record<string, unknown> }[] = [];
+const session = useFarmSession({ seed: 24 });
+const { call, sent } = session;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 24, inspect: ({ path, body }) => void bodies.push({ path, body: body ? JSON.parse(body) : {} }) });
-  h = await startHarness({ reuse: sandbox });
-});
-afterAll(async () => {
-  await h?.close();
-  await sandbox?.close();
-});
-
-const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
-const sent = (operation: OperationId) => bodies.filter((b) => b.path === h.connector.pathOf(operation)).map((b) => b.body);
-
-function ok(result: ToolCall): Record<string, unknown> {
-  expect(result.isError, result.text).toBe(false);
-  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|NaN|\[object Object\]/);
-  expect(result.structured).toBeDefined();
-  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
-  return result.structured!;
-}
 
 type Project = { id: number; name: string };
 const projects = async () => ok(await call('list_project_labels'))['projects'] as Project[];
 
 /** The labels the farm itself holds for a task (read around the tools under test). */
 async function farmLabels(id: number): Promise<string> {
-  const data = await h.connector.call<Paged<TaskInfo>>('get_task_info', { taskIds: [id] });
+  const data = await session.harness.connector.call<Paged<TaskInfo>>('get_task_info', { taskIds: [id] });
   return String(data.items?.[0]?.labels ?? '');
 }
 
@@ -62,21 +40,21 @@ describe('projects', () => {
     expect((await projects()).map((p) => p.name)).toContain('mcp-test-project');
     expect((s['project'] as Project).name).toBe('mcp-test-project');
 
-    const count = sandbox.requests.count('add_project_label');
+    const count = session.sandbox.requests.count('add_project_label');
     const again = await call('add_project_label', { name: 'mcp-test-project' });
     expect(again.isError).toBe(true);
     expect(again.text).toMatch(/already exists/);
-    expect(sandbox.requests.count('add_project_label')).toBe(count);
+    expect(session.sandbox.requests.count('add_project_label')).toBe(count);
   });
 
   it('delete_project_label previews the project and its task count, then deletes only with the token', async () => {
     await call('add_project_label', { name: 'mcp-doomed' });
-    const count = sandbox.requests.count('delete_project_label');
+    const count = session.sandbox.requests.count('delete_project_label');
     const preview = await call('delete_project_label', { name: 'mcp-doomed' });
     const s = ok(preview);
     expect(s['status']).toBe('confirmation_required');
     expect(preview.text).toMatch(/mcp-doomed\s+used by (0 tasks|\d+ of the newest)/);
-    expect(sandbox.requests.count('delete_project_label')).toBe(count);
+    expect(session.sandbox.requests.count('delete_project_label')).toBe(count);
     expect((await projects()).map((p) => p.name)).toContain('mcp-doomed');
 
     const done = await call('delete_project_label', { name: 'mcp-doomed', confirmation_token: s['confirmation_token'] });
@@ -112,12 +90,12 @@ describe('task labels', () => {
     expect(added.text).toMatch(/labels: [^\n]*mcp-review/);
     for (const id of ids) expect(await farmLabels(id)).toContain('mcp-review');
 
-    const count = sandbox.requests.count('delete_task_label');
+    const count = session.sandbox.requests.count('delete_task_label');
     const preview = await call('delete_task_label', { task_ids: ids, label_names: ['mcp-review'] });
     const s = ok(preview);
     expect(s['status']).toBe('confirmation_required');
     expect(preview.text).toMatch(/removes: mcp-review/);
-    expect(sandbox.requests.count('delete_task_label')).toBe(count);
+    expect(session.sandbox.requests.count('delete_task_label')).toBe(count);
 
     const done = await call('delete_task_label', { task_ids: ids, label_names: ['mcp-review'], confirmation_token: s['confirmation_token'] });
     expect(ok(done)['status']).toBe('done');
@@ -127,21 +105,21 @@ describe('task labels', () => {
 
   it('delete_task_label refuses when no task carries the label, and needs names on the current API', async () => {
     const [task] = ok(await call('get_task_list', { page_size: 1 }))['tasks'] as { id: number }[];
-    const count = sandbox.requests.count('delete_task_label');
+    const count = session.sandbox.requests.count('delete_task_label');
     const none = await call('delete_task_label', { task_ids: [task!.id], label_names: ['mcp-never-added'] });
     expect(none.isError).toBe(true);
     expect(none.text).toMatch(/nothing to remove/);
     const missing = await call('delete_task_label', { task_ids: [task!.id] });
     expect(missing.isError).toBe(true);
     expect(missing.text).toMatch(/label_names/);
-    expect(sandbox.requests.count('delete_task_label')).toBe(count);
+    expect(session.sandbox.requests.count('delete_task_label')).toBe(count);
   });
 });
 
 describe('task labels on the classic API', () => {
   /** A server whose connector speaks the classic scheme to the same sandbox (the harness uses the current one). */
   async function classicClient() {
-    const connector = new Connector(sandbox.connectorConfig({ scheme: 'classic' }), { logger: silentLogger, retryBaseMs: 5 });
+    const connector = new Connector(session.sandbox.connectorConfig({ scheme: 'classic' }), { logger: silentLogger, retryBaseMs: 5 });
     const mcp = createMcpServer({ connector, logger: silentLogger, settings: DEFAULT_SETTINGS });
     const client = new Client({ name: 'classic-test', version: '1.0.0' });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -158,7 +136,7 @@ describe('task labels on the classic API', () => {
       const raw = JSON.parse(await farmLabels(ids[0]!)) as Record<string, string>;
       const labelId = Number(Object.entries(raw).find(([, name]) => name === 'mcp-classic')![0]);
 
-      const count = sandbox.requests.count('delete_task_label');
+      const count = session.sandbox.requests.count('delete_task_label');
       const byName = await callTool(classic.client, 'delete_task_label', { task_ids: ids, label_names: ['mcp-classic'] });
       expect(byName.isError).toBe(true);
       expect(byName.text).toContain(`pass label_ids (mcp-classic=${labelId})`);
@@ -167,12 +145,12 @@ describe('task labels on the classic API', () => {
       const s = ok(preview);
       expect(preview.text).toMatch(new RegExp(`${labelId}\\s+mcp-classic\\s+used by 2 tasks`));
       expect(preview.text).toContain('from every task that carries it');
-      expect(sandbox.requests.count('delete_task_label')).toBe(count);
+      expect(session.sandbox.requests.count('delete_task_label')).toBe(count);
 
       const done = await callTool(classic.client, 'delete_task_label', { label_ids: [labelId], confirmation_token: s['confirmation_token'] });
       expect(ok(done)['status']).toBe('done');
       const classicPath = classic.connector.pathOf('delete_task_label');
-      expect(bodies.filter((b) => b.path === classicPath).at(-1)?.body).toEqual({ labelIds: [labelId] });
+      expect(session.bodies.filter((b) => b.path === classicPath).at(-1)?.body).toEqual({ labelIds: [labelId] });
       for (const id of ids) expect(await farmLabels(id)).not.toContain('mcp-classic');
     } finally {
       await classic.close();

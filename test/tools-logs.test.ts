@@ -1,30 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { callTool, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectOk as ok, useFarmSession } from './helpers/harness.js';
 
-let sandbox: Sandbox;
-let h: Harness;
-const bodies: { path: string; body: string }[] = [];
+const session = useFarmSession({ seed: 13 });
+const { call } = session;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 13, inspect: ({ path, body }) => void bodies.push({ path, body }) });
-  h = await startHarness({ reuse: sandbox });
-});
-afterAll(async () => {
-  await h?.close();
-  await sandbox?.close();
-});
-
-function ok(result: ToolCall): Record<string, unknown> {
-  expect(result.isError, result.text).toBe(false);
-  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|\[object Object\]/);
-  expect(result.structured).toBeDefined();
-  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
-  return result.structured!;
-}
-
-const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
-const lastBody = (path: string) => JSON.parse(bodies.filter((b) => b.path === path).at(-1)!.body) as Record<string, unknown>;
+const lastBody = (path: string) => session.bodies.filter((b) => b.path === path).at(-1)!.body;
 
 describe('log tools', () => {
   it('get_task_operation_log shows a write just made, with the configured platform sent', async () => {
@@ -39,10 +19,10 @@ describe('log tools', () => {
     expect(entries.some((e) => e.tasks?.includes(String(task.id)))).toBe(true);
     expect(entries[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(result.text.split('\n')[2]).toBe('time\tuser\taction\ttasks\tdetails\tsource');
-    expect(lastBody(h.connector.pathOf('get_task_operation_log'))['platform']).toBe(Number(h.connector.config.platform));
+    expect(lastBody(session.harness.connector.pathOf('get_task_operation_log'))['platform']).toBe(Number(session.harness.connector.config.platform));
 
     ok(await call('get_task_operation_log', { page_size: 5, platform: 21 }));
-    expect(lastBody(h.connector.pathOf('get_task_operation_log'))['platform']).toBe(21);
+    expect(lastBody(session.harness.connector.pathOf('get_task_operation_log'))['platform']).toBe(21);
   });
 
   it('get_login_log keeps each login to time, result, method, IP and a short client name', async () => {

@@ -1,31 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { callTool, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectOk as ok, useFarmSession } from './helpers/harness.js';
 
-let sandbox: Sandbox;
-let h: Harness;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 11 });
-  h = await startHarness({ reuse: sandbox });
-});
-afterAll(async () => {
-  await h?.close();
-  await sandbox?.close();
-});
+const session = useFarmSession({ seed: 11 });
+const { call } = session;
 
 type Task = { id: number; alias?: string; status: string; layers?: number; total?: number; failed?: number };
 
-/** A successful, compact answer: no error, no null/undefined in the text, structured content present. */
-function ok(result: ToolCall): Record<string, unknown> {
-  expect(result.isError, result.text).toBe(false);
-  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|\[object Object\]/);
-  expect(result.structured).toBeDefined();
-  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
-  return result.structured!;
-}
-
-const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
 
 async function tasksWithStatus(status: string, pageSize = 20): Promise<Task[]> {
   const s = ok(await call('get_task_list', { status: [status], page_size: pageSize }));
@@ -109,29 +89,29 @@ describe('task control', () => {
     ok(await call('stop_task', { task_ids: [task.id] }));
     expect(['stopped', 'user_stopped']).toContain((await taskInfo(task.id))['status']);
 
-    const before = sandbox.requests.count('start_task');
+    const before = session.sandbox.requests.count('start_task');
     const dry = await call('start_task', { task_ids: [task.id], dry_run: true });
     expect(ok(dry)['dry_run']).toBe(true);
     expect(dry.text).toMatch(/^Would start 1 task:/);
-    expect(sandbox.requests.count('start_task')).toBe(before);
+    expect(session.sandbox.requests.count('start_task')).toBe(before);
 
     ok(await call('start_task', { task_ids: [task.id] }));
-    expect(sandbox.requests.count('start_task')).toBe(before + 1);
+    expect(session.sandbox.requests.count('start_task')).toBe(before + 1);
     expect(['waiting', 'rendering', 'finished', 'finished_with_failures']).toContain((await taskInfo(task.id))['status']);
   });
 
   it('abandon_task returns confirmation_required first and abandons only with the token', async () => {
     const task = await freshTask('rendering');
-    const before = sandbox.requests.count('abandon_task');
+    const before = session.sandbox.requests.count('abandon_task');
     const preview = await call('abandon_task', { task_ids: [task.id] });
     expect(ok(preview)['status']).toBe('confirmation_required');
     expect(preview.text).toContain(`${task.id}`);
-    expect(sandbox.requests.count('abandon_task')).toBe(before);
+    expect(session.sandbox.requests.count('abandon_task')).toBe(before);
     expect((await taskInfo(task.id))['status']).toBe('rendering');
 
     const done = await call('abandon_task', { task_ids: [task.id], confirmation_token: preview.structured!['confirmation_token'] });
     expect(ok(done)['status']).toBe('done');
-    expect(sandbox.requests.count('abandon_task')).toBe(before + 1);
+    expect(session.sandbox.requests.count('abandon_task')).toBe(before + 1);
     expect((await taskInfo(task.id))['status']).toBe('abandoned');
   });
 
@@ -158,18 +138,18 @@ describe('task control', () => {
 
   it('full_speed_render previews with dry_run without a write, then switches', async () => {
     const task = await freshTask('rendering');
-    const before = sandbox.requests.count('full_speed_render');
+    const before = session.sandbox.requests.count('full_speed_render');
     const dry = await call('full_speed_render', { task_ids: [task.id], dry_run: true });
     expect(ok(dry)['dry_run']).toBe(true);
-    expect(sandbox.requests.count('full_speed_render')).toBe(before);
+    expect(session.sandbox.requests.count('full_speed_render')).toBe(before);
     const done = await call('full_speed_render', { task_ids: [task.id] });
     expect(ok(done)['dry_run']).toBe(false);
     expect(done.text).toMatch(/^Switched 1 task to full speed\./);
-    expect(sandbox.requests.count('full_speed_render')).toBe(before + 1);
+    expect(session.sandbox.requests.count('full_speed_render')).toBe(before + 1);
   });
 
   it('refuses invalid input before anything reaches the farm', async () => {
-    const before = sandbox.requests.count();
+    const before = session.sandbox.requests.count();
     for (const [name, args] of [
       ['stop_task', { task_ids: ['shot12'] }],
       ['stop_task', { task_ids: [] }],
@@ -181,7 +161,7 @@ describe('task control', () => {
       expect(result.isError, name).toBe(true);
       expect(result.structured).toBeUndefined();
     }
-    expect(sandbox.requests.count()).toBe(before);
+    expect(session.sandbox.requests.count()).toBe(before);
   });
 });
 
@@ -197,13 +177,13 @@ describe('submitting a task', () => {
     const upload = await call('upload_task_json', { task_id: id, content: JSON.stringify({ software_config: { cg_name: 'Maya', cg_version: '2023' } }) });
     expect(ok(upload)).toMatchObject({ task_id: id, file_name: 'task.json' });
 
-    const before = sandbox.requests.count('submit_task');
+    const before = session.sandbox.requests.count('submit_task');
     const dry = await call('submit_task', { task_id: id, dry_run: true });
     expect(ok(dry)['dry_run']).toBe(true);
-    expect(sandbox.requests.count('submit_task')).toBe(before);
+    expect(session.sandbox.requests.count('submit_task')).toBe(before);
 
     ok(await call('submit_task', { task_id: id }));
-    expect(sandbox.requests.count('submit_task')).toBe(before + 1);
+    expect(session.sandbox.requests.count('submit_task')).toBe(before + 1);
     expect((await taskInfo(id!))['status']).not.toBe('unknown');
 
     const again = await call('submit_task', { task_id: id });

@@ -1,34 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OperationId } from '../src/client/operations.js';
-import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { callTool, startHarness, type Harness, type ToolCall } from './helpers/harness.js';
+import { callTool, startHarness, type Harness, expectOk as ok, useFarmSession } from './helpers/harness.js';
 
-let sandbox: Sandbox;
-let h: Harness;
+const session = useFarmSession({ seed: 22 });
+const { call, sent } = session;
 let revealing: Harness;
-const bodies: { path: string; body: Record<string, unknown> }[] = [];
-
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 22, inspect: ({ path, body }) => void bodies.push({ path, body: body ? JSON.parse(body) : {} }) });
-  h = await startHarness({ reuse: sandbox });
-  revealing = await startHarness({ reuse: sandbox, settings: { revealSecrets: true } });
+  revealing = await startHarness({ reuse: session.sandbox, settings: { revealSecrets: true } });
 });
-afterAll(async () => {
-  await h?.close();
-  await revealing?.close();
-  await sandbox?.close();
-});
+afterAll(() => revealing?.close());
 
-const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
-const sent = (operation: OperationId) => bodies.filter((b) => b.path === h.connector.pathOf(operation)).map((b) => b.body);
-
-function ok(result: ToolCall): Record<string, unknown> {
-  expect(result.isError, result.text).toBe(false);
-  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|NaN|\[object Object\]/);
-  expect(result.structured).toBeDefined();
-  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
-  return result.structured!;
-}
 
 /** Every string value under a key matching `key`, at any depth. */
 function valuesOf(value: unknown, key: RegExp): string[] {
@@ -59,7 +39,7 @@ describe('transfer ids and servers', () => {
 
 describe('secrets', () => {
   it('get_transfer_config hides passwords unless revealed', async () => {
-    const raw = await h.connector.call<Record<string, unknown>>('get_transfer_config');
+    const raw = await session.harness.connector.call<Record<string, unknown>>('get_transfer_config');
     const passwords = valuesOf(raw, /password/i);
     expect(passwords.length).toBeGreaterThan(0);
     const result = await call('get_transfer_config');
@@ -77,7 +57,7 @@ describe('secrets', () => {
   });
 
   it('get_raysync_user_key hides the keys and leaves out contact details', async () => {
-    const raw = await h.connector.call<Record<string, unknown>>('get_raysync_user_key');
+    const raw = await session.harness.connector.call<Record<string, unknown>>('get_raysync_user_key');
     const secrets = [raw['raySyncUserKey'], raw['userKey']].filter((v): v is string => typeof v === 'string' && v.length > 0);
     expect(secrets.length).toBeGreaterThan(0);
     const result = await call('get_raysync_user_key');
@@ -119,17 +99,17 @@ describe('list_output_files', () => {
     expect(inside['path']).toBe(folder!.path);
     expect(sent('list_output_files').at(-1)).toEqual({ treePath: folder!.path });
 
-    const tasks = ok(await callTool(h.client, 'get_task_list', { page_size: 5 }))['tasks'] as { id: number; alias?: string }[];
+    const tasks = ok(await callTool(session.harness.client, 'get_task_list', { page_size: 5 }))['tasks'] as { id: number; alias?: string }[];
     const task = tasks.find((t) => t.alias) ?? tasks[0]!;
     ok(await call('list_output_files', { task_id: task.alias ?? task.id }));
     expect(sent('list_output_files').at(-1)).toEqual({ treePath: '/', taskId: task.id });
   });
 
   it('refuses a path that climbs out of the output root before anything is sent', async () => {
-    const count = sandbox.requests.count('list_output_files');
+    const count = session.sandbox.requests.count('list_output_files');
     const result = await call('list_output_files', { tree_path: '/a/../../etc' });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/\.\./);
-    expect(sandbox.requests.count('list_output_files')).toBe(count);
+    expect(session.sandbox.requests.count('list_output_files')).toBe(count);
   });
 });

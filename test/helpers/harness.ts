@@ -1,9 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { Connector } from '../../src/client/connector.js';
 import { createLogger, type Logger } from '../../src/client/log.js';
-import { TOOLSETS } from '../../src/client/operations.js';
+import { TOOLSETS, type OperationId } from '../../src/client/operations.js';
 import type { ServerSettings } from '../../src/server/config.js';
 import { createMcpServer } from '../../src/server/create.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
@@ -89,4 +90,56 @@ export async function callTool(client: Client, name: string, args: Record<string
     .map((c) => c.text)
     .join('\n');
   return { text, structured: raw.structuredContent as Record<string, unknown> | undefined, isError: raw.isError === true, raw };
+}
+
+/** A successful, compact answer: no error, no null/undefined/NaN in the text, structured content without nulls. */
+export function expectOk(result: ToolCall): Record<string, unknown> {
+  expect(result.isError, result.text).toBe(false);
+  expect(result.text).not.toMatch(/\bnull\b|\bundefined\b|\bNaN\b|\[object Object\]/);
+  expect(result.structured).toBeDefined();
+  expect(JSON.stringify(result.structured)).not.toMatch(/:null\b/);
+  return result.structured!;
+}
+
+export interface FarmSession {
+  readonly sandbox: Sandbox;
+  readonly harness: Harness;
+  /** Request bodies the farm received, oldest first. */
+  readonly bodies: { path: string; body: Record<string, unknown> }[];
+  call(name: string, args?: Record<string, unknown>): Promise<ToolCall>;
+  /** Bodies the farm received for one operation (at its path under the harness's scheme), oldest first. */
+  sent(operation: OperationId): Record<string, unknown>[];
+}
+
+/**
+ * Registers beforeAll/afterAll hooks for one test file: a sandbox farm (recording request bodies) and a harness on
+ * it. The returned session's fields are usable inside tests.
+ */
+export function useFarmSession(options: { seed: number; harness?: Omit<HarnessOptions, 'reuse'> }): FarmSession {
+  let sandbox: Sandbox | undefined;
+  let harness: Harness | undefined;
+  const bodies: FarmSession['bodies'] = [];
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      seed: options.seed,
+      accessKey: CANARY_ACCESS_KEY,
+      inspect: ({ path, body }) => void bodies.push({ path, body: body ? (JSON.parse(body) as Record<string, unknown>) : {} }),
+    });
+    harness = await startHarness({ ...options.harness, reuse: sandbox });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await sandbox?.close();
+  });
+  return {
+    get sandbox() {
+      return sandbox!;
+    },
+    get harness() {
+      return harness!;
+    },
+    bodies,
+    call: (name, args = {}) => callTool(harness!.client, name, args),
+    sent: (operation) => bodies.filter((b) => b.path === harness!.connector.pathOf(operation)).map((b) => b.body),
+  };
 }

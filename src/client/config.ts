@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OPERATION_IDS, SCHEMES, type PathOverrides, type Scheme } from './operations.js';
-import { ConfigError, parseBooleanText, parseOption, type OptionSources, type OptionSpec } from './options.js';
+import { ConfigError, parseFlag, parseOption, type OptionSources, type OptionSpec } from './options.js';
 
 /** How the connector reaches the farm. Built from the environment (and CLI twins) by `loadConnectorConfig`. */
 export interface ConnectorConfig {
@@ -210,13 +210,8 @@ export function loadConnectorConfig(sources: OptionSources): ConnectorConfig {
     sources[o.scheme.env],
   ) ?? (/dayancloud/i.test(domain) ? 'dayan' : 'current');
   const protocol = parseOption(o.protocol, z.enum(['https', 'http'], { error: 'must be https or http' }).default('https'), sources[o.protocol.env]);
-  const insecureText = sources[o.allowInsecureHttp.env];
-  const allowInsecure = parseOption(
-    o.allowInsecureHttp,
-    z.string().optional().refine((v) => v === undefined || parseBooleanText(v) !== undefined, 'must be 1 or 0'),
-    insecureText,
-  );
-  if (protocol === 'http' && !isLoopbackHost(domain) && parseBooleanText(allowInsecure) !== true) {
+  const allowInsecure = parseFlag(o.allowInsecureHttp, sources);
+  if (protocol === 'http' && !isLoopbackHost(domain) && !allowInsecure) {
     throw new ConfigError(
       `RAYVISION_API_PROTOCOL (--protocol): http to ${domain} would send requests unencrypted; use https, or set RAYVISION_API_ALLOW_INSECURE_HTTP=1 if you really mean it.`,
     );

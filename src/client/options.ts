@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 
 /**
  * One configuration option: an environment variable with, where it makes sense, a command-line twin.
@@ -93,4 +93,14 @@ export function parseBooleanText(text: string | undefined): boolean | undefined 
   if (TRUE.has(lowered)) return true;
   if (FALSE.has(lowered)) return false;
   return undefined;
+}
+
+/** A boolean option (1/0, true/false, yes/no, on/off); unset is false. */
+export function parseFlag(spec: OptionSpec, sources: OptionSources): boolean {
+  const schema = z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || parseBooleanText(text) !== undefined, 'must be 1 or 0')
+    .transform((text) => parseBooleanText(text) ?? false);
+  return parseOption(spec, schema, sources[spec.env]);
 }

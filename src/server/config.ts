@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from '../client/log.js';
 import { TOOLSETS, type Toolset } from '../client/operations.js';
-import { ConfigError, parseBooleanText, parseOption, type OptionSources, type OptionSpec } from '../client/options.js';
+import { ConfigError, parseFlag, parseOption, type OptionSources, type OptionSpec } from '../client/options.js';
 import { CONFIRMATION_MODES, type ConfirmationMode } from '../tools/safety.js';
 
 const G = 'Server';
@@ -84,16 +84,6 @@ export interface ServerSettings {
   speed: number;
 }
 
-const flag = (spec: OptionSpec, sources: OptionSources) =>
-  parseOption(
-    spec,
-    z
-      .string()
-      .optional()
-      .refine((v) => v === undefined || parseBooleanText(v) !== undefined, 'must be 1 or 0')
-      .transform((v) => parseBooleanText(v) ?? false),
-    sources[spec.env],
-  );
 
 export function loadServerSettings(sources: OptionSources): ServerSettings {
   const o = SERVER_OPTIONS;
@@ -106,11 +96,11 @@ export function loadServerSettings(sources: OptionSources): ServerSettings {
   const toolsets = new Set<Toolset>(names.includes('all') ? TOOLSETS : (names as Toolset[]));
   return {
     toolsets,
-    readOnly: flag(o.readOnly, sources),
-    revealSecrets: flag(o.revealSecrets, sources),
+    readOnly: parseFlag(o.readOnly, sources),
+    revealSecrets: parseFlag(o.revealSecrets, sources),
     confirmationMode: parseOption(o.confirmation, z.enum(CONFIRMATION_MODES, { error: `must be one of ${CONFIRMATION_MODES.join(', ')}` }).default('auto'), sources[o.confirmation.env]),
     logLevel: parseOption(o.logLevel, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'), sources[o.logLevel.env]),
-    sandbox: flag(o.sandbox, sources),
+    sandbox: parseFlag(o.sandbox, sources),
     seed: parseOption(o.seed, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0).default(1), sources[o.seed.env]),
     speed: parseOption(o.speed, z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100_000, 'must be at most 100000').default(1), sources[o.speed.env]),
   };

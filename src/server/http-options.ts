@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isLoopbackHost } from '../client/config.js';
-import { ConfigError, optionLabel, parseBooleanText, parseOption, type OptionSources, type OptionSpec } from '../client/options.js';
+import { ConfigError, optionLabel, parseBooleanText, parseFlag, parseOption, type OptionSources, type OptionSpec } from '../client/options.js';
 import { ConfirmationTokens } from '../tools/safety.js';
 
 const G = 'HTTP';
@@ -112,16 +112,6 @@ const list = (text: string | undefined) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-const flag = (spec: OptionSpec, sources: OptionSources) =>
-  parseOption(
-    spec,
-    z
-      .string()
-      .optional()
-      .refine((v) => v === undefined || parseBooleanText(v) !== undefined, 'must be 1 or 0')
-      .transform((v) => parseBooleanText(v) ?? false),
-    sources[spec.env],
-  );
 
 const secretText = (spec: OptionSpec, sources: OptionSources) =>
   parseOption(
@@ -136,7 +126,7 @@ const secretText = (spec: OptionSpec, sources: OptionSources) =>
 /** Reads and validates the HTTP options; refuses settings that would expose the server without a token. */
 export function loadHttpSettings(sources: OptionSources): HttpSettings {
   const o = HTTP_OPTIONS;
-  const enabled = flag(o.http, sources);
+  const enabled = parseFlag(o.http, sources);
   const host = (sources[o.host.env] ?? '').trim() || '127.0.0.1';
   const port = parseOption(
     o.port,
@@ -145,7 +135,7 @@ export function loadHttpSettings(sources: OptionSources): HttpSettings {
   );
   const token = secretText(o.token, sources);
   const confirmationSecret = secretText(o.confirmationSecret, sources);
-  const stateless = flag(o.stateless, sources);
+  const stateless = parseFlag(o.stateless, sources);
   const loopback = isLoopbackHost(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
   if (!WILDCARD_ADDRESSES.has(host) && normalizeHostName(host) === undefined) {
     throw new ConfigError(`RAYVISION_HTTP_HOST (--host): "${host}" is not an address or host name; use 127.0.0.1 (default), 0.0.0.0 or an interface address.`);

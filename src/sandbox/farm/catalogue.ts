@@ -3,6 +3,8 @@
  * versions and plugins, and the catalogue of render error codes that failed frames carry.
  */
 
+import type { Plugin, PluginVersion, SoftVersion } from '../../client/types.js';
+
 export interface SoftwareInfo {
   cgId: number;
   cgName: string;
@@ -56,24 +58,7 @@ const PLUGINS: Readonly<Record<number, Readonly<Record<string, readonly string[]
   2013: { redshift: ['3.5.16'] },
 };
 
-export interface SoftVersion {
-  id: number;
-  cgId: number;
-  cgName: string;
-  cgVersion: string;
-}
-
-export interface PluginVersion {
-  pluginId: number;
-  pluginName: string;
-  pluginVersion: string;
-}
-
-export interface Plugin {
-  cvId: number;
-  pluginName: string;
-  pluginVersions: PluginVersion[];
-}
+export type { Plugin, PluginVersion, SoftVersion };
 
 interface SoftwareDetail {
   versions: SoftVersion[];

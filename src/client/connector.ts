@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ConnectorConfig } from './config.js';
 import { ApiError, RayvisionError, TransportError, oneLine } from './errors.js';
 import { silentLogger, type Logger } from './log.js';
@@ -43,7 +43,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_E
  * and answered with `data` or a typed error whose message is one sentence a person can act on.
  */
 export class Connector {
-  private readonly dispatcher: Dispatcher;
+  private dispatcher: Dispatcher | undefined;
   private readonly ownsDispatcher: boolean;
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -59,7 +59,7 @@ export class Connector {
     this.now = options.now ?? Date.now;
     this.retryBaseMs = options.retryBaseMs ?? 250;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher = options.dispatcher ?? createDispatcher(config.concurrency);
+    this.dispatcher = options.dispatcher;
   }
 
   get baseUrl(): string {
@@ -112,7 +112,7 @@ export class Connector {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher) await this.dispatcher?.close();
   }
 
   private toWire(operation: Operation, body: Record<string, unknown>): WireBody {
@@ -127,6 +127,8 @@ export class Connector {
   }
 
   private async send(operation: Operation, path: string, body: WireBody, options: CallOptions): Promise<Envelope & { httpStatus: number }> {
+    const http = undici ?? (await loadUndici());
+    this.dispatcher ??= createDispatcher(http, this.config.concurrency);
     const { accessId, accessKey, platform, domain, languageFlag } = this.config;
     const headers = {
       ...signRequest({
@@ -147,7 +149,7 @@ export class Connector {
     let response: Dispatcher.ResponseData;
     let text: string;
     try {
-      response = await request(`${this.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: this.dispatcher, signal });
+      response = await http.request(`${this.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: this.dispatcher, signal });
       text = await response.body.text();
     } catch (error) {
       throw this.transportFailure(operation.id, error, options.signal, timeout, options.timeoutMs ?? this.config.timeoutMs);
@@ -219,7 +221,17 @@ function isRetryable(error: RayvisionError): boolean {
   return false;
 }
 
-function createDispatcher(connections: number): Dispatcher {
+/**
+ * undici is imported on the first farm call rather than at start: initialize and tools/list do not need it, and
+ * loading it is about a fifth of the server's cold start (bench/: spawn → first tools/list).
+ */
+let undici: typeof import('undici') | undefined;
+async function loadUndici(): Promise<typeof import('undici')> {
+  undici ??= await import('undici');
+  return undici;
+}
+
+function createDispatcher({ Agent, EnvHttpProxyAgent }: typeof import('undici'), connections: number): Dispatcher {
   const options = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections };
   const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => process.env[name]);
   // The official SDK honours HTTP(S)_PROXY through requests; undici's EnvHttpProxyAgent does the same (and NO_PROXY).

@@ -5,7 +5,6 @@ import { createLogger, type Logger } from './client/log.js';
 import { ConfigError, readCommandLine } from './client/options.js';
 import { loadServerSettings } from './server/config.js';
 import { createMcpServer, type ServerDeps } from './server/create.js';
-import { startHttpServer } from './server/http.js';
 import { createConfirmationTokens, idleHttpOptions, loadHttpSettings, type HttpSettings } from './server/http-options.js';
 import { ALL_OPTIONS } from './server/options.js';
 import { runStdio } from './server/stdio.js';
@@ -32,6 +31,8 @@ ${ALL_OPTIONS.filter((o) => o.flag)
 `;
 
 async function serveHttp(http: HttpSettings, deps: ServerDeps, logger: Logger, cleanup: () => Promise<void>): Promise<void> {
+  // Loaded only here: a stdio server never needs the HTTP transport, and importing it slows every cold start.
+  const { startHttpServer } = await import('./server/http.js');
   const server = await startHttpServer(http, { newServer: () => createMcpServer(deps), logger });
   const mode = http.stateless ? 'stateless' : 'with sessions';
   logger.info(`serving MCP over HTTP at ${server.url} (${mode}; ${http.token ? 'bearer token required' : 'loopback only, no token'}); health check at ${server.url.replace(/\/mcp$/, '/healthz')}`);

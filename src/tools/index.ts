@@ -7,6 +7,7 @@ import { TRANSFER_TOOLS } from './transfer.js';
 import { HARDWARE_TOOLS } from './hardware.js';
 import { LABEL_TOOLS } from './labels.js';
 import { ENVIRONMENT_TOOLS } from './environments.js';
+import { WORKFLOW_TOOLS } from './workflows/index.js';
 
 /** Every tool the server can expose, in tools/list order. */
-export const ALL_TOOLS: readonly AnyTool[] = [...TASK_TOOLS, ...FRAME_TOOLS, ...LOG_TOOLS, ...ACCOUNT_TOOLS, ...TRANSFER_TOOLS, ...HARDWARE_TOOLS, ...LABEL_TOOLS, ...ENVIRONMENT_TOOLS];
+export const ALL_TOOLS: readonly AnyTool[] = [...WORKFLOW_TOOLS, ...TASK_TOOLS, ...FRAME_TOOLS, ...LOG_TOOLS, ...ACCOUNT_TOOLS, ...TRANSFER_TOOLS, ...HARDWARE_TOOLS, ...LABEL_TOOLS, ...ENVIRONMENT_TOOLS];

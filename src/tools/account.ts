@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from './define.js';
 import { blocks, compact, duration, facts, isoTime, money, plural, tsv } from './format.js';
-import { accountLink } from './links.js';
+import { accountLink, platformsLink } from './links.js';
 import { item, softwareName } from './schema.js';
 
 const ZONE = { china: 1, international: 2 } as const;
@@ -56,6 +56,7 @@ export const listPlatforms = defineTool({
         platforms.length ? tsv(['platform', 'name', 'type', 'status', 'task_prefix', 'hidden', 'current'], rows) : undefined,
       ),
       structured: { zone, current, platforms },
+      links: [platformsLink()],
     };
   },
 });

@@ -1,0 +1,76 @@
+import type { Paged, TaskInfo } from '../client/types.js';
+import { SOFTWARE, resolveCgId } from '../tools/schema.js';
+import { loadSoftwareCatalog } from '../tools/software.js';
+import { readContext, type ResourceDeps } from './context.js';
+
+/** MCP caps a completion answer at 100 values. */
+const MAX_VALUES = 100;
+const RECENT_TASKS = 20;
+/** Completions come per keystroke: farm answers are reused this long. */
+const TASK_TTL_MS = 10_000;
+const VERSION_TTL_MS = 5 * 60_000;
+
+const startsWith = (candidate: string, typed: string) => candidate.toLowerCase().startsWith(typed.toLowerCase());
+
+/**
+ * Argument completions for resource templates and prompts: task ids and aliases of recent tasks, software names
+ * and ids, and the versions the farm offers for a program. A farm that does not answer gives no suggestions rather
+ * than an error, since a completion is only a convenience.
+ */
+export class Completions {
+  private readonly cache = new Map<string, { expires: number; value: Promise<string[]> }>();
+
+  constructor(private readonly deps: ResourceDeps) {}
+
+  /** Ids and aliases (2W19097) of recent tasks that start with what was typed; other text searches scene names. */
+  async taskIds(typed: string): Promise<string[]> {
+    const text = typed.trim();
+    // The farm's keyword matches ids, aliases and scene names; an alias is searched by its number.
+    const number = /^\d{0,3}[A-Za-z]{1,3}(\d+)$/.exec(text)?.[1];
+    const keyword = /^\d{0,3}[A-Za-z]{1,3}$/.test(text) ? '' : (number ?? text);
+    const tasks = await this.cached(`tasks:${keyword}`, TASK_TTL_MS, async () => {
+      const data = await readContext(this.deps).call<Paged<TaskInfo> | null>('get_task_list', {
+        pageNum: 1,
+        pageSize: RECENT_TASKS,
+        searchKeyword: keyword || undefined,
+      });
+      return (data?.items ?? []).flatMap((task) => [String(task.id), ...(task.taskAlias ? [task.taskAlias] : [])]);
+    });
+    const idLike = text === '' || /^\d{0,3}[A-Za-z]{0,3}\d*$/.test(text);
+    // Typed scene text: every id the farm matched; typed id or alias: the candidates it begins.
+    const matching = idLike ? tasks.filter((candidate) => startsWith(candidate, text)) : tasks.filter((candidate) => /^\d+$/.test(candidate));
+    return matching.slice(0, MAX_VALUES);
+  }
+
+  /** Software names (maya, 3ds_max...) and cgIds (2000...) that start with what was typed. */
+  software(typed: string): string[] {
+    const text = typed.trim();
+    const names = Object.keys(SOFTWARE);
+    const ids = Object.values(SOFTWARE).map(String);
+    return [...names, ...ids].filter((candidate) => startsWith(candidate, text)).slice(0, MAX_VALUES);
+  }
+
+  /** Versions the farm offers (on Windows) for the software named in the other argument. */
+  async versions(software: string | undefined, typed: string): Promise<string[]> {
+    const cgId = software ? resolveCgId(software) : undefined;
+    if (cgId === undefined) return [];
+    const versions = await this.cached(`versions:${cgId}`, VERSION_TTL_MS, async () =>
+      (await loadSoftwareCatalog(readContext(this.deps), cgId, 'windows')).versions.map((v) => v.version),
+    );
+    return versions.filter((version) => startsWith(version, typed.trim())).slice(0, MAX_VALUES);
+  }
+
+  private async cached(key: string, ttlMs: number, load: () => Promise<string[]>): Promise<string[]> {
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > now) return hit.value;
+    const value = load().catch((error: unknown) => {
+      this.cache.delete(key);
+      this.deps.logger.debug(`completion ${key} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    });
+    if (this.cache.size > 200) this.cache.clear();
+    this.cache.set(key, { expires: now + ttlMs, value });
+    return value;
+  }
+}

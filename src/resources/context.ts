@@ -1,0 +1,27 @@
+import type { Connector } from '../client/connector.js';
+import type { Logger } from '../client/log.js';
+import type { ToolContext } from '../tools/define.js';
+import { allowFanOut } from '../tools/workflows/task-sets.js';
+
+/** What resource reads, completions and pollers need: the farm, and the same secrecy rule as the tools. */
+export interface ResourceDeps {
+  connector: Connector;
+  logger: Logger;
+  revealSecrets: boolean;
+}
+
+/**
+ * A tool context for work done outside a tool call (a resource read, a completion), so that a resource is built by
+ * the very code that answers the matching tool. There is nobody to send progress to.
+ */
+export function readContext(deps: ResourceDeps, signal: AbortSignal = new AbortController().signal): ToolContext {
+  allowFanOut(signal);
+  return {
+    connector: deps.connector,
+    logger: deps.logger,
+    signal,
+    revealSecrets: deps.revealSecrets,
+    call: (operation, body = {}) => deps.connector.call(operation, body, { signal }),
+    progress: async () => undefined,
+  };
+}

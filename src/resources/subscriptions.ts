@@ -1,0 +1,221 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { taskItems } from '../client/composite.js';
+import type { Connector } from '../client/connector.js';
+import type { Logger } from '../client/log.js';
+import type { Toolset } from '../client/operations.js';
+import type { Paged, TaskInfo } from '../client/types.js';
+import { frameCounts } from '../tools/records.js';
+import { taskId as taskIdSchema } from '../tools/schema.js';
+import { PollSchedule, type PollSettings } from '../tools/workflows/poll.js';
+import { ACTIVE_STATUS_CODES } from '../tools/workflows/task-sets.js';
+import { notFound } from './views.js';
+
+/** Subscriptions one connection may hold at once. */
+export const MAX_SUBSCRIPTIONS = 50;
+/** Active tasks compared per poll of the task list (the same page the tasks resource starts from, and more). */
+const LIST_PAGE = 100;
+
+/** What a subscription follows: the task list, or one task (its detail and its frames change together). */
+export type Target = { kind: 'list' } | { kind: 'task'; taskId: number; toolset: Toolset };
+
+/** rayvision://tasks, rayvision://tasks/{task_id} and rayvision://tasks/{task_id}/frames[?page=N]; nothing else changes on its own. */
+export function subscriptionTarget(uri: string): Target | undefined {
+  if (uri === 'rayvision://tasks') return { kind: 'list' };
+  const match = /^rayvision:\/\/tasks\/([^/?#]+)(\/frames(?:\?page=\d+)?)?$/.exec(uri);
+  if (!match) return undefined;
+  const id = taskIdSchema.safeParse(decodeURIComponent(match[1]!));
+  return id.success ? { kind: 'task', taskId: id.data, toolset: match[2] ? 'frames' : 'tasks' } : undefined;
+}
+
+/** What the user sees change in a task: its status and frame counters, and those of its child tasks. */
+export function taskFingerprint(task: TaskInfo): string {
+  return JSON.stringify([task.taskStatus, frameCounts(task), (task.respRenderingTaskList ?? []).map((c) => [c.id, c.taskStatus, frameCounts(c)])]);
+}
+
+interface Subscription {
+  uri: string;
+  target: Target;
+  fingerprint: string;
+  schedule: PollSchedule;
+  /** Date.now() at which it is polled next. */
+  due: number;
+}
+
+export interface WatcherDeps {
+  connector: Connector;
+  logger: Logger;
+  poll: PollSettings;
+  toolsets: ReadonlySet<Toolset>;
+  updated(uri: string): Promise<void>;
+  listChanged(): void;
+}
+
+/**
+ * Polls the farm for one connection's subscriptions. One timer serves them all; each subscription has its own
+ * schedule (back to the interval after a change, longer and longer while nothing changes), and the subscriptions
+ * due together are polled with one request: get_task_info for all their tasks, get_task_list for the list.
+ */
+export class TaskWatcher {
+  private readonly subs = new Map<string, Subscription>();
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private closed = false;
+  /** The newest task id seen: an active task above it is a new task (resources/list changed). */
+  private newestId = 0;
+
+  constructor(private readonly deps: WatcherDeps) {}
+
+  get size(): number {
+    return this.subs.size;
+  }
+
+  async subscribe(uri: string): Promise<void> {
+    if (this.subs.has(uri)) return;
+    const target = subscriptionTarget(uri);
+    if (!target) {
+      throw new McpError(ErrorCode.InvalidParams, `${uri} cannot be subscribed to: only rayvision://tasks and rayvision://tasks/{task_id} (or its /frames) change on their own.`);
+    }
+    const toolset = target.kind === 'list' ? 'tasks' : target.toolset;
+    if (!this.deps.toolsets.has(toolset)) throw new McpError(ErrorCode.InvalidParams, `${uri} is not served: the "${toolset}" toolset is not enabled.`);
+    if (this.subs.size >= MAX_SUBSCRIPTIONS) {
+      throw new McpError(ErrorCode.InvalidParams, `This connection already holds ${MAX_SUBSCRIPTIONS} subscriptions, the most allowed; unsubscribe from some first.`);
+    }
+    // The state to compare with comes first: it also checks that the task exists.
+    const fingerprint = target.kind === 'list' ? (await this.listBaseline()).print : await this.taskBaseline(target.taskId);
+    if (this.closed || this.subs.has(uri)) return;
+    const schedule = new PollSchedule(this.deps.poll);
+    this.subs.set(uri, { uri, target, fingerprint, schedule, due: Date.now() + schedule.seconds * 1000 });
+    this.deps.logger.debug(`subscribed to ${uri} (${this.subs.size} subscriptions)`);
+    this.arm();
+  }
+
+  unsubscribe(uri: string): void {
+    if (this.subs.delete(uri)) this.deps.logger.debug(`unsubscribed from ${uri} (${this.subs.size} left)`);
+    if (this.subs.size === 0) this.disarm();
+  }
+
+  /** Stops every poll for good: the connection is gone. A poll under way is cancelled. */
+  stop(): void {
+    this.closed = true;
+    this.subs.clear();
+    this.disarm();
+    this.abort.abort();
+  }
+
+  private disarm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    this.disarm();
+    if (this.closed || this.polling || this.subs.size === 0) return;
+    const next = Math.min(...[...this.subs.values()].map((s) => s.due));
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, next - Date.now()));
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = undefined;
+    if (this.closed) return;
+    this.polling = true;
+    const due = [...this.subs.values()].filter((s) => s.due <= Date.now() + 50);
+    try {
+      const ids = [...new Set(due.flatMap((s) => (s.target.kind === 'task' ? [s.target.taskId] : [])))];
+      const [tasks, list] = await Promise.all([ids.length ? this.taskPrints(ids) : undefined, due.some((s) => s.target.kind === 'list') ? this.listPrint() : undefined]);
+      for (const sub of due) {
+        if (this.closed || this.subs.get(sub.uri) !== sub) continue;
+        const print = sub.target.kind === 'task' ? tasks?.get(sub.target.taskId) : list?.print;
+        const changed = print !== undefined && print !== sub.fingerprint;
+        if (changed) {
+          sub.fingerprint = print;
+          await this.deps.updated(sub.uri).catch(() => undefined);
+        }
+        sub.due = Date.now() + sub.schedule.next(changed) * 1000;
+      }
+      if (list?.newTasks && !this.closed) this.deps.listChanged();
+    } catch (error) {
+      if (this.closed) return;
+      // The farm did not answer: keep the subscriptions and try again later, backing off as if nothing changed.
+      this.deps.logger.warn(`polling for subscriptions failed: ${error instanceof Error ? error.message : String(error)}`);
+      for (const sub of due) sub.due = Date.now() + sub.schedule.next(false) * 1000;
+    } finally {
+      this.polling = false;
+      this.arm();
+    }
+  }
+
+  private call<T>(operation: 'get_task_info' | 'get_task_list', body: Record<string, unknown>): Promise<T> {
+    return this.deps.connector.call<T>(operation, body, { signal: this.abort.signal });
+  }
+
+  /** One get_task_info for every task due; a task the farm no longer knows gets the fingerprint `missing`. */
+  private async taskPrints(ids: readonly number[]): Promise<Map<number, string>> {
+    const data = await this.call<Paged<TaskInfo> | TaskInfo[] | null>('get_task_info', { taskIds: [...ids] });
+    const found = new Map<number, TaskInfo>();
+    const visit = (task: TaskInfo) => {
+      found.set(task.id, task);
+      (task.respRenderingTaskList ?? []).forEach(visit);
+    };
+    taskItems(data).forEach(visit);
+    return new Map(ids.map((id) => [id, found.has(id) ? taskFingerprint(found.get(id)!) : 'missing']));
+  }
+
+  private async taskBaseline(taskId: number): Promise<string> {
+    const print = (await this.taskPrints([taskId])).get(taskId)!;
+    if (print === 'missing') throw notFound(`No task with id ${taskId} exists on the farm; nothing to subscribe to.`);
+    return print;
+  }
+
+  /** The active tasks (the part of the task list that changes on its own) as one fingerprint, and whether new tasks appeared. */
+  private async listPrint(): Promise<{ print: string; newTasks: boolean }> {
+    const data = await this.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: LIST_PAGE, statusList: [...ACTIVE_STATUS_CODES] });
+    const items = data?.items ?? [];
+    const newest = Math.max(0, ...items.map((t) => t.id));
+    const newTasks = newest > this.newestId;
+    this.newestId = Math.max(this.newestId, newest);
+    return { print: JSON.stringify([data?.total ?? items.length, items.map((t) => [t.id, t.taskStatus, frameCounts(t)])]), newTasks };
+  }
+
+  /** The first look at the list also learns the newest task overall, so a task resumed from long ago is not "new". */
+  private async listBaseline(): Promise<{ print: string }> {
+    const newest = await this.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: 1 });
+    this.newestId = Math.max(this.newestId, newest?.items?.[0]?.id ?? 0);
+    return this.listPrint();
+  }
+}
+
+export interface SubscriptionOptions {
+  connector: Connector;
+  logger: Logger;
+  poll: PollSettings;
+  toolsets: ReadonlySet<Toolset>;
+}
+
+/**
+ * resources/subscribe and resources/unsubscribe (the McpServer has no handlers of its own for them), with a watcher
+ * that lives as long as the connection: closing it stops every poll.
+ */
+export function registerSubscriptions(mcp: McpServer, options: SubscriptionOptions): TaskWatcher {
+  const watcher = new TaskWatcher({
+    ...options,
+    updated: (uri) => mcp.server.sendResourceUpdated({ uri }),
+    listChanged: () => mcp.sendResourceListChanged(),
+  });
+  mcp.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+    await watcher.subscribe(request.params.uri);
+    return {};
+  });
+  mcp.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+    watcher.unsubscribe(request.params.uri);
+    return {};
+  });
+  const previous = mcp.server.onclose;
+  mcp.server.onclose = () => {
+    watcher.stop();
+    previous?.();
+  };
+  return watcher;
+}

@@ -1,0 +1,146 @@
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { getSubtaskIds } from '../client/composite.js';
+import type { Paged, TaskInfo } from '../client/types.js';
+import { getUserProfile, getUserSettings, listPlatforms } from '../tools/account.js';
+import type { ToolContext } from '../tools/define.js';
+import { getRenderEnv, getSupportedSoftware } from '../tools/environments.js';
+import { blocks, pageFooter, plural, tsv } from '../tools/format.js';
+import { frameTable } from '../tools/frames-common.js';
+import { countByStatus, countsLine, fetchTasks, summarizeFrame, summarizeTask, type FrameSummary } from '../tools/records.js';
+import { loadSoftwareCatalog } from '../tools/software.js';
+import { getTaskInfo } from '../tools/tasks.js';
+import { analyseFailures, causesText, explainCodes, framesOf, frameNumbers, mergeCauses } from '../tools/workflows/failures.js';
+import { ACTIVE_STATUS_CODES } from '../tools/workflows/task-sets.js';
+
+/**
+ * The text of each resource. Where a tool shows the same thing, its handler builds the text, so a resource and its
+ * tool never drift apart; the rest uses the same helpers (records.ts, format.ts, the workflows' failure analysis).
+ */
+
+/** JSON-RPC code for a resource that does not exist (MCP specification, resources). */
+export const RESOURCE_NOT_FOUND = -32002;
+
+export function notFound(message: string): McpError {
+  return new McpError(RESOURCE_NOT_FOUND, message);
+}
+
+export async function accountText(ctx: ToolContext): Promise<string> {
+  const [profile, settings] = await Promise.all([getUserProfile.handler({}, ctx), getUserSettings.handler({}, ctx)]);
+  return blocks(`Profile:\n${profile.text}`, `Settings:\n${settings.text}`);
+}
+
+export async function platformsText(ctx: ToolContext): Promise<string> {
+  return (await listPlatforms.handler({}, ctx)).text;
+}
+
+const ACTIVE_SHOWN = 25;
+const RECENT_SHOWN = 10;
+
+function taskTable(tasks: readonly TaskInfo[]): string {
+  return tsv(
+    ['id', 'alias', 'scene', 'status', 'done', 'failed', 'total', 'submitted'],
+    tasks.map(summarizeTask).map((s) => [s.id, s.alias, s.scene, s.status, s.done, s.failed, s.total, s.submitted]),
+  );
+}
+
+/** Active tasks (all that move on their own, up to 50) and the newest tasks that are not among them. */
+export async function tasksText(ctx: ToolContext): Promise<string> {
+  const [active, recent] = await Promise.all([
+    ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: ACTIVE_SHOWN, statusList: [...ACTIVE_STATUS_CODES] }),
+    ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: RECENT_SHOWN }),
+  ]);
+  const activeItems = active?.items ?? [];
+  const activeTotal = active?.total ?? activeItems.length;
+  const activeIds = new Set(activeItems.map((t) => t.id));
+  const recentItems = (recent?.items ?? []).filter((t) => !activeIds.has(t.id));
+  const allTotal = recent?.total ?? recentItems.length;
+  return blocks(
+    activeTotal ? `Active tasks (${activeTotal}: waiting, rendering or being analysed):\n${taskTable(activeItems)}` : 'No active tasks.',
+    activeTotal > activeItems.length ? `${activeTotal - activeItems.length} more active: get_task_list status=["waiting","rendering"] pages through them.` : undefined,
+    recentItems.length ? `Recent tasks (newest of ${allTotal}, active ones above):\n${taskTable(recentItems)}` : undefined,
+    'One task: rayvision://tasks/{task_id}. All tasks: get_task_list.',
+  );
+}
+
+/** Frames sampled per task for the failure summary of a task resource. */
+const FAILURE_SAMPLE = 5;
+
+/** get_task_info's text (detail, frame counts, child tasks) and, when frames failed, their causes. */
+export async function taskText(ctx: ToolContext, taskId: number): Promise<string> {
+  const [{ tasks }, info] = await Promise.all([fetchTasks(ctx, [taskId]), getTaskInfo.handler({ task_ids: [taskId] }, ctx)]);
+  const task = tasks[0];
+  if (!task) throw notFound(`No task with id ${taskId} exists on the farm; rayvision://tasks lists the recent ones.`);
+  const failed = summarizeTask(task).failed ?? 0;
+  return blocks(info.text, failed ? await failureSummary(ctx, task) : undefined, `Frames, failed first: rayvision://tasks/${taskId}/frames`);
+}
+
+async function failureSummary(ctx: ToolContext, task: TaskInfo): Promise<string> {
+  const analysis = await analyseFailures(ctx, task, FAILURE_SAMPLE);
+  if (analysis.failed.length === 0) return `The counters report failed frames, but none is failed any more (resubmitted?).`;
+  const { explained, note } = await explainCodes(ctx, analysis.causes.map((c) => c.code));
+  const causes = mergeCauses([analysis], explained);
+  return blocks(
+    `Failures: ${plural(analysis.failed.length, 'failed frame')} (frames ${frameNumbers(analysis.failed.map((f) => f.frame))}).`,
+    `Causes (render logs of ${analysis.sampled} of ${analysis.failed.length} failed frames):\n${causesText(causes)}`,
+    note,
+    `Next: triage_failures task_ids=[${task.id}] explains them in full; resubmit_failures task_ids=[${task.id}] previews the resubmission.`,
+  );
+}
+
+export const FRAMES_PAGE_SIZE = 100;
+const FRAME_ORDER = ['failed', 'timed_out', 'rendering', 'waiting', 'stopped', 'done'];
+const frameRank = (status: string) => {
+  const i = FRAME_ORDER.indexOf(status.startsWith('waiting') ? 'waiting' : status);
+  return i < 0 ? FRAME_ORDER.length : i;
+};
+
+/** All frames of a task (of its child tasks for a layered job), failed first, one page of 100. */
+export async function framesText(ctx: ToolContext, taskId: number, page: number): Promise<string> {
+  const { task, children } = await getSubtaskIds(ctx.call, taskId);
+  if (!task) throw notFound(`No task with id ${taskId} exists on the farm; rayvision://tasks lists the recent ones.`);
+  const holders = children.length ? children : [task];
+  const read = await Promise.all(holders.map(async (holder) => ({ holder, ...(await framesOf(ctx, holder.id)) })));
+  const frames = read.flatMap(({ holder, frames: list }) => list.map((frame) => ({ task: holder.id, frame: summarizeFrame(frame) })));
+  if (frames.length === 0) return `Task ${taskId} has no frames yet.`;
+  // Array.prototype.sort is stable: within a status the farm's order is kept.
+  frames.sort((a, b) => frameRank(a.frame.status) - frameRank(b.frame.status));
+  const shown = frames.slice((page - 1) * FRAMES_PAGE_SIZE, page * FRAMES_PAGE_SIZE);
+  const footer = pageFooter({ page, pageSize: FRAMES_PAGE_SIZE, total: frames.length, shown: shown.length }).replace(/pass page=(\d+)/, `read rayvision://tasks/${taskId}/frames?page=$1`);
+  return blocks(
+    `Task ${taskId}: ${plural(frames.length, 'frame')}: ${countsLine(countByStatus(frames.map((f) => f.frame)))}. Failed first.`,
+    read.some((r) => !r.complete) ? 'The farm stopped answering pages before the end; the counts cover the frames read.' : undefined,
+    shown.length ? withTaskColumn(shown, holders.length > 1) : undefined,
+    footer,
+  );
+}
+
+/** frameTable, with the child task holding each frame in front when the frames come from several. */
+function withTaskColumn(rows: readonly { task: number; frame: FrameSummary }[], several: boolean): string {
+  const table = frameTable(rows.map((r) => r.frame));
+  if (!several) return table;
+  return table
+    .split('\n')
+    .map((line, i) => `${i === 0 ? 'task' : rows[i - 1]!.task}\t${line}`)
+    .join('\n');
+}
+
+/** Supported programs and their versions (on Windows, where every program renders). */
+export async function softwareText(ctx: ToolContext): Promise<string> {
+  const answer = await getSupportedSoftware.handler({}, ctx);
+  const list = answer.structured.software as { cg_id: number; name?: string; key?: string; linux?: boolean; default?: boolean }[];
+  const catalogs = await Promise.allSettled(list.map((s) => loadSoftwareCatalog(ctx, s.cg_id, 'windows')));
+  const rows = list.map((s, i) => {
+    const catalog = catalogs[i]!;
+    const versions = catalog.status === 'fulfilled' ? catalog.value.versions.map((v) => v.version).join(', ') : 'unavailable';
+    return [s.cg_id, s.name, s.key, versions, s.linux === undefined ? '' : s.linux ? 'yes' : 'no', s.default ? 'yes' : ''];
+  });
+  return blocks(
+    `${plural(list.length, 'supported program')}; versions on Windows.`,
+    rows.length ? tsv(['cg_id', 'name', 'key', 'versions', 'linux', 'default'], rows) : undefined,
+    'Plugins and Linux versions: get_supported_plugins. Your environments: rayvision://render-envs/{cg_id}.',
+  );
+}
+
+export async function renderEnvsText(ctx: ToolContext, cgId: number): Promise<string> {
+  return (await getRenderEnv.handler({ cg_id: cgId }, ctx)).text;
+}

@@ -13,8 +13,10 @@ import { notFound } from './views.js';
 
 /** Subscriptions one connection may hold at once. */
 export const MAX_SUBSCRIPTIONS = 50;
-/** Active tasks compared per poll of the task list (the same page the tasks resource starts from, and more). */
+/** Active tasks compared per poll of the task list (the tasks resource shows the first 25 of them). */
 const LIST_PAGE = 100;
+/** Newest tasks compared per poll (the tasks resource shows 10 besides the active ones). */
+const NEWEST_PAGE = 20;
 
 /** What a subscription follows: the task list, or one task (its detail and its frames change together). */
 export type Target = { kind: 'list' } | { kind: 'task'; taskId: number; toolset: Toolset };
@@ -62,8 +64,8 @@ export class TaskWatcher {
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private closed = false;
-  /** The newest task id seen: an active task above it is a new task (resources/list changed). */
-  private newestId = 0;
+  /** The newest task id seen by the list subscription: a task above it is new (resources/list changed). */
+  private newestId: number | undefined;
 
   constructor(private readonly deps: WatcherDeps) {}
 
@@ -83,7 +85,7 @@ export class TaskWatcher {
       throw new McpError(ErrorCode.InvalidParams, `This connection already holds ${MAX_SUBSCRIPTIONS} subscriptions, the most allowed; unsubscribe from some first.`);
     }
     // The state to compare with comes first: it also checks that the task exists.
-    const fingerprint = target.kind === 'list' ? (await this.listBaseline()).print : await this.taskBaseline(target.taskId);
+    const fingerprint = target.kind === 'list' ? (await this.listPrint()).print : await this.taskBaseline(target.taskId);
     if (this.closed || this.subs.has(uri)) return;
     const schedule = new PollSchedule(this.deps.poll);
     this.subs.set(uri, { uri, target, fingerprint, schedule, due: Date.now() + schedule.seconds * 1000 });
@@ -136,6 +138,7 @@ export class TaskWatcher {
         sub.due = Date.now() + sub.schedule.next(changed) * 1000;
       }
       if (list?.newTasks && !this.closed) this.deps.listChanged();
+      this.deps.logger.debug(`polled ${due.length} subscriptions (${ids.length ? `get_task_info for ${ids.length} tasks` : ''}${ids.length && list ? ', ' : ''}${list ? 'get_task_list' : ''})${list?.newTasks ? '; new tasks' : ''}`);
     } catch (error) {
       if (this.closed) return;
       // The farm did not answer: keep the subscriptions and try again later, backing off as if nothing changed.
@@ -169,21 +172,21 @@ export class TaskWatcher {
     return print;
   }
 
-  /** The active tasks (the part of the task list that changes on its own) as one fingerprint, and whether new tasks appeared. */
+  /**
+   * What rayvision://tasks shows, as one fingerprint: the active tasks (all that move on their own, up to 100) and
+   * the newest tasks, where a new one shows up even when it has already finished by the time of the poll.
+   */
   private async listPrint(): Promise<{ print: string; newTasks: boolean }> {
-    const data = await this.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: LIST_PAGE, statusList: [...ACTIVE_STATUS_CODES] });
-    const items = data?.items ?? [];
-    const newest = Math.max(0, ...items.map((t) => t.id));
-    const newTasks = newest > this.newestId;
-    this.newestId = Math.max(this.newestId, newest);
-    return { print: JSON.stringify([data?.total ?? items.length, items.map((t) => [t.id, t.taskStatus, frameCounts(t)])]), newTasks };
-  }
-
-  /** The first look at the list also learns the newest task overall, so a task resumed from long ago is not "new". */
-  private async listBaseline(): Promise<{ print: string }> {
-    const newest = await this.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: 1 });
-    this.newestId = Math.max(this.newestId, newest?.items?.[0]?.id ?? 0);
-    return this.listPrint();
+    const [active, newest] = await Promise.all([
+      this.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: LIST_PAGE, statusList: [...ACTIVE_STATUS_CODES] }),
+      this.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: NEWEST_PAGE }),
+    ]);
+    const shown = (page: Paged<TaskInfo> | null) => [page?.total ?? page?.items?.length ?? 0, (page?.items ?? []).map((t) => [t.id, t.taskStatus, frameCounts(t)])];
+    const newestId = Math.max(0, ...(newest?.items ?? []).map((t) => t.id));
+    // The first look only learns the newest id; after it, a higher id is a task that was not there before.
+    const newTasks = this.newestId !== undefined && newestId > this.newestId;
+    this.newestId = Math.max(this.newestId ?? 0, newestId);
+    return { print: JSON.stringify([shown(active), shown(newest)]), newTasks };
   }
 }
 

@@ -3,6 +3,7 @@ import { LOG_LEVELS, type LogLevel } from '../client/log.js';
 import { TOOLSETS, type Toolset } from '../client/operations.js';
 import { ConfigError, parseFlag, parseOption, type OptionSources, type OptionSpec } from '../client/options.js';
 import { CONFIRMATION_MODES, type ConfirmationMode } from '../tools/safety.js';
+import { DEFAULT_POLL, MAX_POLL_SECONDS, MIN_POLL_SECONDS, type PollSettings } from '../tools/workflows/poll.js';
 
 const G = 'Server';
 const S = 'Sandbox';
@@ -47,6 +48,22 @@ export const SERVER_OPTIONS = {
     defaultText: 'info',
     description: `Log level on stderr: ${LOG_LEVELS.join(', ')}. debug logs one line per farm call.`,
   },
+  pollInterval: {
+    env: 'RAYVISION_POLL_INTERVAL',
+    flag: 'poll-interval',
+    type: 'string',
+    group: G,
+    defaultText: String(DEFAULT_POLL.intervalSec),
+    description: `Seconds between polls of the farm for subscribed resources (at least ${MIN_POLL_SECONDS}); longer while nothing changes.`,
+  },
+  pollMaxInterval: {
+    env: 'RAYVISION_POLL_MAX_INTERVAL',
+    flag: 'poll-max-interval',
+    type: 'string',
+    group: G,
+    defaultText: String(DEFAULT_POLL.maxIntervalSec),
+    description: 'Longest wait between polls, in seconds, reached by backing off while a subscribed resource does not change.',
+  },
   sandbox: {
     env: 'RAYVISION_SANDBOX',
     flag: 'sandbox',
@@ -82,8 +99,9 @@ export interface ServerSettings {
   sandbox: boolean;
   seed: number;
   speed: number;
+  /** Polling for resource subscriptions; absent (embedders, tests): every 10 s, backing off to 60 s. */
+  poll?: PollSettings;
 }
-
 
 export function loadServerSettings(sources: OptionSources): ServerSettings {
   const o = SERVER_OPTIONS;
@@ -103,5 +121,24 @@ export function loadServerSettings(sources: OptionSources): ServerSettings {
     sandbox: parseFlag(o.sandbox, sources),
     seed: parseOption(o.seed, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0).default(1), sources[o.seed.env]),
     speed: parseOption(o.speed, z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100_000, 'must be at most 100000').default(1), sources[o.speed.env]),
+    poll: loadPollSettings(sources),
   };
+}
+
+function loadPollSettings(sources: OptionSources): PollSettings {
+  const o = SERVER_OPTIONS;
+  const seconds = (fallback: number) =>
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(MIN_POLL_SECONDS, `must be at least ${MIN_POLL_SECONDS} (the farm is never polled more often than that)`)
+      .max(MAX_POLL_SECONDS, `must be at most ${MAX_POLL_SECONDS}`)
+      .default(fallback);
+  const intervalSec = parseOption(o.pollInterval, seconds(DEFAULT_POLL.intervalSec), sources[o.pollInterval.env]);
+  const raw = sources[o.pollMaxInterval.env];
+  const maxIntervalSec = parseOption(o.pollMaxInterval, seconds(Math.max(intervalSec, DEFAULT_POLL.maxIntervalSec)), raw);
+  if (maxIntervalSec < intervalSec) {
+    throw new ConfigError(`${o.pollMaxInterval.env} (--${o.pollMaxInterval.flag}): must be at least ${o.pollInterval.env} (${intervalSec}) (got "${raw}").`);
+  }
+  return { intervalSec, maxIntervalSec };
 }

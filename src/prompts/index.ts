@@ -1,0 +1,110 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { Completions } from '../resources/complete.js';
+import { isAllowed, type Policy } from '../tools/registry.js';
+import { ALL_TOOLS } from '../tools/index.js';
+
+/**
+ * Prompts that lead an assistant through the three workflows the server exists for. Each is offered only when its
+ * main tool is (toolsets and read-only mode apply), and its arguments complete from the farm.
+ */
+
+const say = (text: string): GetPromptResult => ({ messages: [{ role: 'user', content: { type: 'text', text } }] });
+
+const allowed = (name: string, policy: Policy) => {
+  const tool = ALL_TOOLS.find((t) => t.name === name);
+  return tool !== undefined && isAllowed(tool, policy);
+};
+
+/** `2W19097, 19102` → the last id being typed, completed; the ones before it kept. */
+async function completeIdList(completions: Completions, typed: string): Promise<string[]> {
+  const parts = typed.split(/[,\s]+/);
+  const last = parts.pop() ?? '';
+  const head = parts.filter(Boolean);
+  const prefix = head.length ? `${head.join(', ')}, ` : '';
+  return (await completions.taskIds(last)).filter((id) => !head.includes(id)).map((id) => `${prefix}${id}`);
+}
+
+const SINCE_HINTS = ['today', 'yesterday', 'last 7 days', 'this week'];
+
+export function registerPrompts(mcp: McpServer, completions: Completions, policy: Policy): void {
+  if (allowed('job_status_summary', policy)) {
+    mcp.registerPrompt(
+      'check_job_status',
+      {
+        title: 'Check job status',
+        description: 'How are my renders doing: counts, progress with ETA, failures, balance.',
+        argsSchema: {
+          since: completable(z.string().max(60).optional().describe('Only tasks submitted since (a date, "today", "Friday")'), (typed) =>
+            SINCE_HINTS.filter((hint) => hint.startsWith((typed ?? '').toLowerCase())),
+          ),
+          task_id: completable(z.string().max(40).optional().describe('A task to look at closely (id or alias)'), (typed) => completions.taskIds(typed ?? '')),
+        },
+      },
+      ({ since, task_id }) =>
+        say(
+          [
+            `Check the status of my render jobs${since ? ` submitted since ${since}` : ''}.`,
+            `1. Call job_status_summary${since ? ` with since set to that date as yyyy-MM-dd (work it out from today's date)` : ''}.`,
+            task_id ? `2. Call get_task_info for task ${task_id} and read its frames if something looks wrong.` : '2. Pick out what needs my attention: failed tasks, tasks stopped for arrears, tasks that will finish late.',
+            '3. Answer in a few sentences and one short table: what is rendering and when it should finish, what failed, whether the balance is enough.',
+            '4. Offer next steps only where useful: triage_failures for failed frames, wait_for_tasks to follow running tasks. Change nothing without asking me.',
+          ].join('\n'),
+        ),
+    );
+  }
+
+  if (allowed('triage_failures', policy)) {
+    const canResubmit = allowed('resubmit_failures', policy);
+    mcp.registerPrompt(
+      'triage_failed_frames',
+      {
+        title: 'Triage failed frames',
+        description: 'Find failed frames, explain their causes, and resubmit only what can succeed.',
+        argsSchema: {
+          task_ids: completable(z.string().max(400).optional().describe('Tasks, comma-separated ids or aliases (default: recent)'), (typed) => completeIdList(completions, typed ?? '')),
+          since: completable(z.string().max(60).optional().describe('Scan tasks submitted since (a date)'), (typed) => SINCE_HINTS.filter((hint) => hint.startsWith((typed ?? '').toLowerCase()))),
+        },
+      },
+      ({ task_ids, since }) =>
+        say(
+          [
+            `Find out why frames failed${task_ids ? ` in tasks ${task_ids}` : since ? ` in tasks submitted since ${since}` : ' in my recent tasks'}, and help me get them rendered.`,
+            `1. Call triage_failures${task_ids ? ` with task_ids [${task_ids}]` : since ? ' with submitted_after set to that date (yyyy-MM-dd)' : ''}.`,
+            '2. For each cause, explain in plain words what went wrong and what I must change; say which ones resubmitting alone will not fix (missing files, frames that already failed again).',
+            canResubmit
+              ? '3. Call resubmit_failures for the tasks worth resubmitting, with its default dry run, and show me the tasks, frame counts and frame numbers.\n4. Only after I confirm, call resubmit_failures again with dry_run false (it is billed and resubmits each task once), then offer wait_for_tasks.'
+              : '3. This server is read-only: tell me exactly what to resubmit (tasks and frame numbers) so I can do it in the console.',
+          ].join('\n'),
+        ),
+    );
+  }
+
+  if (allowed('configure_render_env', policy)) {
+    mcp.registerPrompt(
+      'configure_render_environment',
+      {
+        title: 'Configure a render environment',
+        description: 'Set up a render environment from software, version and plugins, checked against the farm.',
+        argsSchema: {
+          software: completable(z.string().max(40).describe('Software name or cgId (maya, 3ds_max, 2000)'), (typed) => completions.software(typed ?? '')),
+          version: completable(z.string().max(50).describe('Software version (2022)'), (typed, context) => completions.versions(context?.arguments?.['software'], typed ?? '')),
+          plugins: z.string().max(400).optional().describe('Plugins with versions, comma-separated ("redshift 3.0.45")'),
+          name: z.string().max(64).optional().describe('Environment name'),
+          make_default: z.enum(['yes', 'no']).optional().describe('Make it the default (yes/no)'),
+        },
+      },
+      ({ software, version, plugins, name, make_default }) =>
+        say(
+          [
+            `Set up a render environment for ${software} ${version}${plugins ? ` with ${plugins}` : ''}${name ? ` named "${name}"` : ''}${make_default === 'yes' ? ', as the default' : ''}.`,
+            `1. Call configure_render_env with cg_id "${software}", version "${version}"${plugins ? `, plugins ${JSON.stringify(plugins.split(',').map((p) => p.trim()).filter(Boolean))}` : ''}${name ? `, name "${name}"` : ''}${make_default === 'yes' ? ', make_default true' : ''} and dry_run true.`,
+            '2. If the farm does not offer that version or a plugin, show me the nearest ones it lists and ask which to use (get_supported_plugins lists them all).',
+            '3. Show me what would be created or changed, and after I confirm call configure_render_env again with dry_run false.',
+          ].join('\n'),
+        ),
+    );
+  }
+}

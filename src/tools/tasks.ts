@@ -166,7 +166,8 @@ export const getAnalysisErrorDetail = defineTool({
   title: 'Explain error codes',
   description: 'Explain analysis or render-log error codes: severity, description, fix.',
   input: {
-    codes: z.array(z.coerce.string().trim().min(1).max(20)).min(1).max(50).describe('Error codes'),
+    // Numbers are taken as codes too; anything else (an object) is refused rather than read as "[object Object]".
+    codes: z.array(z.preprocess((code) => (typeof code === 'number' ? String(code) : code), z.string().trim().min(1).max(20))).min(1).max(50).describe('Error codes'),
     language: z.enum(['english', 'chinese']).optional().describe('Default: the server language'),
   },
   output: { errors: z.array(item({ code: z.string() })), unknown: z.array(z.string()).optional() },

@@ -10,6 +10,11 @@ import { MIN_POLL_SECONDS, PollSchedule, pause } from './poll.js';
 /** wait_for_tasks polls every 5 s while tasks move, backing off to 30 s while they do not. */
 const WAIT_POLL = { intervalSec: MIN_POLL_SECONDS, maxIntervalSec: 30 };
 export const MAX_WAIT_SECONDS = 900;
+/**
+ * Many clients give up on a request after 60 s unless progress keeps it alive, so the default stays under that; a
+ * caller that receives progress can ask for up to 15 minutes.
+ */
+const DEFAULT_WAIT_SECONDS = 50;
 
 const isFinal = (task: TaskInfo) => FINAL_TASK_STATUSES.has(task.taskStatus ?? -1);
 
@@ -40,7 +45,7 @@ export const waitForTasks = defineTool({
   description: 'Wait until tasks reach a final state (or max_wait_seconds), with frame progress.',
   input: {
     task_ids: taskIds,
-    max_wait_seconds: z.number().int().min(MIN_POLL_SECONDS).max(MAX_WAIT_SECONDS).default(300).describe('Give up after'),
+    max_wait_seconds: z.number().int().min(MIN_POLL_SECONDS).max(MAX_WAIT_SECONDS).default(DEFAULT_WAIT_SECONDS).describe('Give up after (s)'),
   },
   output: { finished: z.boolean(), tasks: z.array(taskItem), waited_seconds: z.number() },
   handler: async (args, ctx) => {

@@ -13,6 +13,8 @@ const RUNNING_CODES = [5, 8];
 /** Rows shown per list: one screen of text. */
 const SHOWN_RUNNING = 10;
 const SHOWN_FAILURES = 5;
+/** Running tasks fetched per status (and given in structured content); the text shows the 10 furthest along. */
+const LISTED_RUNNING = 20;
 
 /** How far a running task is, and when it should finish at the rate its frames have been finishing. */
 export type RunningTask = {
@@ -75,7 +77,7 @@ export const jobStatusSummary = defineTool({
     // One small request per status gives exact counts at a cost that does not grow with the number of tasks;
     // only the running and failed statuses bring back the tasks themselves.
     const statuses = Object.entries(TASK_STATUS_CODE);
-    const pageSizeFor = (code: number) => (RUNNING_CODES.includes(code) ? 50 : FAILURE_STATUS_CODES.includes(code) ? SHOWN_FAILURES : 1);
+    const pageSizeFor = (code: number) => (RUNNING_CODES.includes(code) ? LISTED_RUNNING : FAILURE_STATUS_CODES.includes(code) ? SHOWN_FAILURES : 1);
     const [pages, profile] = await Promise.all([
       Promise.all(statuses.map(([, code]) => ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: pageSizeFor(code), statusList: [code], ...window }))),
       accountView(ctx),

@@ -7,7 +7,7 @@ import type { Toolset } from '../client/operations.js';
 import type { Paged, TaskInfo } from '../client/types.js';
 import { frameCounts } from '../tools/records.js';
 import { taskId as taskIdSchema } from '../tools/schema.js';
-import { PollSchedule, type PollSettings } from '../tools/workflows/poll.js';
+import { MIN_POLL_SECONDS, PollSchedule, type PollSettings } from '../tools/workflows/poll.js';
 import { ACTIVE_STATUS_CODES } from '../tools/workflows/task-sets.js';
 import { notFound } from './views.js';
 
@@ -17,6 +17,11 @@ export const MAX_SUBSCRIPTIONS = 50;
 const LIST_PAGE = 100;
 /** Newest tasks compared per poll (the tasks resource shows 10 besides the active ones). */
 const NEWEST_PAGE = 20;
+/**
+ * A subscription due this soon after the one that triggers a poll joins it, so that subscriptions whose schedules
+ * have drifted apart still share requests; never when that would poll it sooner than 5 s after its last poll.
+ */
+const COALESCE_MS = 2_000;
 
 /** What a subscription follows: the task list, or one task (its detail and its frames change together). */
 export type Target = { kind: 'list' } | { kind: 'task'; taskId: number; toolset: Toolset };
@@ -42,6 +47,8 @@ interface Subscription {
   schedule: PollSchedule;
   /** Date.now() at which it is polled next. */
   due: number;
+  /** Date.now() of its last poll (or of its baseline). */
+  polled: number;
 }
 
 export interface WatcherDeps {
@@ -88,7 +95,8 @@ export class TaskWatcher {
     const fingerprint = target.kind === 'list' ? (await this.listPrint()).print : await this.taskBaseline(target.taskId);
     if (this.closed || this.subs.has(uri)) return;
     const schedule = new PollSchedule(this.deps.poll);
-    this.subs.set(uri, { uri, target, fingerprint, schedule, due: Date.now() + schedule.seconds * 1000 });
+    const now = Date.now();
+    this.subs.set(uri, { uri, target, fingerprint, schedule, due: now + schedule.seconds * 1000, polled: now });
     this.deps.logger.debug(`subscribed to ${uri} (${this.subs.size} subscriptions)`);
     this.arm();
   }
@@ -123,12 +131,15 @@ export class TaskWatcher {
     this.timer = undefined;
     if (this.closed) return;
     this.polling = true;
-    const due = [...this.subs.values()].filter((s) => s.due <= Date.now() + 50);
+    const now = Date.now();
+    const due = [...this.subs.values()].filter((s) => s.due <= now + COALESCE_MS && now - s.polled >= MIN_POLL_SECONDS * 1000);
     try {
+      if (due.length === 0) return;
       const ids = [...new Set(due.flatMap((s) => (s.target.kind === 'task' ? [s.target.taskId] : [])))];
       const [tasks, list] = await Promise.all([ids.length ? this.taskPrints(ids) : undefined, due.some((s) => s.target.kind === 'list') ? this.listPrint() : undefined]);
       for (const sub of due) {
         if (this.closed || this.subs.get(sub.uri) !== sub) continue;
+        sub.polled = now;
         const print = sub.target.kind === 'task' ? tasks?.get(sub.target.taskId) : list?.print;
         const changed = print !== undefined && print !== sub.fingerprint;
         if (changed) {
@@ -143,7 +154,7 @@ export class TaskWatcher {
       if (this.closed) return;
       // The farm did not answer: keep the subscriptions and try again later, backing off as if nothing changed.
       this.deps.logger.warn(`polling for subscriptions failed: ${error instanceof Error ? error.message : String(error)}`);
-      for (const sub of due) sub.due = Date.now() + sub.schedule.next(false) * 1000;
+      for (const sub of due) Object.assign(sub, { polled: now, due: Date.now() + sub.schedule.next(false) * 1000 });
     } finally {
       this.polling = false;
       this.arm();

@@ -33,7 +33,7 @@ ${ALL_OPTIONS.filter((o) => o.flag)
 async function serveHttp(http: HttpSettings, deps: ServerDeps, logger: Logger, cleanup: () => Promise<void>): Promise<void> {
   // Loaded only here: a stdio server never needs the HTTP transport, and importing it slows every cold start.
   const { startHttpServer } = await import('./server/http.js');
-  const server = await startHttpServer(http, { newServer: () => createMcpServer(deps), logger });
+  const server = await startHttpServer(http, { newServer: () => createMcpServer({ ...deps, stateless: http.stateless }), logger });
   const mode = http.stateless ? 'stateless' : 'with sessions';
   logger.info(`serving MCP over HTTP at ${server.url} (${mode}; ${http.token ? 'bearer token required' : 'loopback only, no token'}); health check at ${server.url.replace(/\/mcp$/, '/healthz')}`);
   if (http.stateless && !http.confirmationSecret) {

@@ -41,7 +41,7 @@ async function serve(env: Record<string, string> = {}): Promise<RunningHttpServe
   const connector = new Connector(sandbox.connectorConfig(), { logger, retryBaseMs: 5 });
   const tokens = createConfirmationTokens(settings.confirmationSecret);
   const http = await startHttpServer(settings, {
-    newServer: () => createMcpServer({ connector, logger, settings: DEFAULT_SETTINGS, tokens, sandbox: { url: sandbox.url } }),
+    newServer: () => createMcpServer({ connector, logger, settings: DEFAULT_SETTINGS, tokens, sandbox: { url: sandbox.url }, stateless: settings.stateless }),
     logger,
   });
   running.push({ http, connector });
@@ -267,6 +267,15 @@ describe('--stateless', () => {
     const stream = await raw(one.url, { method: 'GET' });
     expect(stream.status).toBe(405);
     expect(JSON.parse(stream.body).error.message).toMatch(/stateless/);
+  });
+
+  it('does not offer subscriptions, which a server living for one request could never follow', async () => {
+    const [stateless, stateful] = await Promise.all([serve({ RAYVISION_HTTP_STATELESS: '1' }), serve()]);
+    const a = await connect(stateless.url);
+    expect(a.getServerCapabilities()?.resources?.subscribe).toBeFalsy();
+    await expect(a.subscribeResource({ uri: 'rayvision://tasks' })).rejects.toThrow(/Method not found/);
+    const b = await connect(stateful.url);
+    expect(b.getServerCapabilities()?.resources?.subscribe).toBe(true);
   });
 
   it('replicas sharing RAYVISION_CONFIRMATION_SECRET honour each other\'s confirmation tokens; others refuse them', async () => {

@@ -20,6 +20,8 @@ export interface ServerDeps {
   sandbox?: { url: string };
   /** Shared by the sessions of one process so a token issued in one request is honoured in the next. */
   tokens?: ConfirmationTokens;
+  /** Each request gets a fresh server (HTTP --stateless): nothing can be followed, so subscriptions are not offered. */
+  stateless?: boolean;
 }
 
 export function buildInstructions(deps: Pick<ServerDeps, 'settings' | 'sandbox'>): string {
@@ -44,7 +46,7 @@ export function buildInstructions(deps: Pick<ServerDeps, 'settings' | 'sandbox'>
 /** One MCP server (one per session) wired to a connector: tools, resources with subscriptions, prompts. */
 export function createMcpServer(deps: ServerDeps): McpServer {
   const { settings } = deps;
-  const follows = settings.toolsets.has('tasks') || settings.toolsets.has('frames');
+  const follows = !deps.stateless && (settings.toolsets.has('tasks') || settings.toolsets.has('frames'));
   const mcp = new McpServer(
     { name: 'rayvision-mcp', title: 'Rayvision render farm', version: VERSION },
     { capabilities: { logging: {}, ...(follows ? { resources: { subscribe: true, listChanged: true } } : {}) }, instructions: buildInstructions(deps) },

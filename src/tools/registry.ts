@@ -103,10 +103,27 @@ function listedTools(tools: readonly AnyTool[], policy: Policy): Tool[] {
 }
 
 function jsonSchema(schema: z.ZodObject, io: 'input' | 'output'): Tool['inputSchema'] {
-  const { $schema: _header, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io }) as Record<string, unknown>;
+  const { $schema: _header, ...rest } = withoutNoOps(z.toJSONSchema(schema, { target: 'draft-7', io })) as Record<string, unknown>;
   // An output schema describes what we send; forbidding extra keys at its top level tells a client nothing.
   if (io === 'output' && rest['additionalProperties'] === false) delete rest['additionalProperties'];
   return rest as Tool['inputSchema'];
+}
+
+/** Drops keywords that restate JSON Schema's defaults: `additionalProperties: {}` and string `propertyNames`. */
+function withoutNoOps(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutNoOps);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'additionalProperties' && isEmptyObject(value)) continue;
+    if (key === 'propertyNames' && isEmptyObject({ ...(value as object), type: undefined }) && (value as { type?: string }).type === 'string') continue;
+    out[key] = withoutNoOps(value);
+  }
+  return out;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => v === undefined);
 }
 
 const confirmationTokenField = z.string().max(200).optional().describe('Token from a preview, to confirm it');

@@ -144,15 +144,17 @@ export class Connector {
       'Content-Type': 'application/json',
       languageFlag,
     };
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.config.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const timeoutMs = options.timeoutMs ?? this.config.timeoutMs;
+    const limit = deadline(timeoutMs, options.signal);
     let response: Dispatcher.ResponseData;
     let text: string;
     try {
-      response = await http.request(`${this.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: this.dispatcher, signal });
+      response = await http.request(`${this.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: this.dispatcher, signal: limit.signal });
       text = await response.body.text();
     } catch (error) {
-      throw this.transportFailure(operation.id, error, options.signal, timeout, options.timeoutMs ?? this.config.timeoutMs);
+      throw this.transportFailure(operation.id, error, options.signal, limit.timedOut(), timeoutMs);
+    } finally {
+      limit.done();
     }
     const status = response.statusCode;
     let parsed: unknown;
@@ -178,11 +180,11 @@ export class Connector {
     return error;
   }
 
-  private transportFailure(id: string, error: unknown, caller: AbortSignal | undefined, timeout: AbortSignal, timeoutMs: number): TransportError {
+  private transportFailure(id: string, error: unknown, caller: AbortSignal | undefined, timedOut: boolean, timeoutMs: number): TransportError {
     if (caller?.aborted) {
       return new TransportError(id, 'aborted', `${id} was cancelled before the farm answered.`, { sent: true, cause: error });
     }
-    if (timeout.aborted) {
+    if (timedOut) {
       return new TransportError(id, 'timeout', `${id} failed: the farm did not answer within ${timeoutMs} ms; try again, or raise RAYVISION_API_TIMEOUT_MS if the farm is slow.`, { sent: true, cause: error });
     }
     const code = (error as { code?: string }).code ?? '';
@@ -209,6 +211,33 @@ export class Connector {
 
 function isEnvelope(value: unknown): value is Envelope {
   return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number';
+}
+
+/**
+ * The signal of one attempt: aborted by the caller's signal or after `ms`. A plain timer, cleared as soon as the
+ * attempt settles: AbortSignal.timeout() and AbortSignal.any() keep each attempt's signal and timer alive until the
+ * timeout would have fired (30 s by default), so under load every call's garbage outlives the young generation and
+ * the heap grows (bench/ memory scenario).
+ */
+function deadline(ms: number, caller: AbortSignal | undefined): { signal: AbortSignal; timedOut(): boolean; done(): void } {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
+  }, ms);
+  timer.unref();
+  const onAbort = () => controller.abort(caller!.reason);
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => expired,
+    done: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** Reads are retried on network failures, timeouts, HTTP 5xx and code 500; never on a cancellation. */

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { CLI, ensureBuilt } from './helpers/built.js';
+import { ensureBuilt } from './helpers/built.js';
 import { CANARY_ACCESS_KEY, witness } from './helpers/canary.js';
+import { openSession, serverEnv, type Session } from './robustness-session.js';
 
 /*
  * The built server as a client starts it (real mode, not --sandbox), with the canary as its access key, debug
@@ -11,85 +11,15 @@ import { CANARY_ACCESS_KEY, witness } from './helpers/canary.js';
  * stderr is searched for the key.
  */
 
-interface Message {
-  jsonrpc?: string;
-  id?: number;
-  method?: string;
-  result?: { isError?: boolean; content?: { type: string; text?: string }[]; structuredContent?: Record<string, unknown>; tools?: unknown[] };
-  error?: { code: number; message: string };
-}
-
-/** JSON-RPC over the child's stdin/stdout, keeping every byte of stdout and stderr. */
-class Session {
-  readonly child: ChildProcessWithoutNullStreams;
-  stdout = '';
-  stderr = '';
-  private buffer = '';
-  private nextId = 1;
-  private readonly waiting = new Map<number, (message: Message) => void>();
-
-  constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [CLI], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    this.child.stdout.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      this.stdout += text;
-      this.buffer += text;
-      let newline;
-      while ((newline = this.buffer.indexOf('\n')) >= 0) {
-        const line = this.buffer.slice(0, newline);
-        this.buffer = this.buffer.slice(newline + 1);
-        const message = JSON.parse(line) as Message;
-        if (typeof message.id === 'number' && !message.method) this.waiting.get(message.id)?.(message);
-      }
-    });
-  }
-
-  request(method: string, params?: Record<string, unknown>): Promise<Message> {
-    const id = this.nextId++;
-    const answer = new Promise<Message>((resolve) => this.waiting.set(id, resolve));
-    this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) })}\n`);
-    return answer;
-  }
-
-  async tool(name: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string; structured?: Record<string, unknown> }> {
-    const answer = await this.request('tools/call', { name, arguments: args });
-    const text = (answer.result?.content ?? []).map((c) => c.text ?? '').join('\n');
-    return { isError: answer.result?.isError === true, text, ...(answer.result?.structuredContent ? { structured: answer.result.structuredContent } : {}) };
-  }
-
-  async end(): Promise<number | null> {
-    const exited = new Promise<number | null>((resolve) => this.child.once('exit', (code) => resolve(code)));
-    this.child.stdin.end();
-    return exited;
-  }
-}
-
 let sandbox: Sandbox;
 let session: Session;
 let taskId: number;
-
-function serverEnv(farm: Sandbox): NodeJS.ProcessEnv {
-  return {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RAYVISION_'))),
-    RAYVISION_API_ACCESS_ID: farm.accessId,
-    RAYVISION_API_ACCESS_KEY: CANARY_ACCESS_KEY,
-    RAYVISION_API_DOMAIN: farm.domain,
-    RAYVISION_API_PROTOCOL: 'http',
-    RAYVISION_API_PLATFORM: '2',
-    RAYVISION_API_TIMEOUT_MS: '1000',
-    RAYVISION_LOG_LEVEL: 'debug',
-  };
-}
 
 beforeAll(async () => {
   ensureBuilt();
   sandbox = await startSandbox({ seed: 5, speed: 0, accessKey: CANARY_ACCESS_KEY });
   taskId = (sandbox.farm.tasks()[0] as { id: number }).id;
-  session = new Session(serverEnv(sandbox));
-  const init = await session.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'robustness', version: '1' } });
-  expect(init.result).toBeDefined();
-  session.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+  session = await openSession(serverEnv(sandbox));
 });
 
 afterAll(async () => {

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ROOT } from './farm.js';
+
+export const CLI = process.env.BENCH_CLI ?? `${ROOT}dist/cli.js`;
+
+/** The built server over stdio, with a real MCP client from the SDK. */
+export interface StdioServer {
+  client: Client;
+  pid: number;
+  /** Everything the server wrote to stderr. */
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+/** BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the server's node, for profiling. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+export async function startStdioServer(env: NodeJS.ProcessEnv, args: string[] = [], cli = CLI): Promise<StdioServer> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [...NODE_ARGS, cli, ...args], env: env as Record<string, string>, stderr: 'pipe', cwd: ROOT });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  // The overhead figure is the server's: this client does not list tools, so it does not validate results against
+  // output schemas (the SDK client does that only for tools it has listed).
+  const client = new Client({ name: 'rayvision-bench', version: '1.0.0' });
+  await client.connect(transport);
+  return {
+    client,
+    pid: transport.pid!,
+    stderr: () => stderr,
+    close: () => client.close(),
+  };
+}
+
+export async function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await client.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+/** Resident set size of a process in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1]);
+  return kb / 1024;
+}

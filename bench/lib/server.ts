@@ -18,12 +18,25 @@ export interface StdioServer {
 /** BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the server's node, for profiling. */
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-export async function startStdioServer(env: NodeJS.ProcessEnv, args: string[] = [], cli = CLI): Promise<StdioServer> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [...NODE_ARGS, cli, ...args], env: env as Record<string, string>, stderr: 'pipe', cwd: ROOT });
+export interface ServerOptions {
+  /** Flags for the server's node (before the script). */
+  nodeArgs?: string[];
+  /** Arguments after the script. */
+  args?: string[];
+}
+
+export async function startStdioServer(env: NodeJS.ProcessEnv, options: ServerOptions = {}): Promise<StdioServer> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [...NODE_ARGS, ...(options.nodeArgs ?? []), CLI, ...(options.args ?? [])],
+    env: env as Record<string, string>,
+    stderr: 'pipe',
+    cwd: ROOT,
+  });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  // The overhead figure is the server's: this client does not list tools, so it does not validate results against
-  // output schemas (the SDK client does that only for tools it has listed).
+  // Unless a scenario lists tools first, this client does not validate results against output schemas (the SDK
+  // client only does that for tools it has listed), so a per-call figure is the server's work and the transport.
   const client = new Client({ name: 'rayvision-bench', version: '1.0.0' });
   await client.connect(transport);
   return {

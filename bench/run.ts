@@ -50,15 +50,18 @@ const missed = rows.filter((row) => row.pass === false);
 const command = `npm run bench${values.quick ? ' -- --quick' : ''}${values.only ? ` -- --only ${values.only}` : ''}`;
 const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
 const closing = missed.length
-  ? `Targets missed: ${missed.map((row) => `${row.area.toLowerCase()} (${row.metric}: ${row.value})`).join('; ')}. ${results.flatMap((r) => r.notes ?? []).filter((n) => n.startsWith('Missed')).join(' ')}`
-  : `Every target is met.`;
+  ? [
+      `**Targets missed:** ${missed.map((row) => `${row.area.toLowerCase()}, ${row.metric} (${row.value}, target ${row.target})`).join('; ')}.`,
+      ...results.filter((r) => r.whyMissed).map((r) => `- ${r.whyMissed}`),
+    ].join('\n\n')
+  : 'Every target is met.';
 const markdown = [
   `Measured with \`${command}\` on ${when} UTC: Node ${machine.node}, ${machine.cpus} × ${machine.cpu}, load average ${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}; ${durationS} s in all.`,
   'Each figure is the median of its rounds, with the lowest and highest round in brackets.',
   '',
   markdownTable(rows),
   '',
-  ...results.flatMap((r) => r.notes ?? []).filter((n) => !n.startsWith('Missed')).map((n) => `- ${n}`),
+  ...results.flatMap((r) => r.notes ?? []).map((n) => `- ${n}`),
   '',
   closing,
   '',

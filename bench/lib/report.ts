@@ -12,7 +12,10 @@ export interface ScenarioResult {
   name: string;
   rows: Row[];
   data: Record<string, unknown>;
+  /** How the figures were taken (listed under the table). */
   notes?: string[];
+  /** Why a target is missed, with the figures that explain it; set only when one of the rows misses. */
+  whyMissed?: string;
 }
 
 export interface BenchOptions {
@@ -31,4 +34,9 @@ export function markdownTable(rows: readonly Row[]): string {
     lines.push(`| ${row.area} | ${row.metric} | ${row.value} | ${row.target ?? ''} | ${mark} |`);
   }
   return lines.join('\n');
+}
+
+/** `1 round`, `3 rounds`. */
+export function count(n: number, word: string, plural = `${word}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? word : plural}`;
 }

@@ -4,7 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startFarm, type FarmProcess } from '../lib/farm.js';
-import { FARM_START, type BenchOptions, type ScenarioResult } from '../lib/report.js';
+import { FARM_START, count, type BenchOptions, type ScenarioResult } from '../lib/report.js';
 import { CLI } from '../lib/server.js';
 import { figure, percentiles, show } from '../lib/stats.js';
 
@@ -94,6 +94,8 @@ export async function http(options: BenchOptions): Promise<ScenarioResult> {
       } finally {
         await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
         await stopHttp(server);
+        // The farm refuses a nonce seen twice in one second (603); the next server draws its own from scratch.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
       }
     }
   } finally {
@@ -109,6 +111,6 @@ export async function http(options: BenchOptions): Promise<ScenarioResult> {
       { area: 'HTTP', metric: 'latency p50 / p99', value: `${show(figure(p50), 1)} / ${show(tail, 1)} ms` },
       { area: 'HTTP', metric: 'errors', value: String(errors), target: '0', pass: errors === 0 },
     ],
-    notes: [`HTTP: ${rounds} rounds, each a fresh \`--http --port 0\` server with ${clientCount} sessions; every call's latency counts, throughput over the whole burst.`],
+    notes: [`HTTP: ${count(rounds, 'round')}, each a fresh \`--http --port 0\` server with ${clientCount} sessions; every call's latency counts, throughput over the whole burst.`],
   };
 }

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startFarm } from '../lib/farm.js';
-import { FARM_START, type BenchOptions, type ScenarioResult } from '../lib/report.js';
+import { FARM_START, count, type BenchOptions, type ScenarioResult } from '../lib/report.js';
 import { call, startStdioServer } from '../lib/server.js';
 import { figure, show } from '../lib/stats.js';
 
@@ -86,7 +86,7 @@ export async function scale(options: BenchOptions): Promise<ScenarioResult> {
       },
     ],
     notes: [
-      `Scale: "${summary}" ${rounds} rounds per setting after a warm-up; the farm's in-process latency fault adds ${FARM_LATENCY_MS} ms before each answer in the second series.`,
+      `Scale: "${summary}" ${count(rounds, 'round')} per setting after a warm-up; the farm's in-process latency fault adds ${FARM_LATENCY_MS} ms before each answer in the second series.`,
     ],
   };
 }

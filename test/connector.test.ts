@@ -98,20 +98,37 @@ describe('connector over HTTP to the sandbox', () => {
     const write = await failure(connect({ timeoutMs: 1000 }).call('stop_task', { taskIds: [taskId] }));
     expect(write).toBeInstanceOf(TransportError);
     expect((write as TransportError).failure).toBe('timeout');
-    expect(write.message).toMatch(/did not answer within 1000 ms.*RAYVISION_API_TIMEOUT_MS/);
+    expect(write.message).toMatch(/did not answer within 1000 ms; the request reached the farm, which may have applied it/);
     expect(sandbox.requests.count('stop_task')).toBe(1);
     const read = await failure(connect({ timeoutMs: 1000 }).call('get_frame_stats'));
     expect((read as TransportError).failure).toBe('timeout');
+    expect(read.message).toMatch(/did not answer within 1000 ms; try again, or raise RAYVISION_API_TIMEOUT_MS/);
     expect(sandbox.requests.count('get_frame_stats')).toBe(3);
   });
 
-  it('reports a connection reset as a network error', async () => {
+  it('reports a connection reset as a network error, warning that a write may have been applied', async () => {
     sandbox.faults.add({ kind: 'reset', operation: 'delete_task' });
     const error = await failure(connect().call('delete_task', { taskIds: [5] }));
     expect(error).toBeInstanceOf(TransportError);
     expect((error as TransportError).failure).toBe('network');
-    expect(error.message).toMatch(/^delete_task failed: the connection failed/);
+    expect(error.message).toMatch(/^delete_task failed: the connection failed .*may have applied it, so check .* before sending it again/);
     expect(sandbox.requests.count('delete_task')).toBe(1);
+    sandbox.faults.add({ kind: 'reset', operation: 'get_frame_stats' });
+    const read = await failure(connect().call('get_frame_stats'));
+    expect(read.message).not.toMatch(/may have applied/);
+  });
+
+  it('resends once with a fresh nonce after a 603 refusal, for writes too, and then gives up', async () => {
+    sandbox.faults.add({ kind: 'code', code: 603, operation: 'stop_task', times: 1 });
+    await connect().call('stop_task', { taskIds: [taskId] });
+    const nonces = sandbox.requests.recent().map((r) => r.nonce);
+    expect(nonces).toHaveLength(2);
+    expect(new Set(nonces).size).toBe(2);
+    sandbox.requests.reset();
+    sandbox.faults.add({ kind: 'code', code: 603, operation: 'stop_task', times: 2 });
+    const error = (await failure(connect().call('stop_task', { taskIds: [taskId] }))) as ApiError;
+    expect(error.code).toBe(603);
+    expect(sandbox.requests.count('stop_task')).toBe(2);
   });
 
   it('reports a body that is not JSON with the status and an excerpt', async () => {

@@ -157,7 +157,7 @@ describe('broken connections and bodies', () => {
     sandbox.faults.add({ kind: 'reset' });
     const error = await failure(connect().call('delete_task', { taskIds: [rendering().id] }));
     expect(error).toMatchObject({ failure: 'network' });
-    expect(error.message).toMatch(/^delete_task failed: the connection failed \(.+\); check RAYVISION_API_DOMAIN and your network\.$/);
+    expect(error.message).toMatch(/^delete_task failed: the connection failed \(.+\); the request reached the farm, which may have applied it, so check \(e\.g\. with get_task_info\) before sending it again\.$/);
     expect(error.notApplied).toBe(false);
     expect(sandbox.requests.count('delete_task')).toBe(1);
   });

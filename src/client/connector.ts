@@ -87,6 +87,7 @@ export class Connector {
     const wireBody = this.toWire(operation, body);
     const maxAttempts = operation.retrySafe ? MAX_ATTEMPTS_READ : 1;
     let clockCorrected = false;
+    let nonceRenewed = false;
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
@@ -102,6 +103,13 @@ export class Connector {
           this.clockOffsetMs = error.serverClock - this.now();
           clockCorrected = true;
           this.logger.warn(`clock differs from the farm by ${Math.round(this.clockOffsetMs / 1000)} s; resending ${id} with the farm's time`);
+          attempt--;
+          continue;
+        }
+        // 603: refused as an illegal request before acting, e.g. a nonce another process drew in the same second.
+        // One resend with a fresh nonce is safe for every operation.
+        if (error instanceof ApiError && error.code === 603 && !nonceRenewed) {
+          nonceRenewed = true;
           attempt--;
           continue;
         }
@@ -152,7 +160,7 @@ export class Connector {
       response = await http.request(`${this.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: this.dispatcher, signal: limit.signal });
       text = await response.body.text();
     } catch (error) {
-      throw this.transportFailure(operation.id, error, options.signal, limit.timedOut(), timeoutMs);
+      throw this.transportFailure(operation.id as OperationId, error, options.signal, limit.timedOut(), timeoutMs);
     } finally {
       limit.done();
     }
@@ -180,17 +188,21 @@ export class Connector {
     return error;
   }
 
-  private transportFailure(id: string, error: unknown, caller: AbortSignal | undefined, timedOut: boolean, timeoutMs: number): TransportError {
+  private transportFailure(id: OperationId, error: unknown, caller: AbortSignal | undefined, timedOut: boolean, timeoutMs: number): TransportError {
+    // A change that reached the farm without an answer may have been applied: say so, or a user resubmits and pays twice.
+    const unsure = OPERATIONS[id].retrySafe ? '' : `; the request reached the farm, which may have applied it, so check (e.g. with get_task_info) before sending it again`;
     if (caller?.aborted) {
-      return new TransportError(id, 'aborted', `${id} was cancelled before the farm answered.`, { sent: true, cause: error });
+      return new TransportError(id, 'aborted', `${id} was cancelled before the farm answered${unsure}.`, { sent: true, cause: error });
     }
     if (timedOut) {
-      return new TransportError(id, 'timeout', `${id} failed: the farm did not answer within ${timeoutMs} ms; try again, or raise RAYVISION_API_TIMEOUT_MS if the farm is slow.`, { sent: true, cause: error });
+      const advice = unsure || '; try again, or raise RAYVISION_API_TIMEOUT_MS if the farm is slow';
+      return new TransportError(id, 'timeout', `${id} failed: the farm did not answer within ${timeoutMs} ms${advice}.`, { sent: true, cause: error });
     }
     const code = (error as { code?: string }).code ?? '';
     const sent = !NOT_SENT_CODES.has(code);
     const reason = code === 'ECONNREFUSED' ? `nothing accepts connections at ${this.baseUrl}` : code === 'ENOTFOUND' ? `the host ${this.config.domain} was not found` : `the connection failed (${code || (error as Error).message})`;
-    return new TransportError(id, 'network', `${id} failed: ${reason}; check RAYVISION_API_DOMAIN and your network.`, { sent, cause: error });
+    const advice = (sent && unsure) || '; check RAYVISION_API_DOMAIN and your network';
+    return new TransportError(id, 'network', `${id} failed: ${reason}${advice}.`, { sent, cause: error });
   }
 
   private async backoff(attempt: number, signal: AbortSignal | undefined, id: string): Promise<void> {

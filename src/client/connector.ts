@@ -138,20 +138,18 @@ export class Connector {
     const http = undici ?? (await loadUndici());
     this.dispatcher ??= createDispatcher(http, this.config.concurrency);
     const { accessId, accessKey, platform, domain, languageFlag } = this.config;
-    const headers = {
-      ...signRequest({
-        accessId,
-        accessKey,
-        platform,
-        host: domain,
-        path,
-        body,
-        timestamp: (this.now() + this.clockOffsetMs) / 1000,
-        nonce: this.nonces.next(),
-      }),
-      'Content-Type': 'application/json',
-      languageFlag,
-    };
+    const headers: Record<string, string> = signRequest({
+      accessId,
+      accessKey,
+      platform,
+      host: domain,
+      path,
+      body,
+      timestamp: (this.now() + this.clockOffsetMs) / 1000,
+      nonce: this.nonces.next(),
+    });
+    headers['Content-Type'] = 'application/json';
+    headers['languageFlag'] = languageFlag;
     const timeoutMs = options.timeoutMs ?? this.config.timeoutMs;
     const limit = deadline(timeoutMs, options.signal);
     let response: Dispatcher.ResponseData;

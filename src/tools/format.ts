@@ -16,7 +16,7 @@ export function isoTime(value: number | string | null | undefined): string | und
   if (value === null || value === undefined || value === '' || value === 0) return undefined;
   const ms = typeof value === 'number' ? value : Date.parse(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? `${value.replace(' ', 'T')}+08:00` : value);
   if (!Number.isFinite(ms)) return undefined;
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 /** Money with at most 2 decimals, no trailing zeros. */

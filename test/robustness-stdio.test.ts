@@ -45,7 +45,7 @@ describe('the built server over stdio, on a misbehaving farm', () => {
     sandbox.requests.reset();
     sandbox.faults.add({ kind: 'latency', latencyMs: 1500, times: 1 });
     const slow = await session.tool('update_task_priority', { task_id: taskId, priority: 61 });
-    expect(slow.text).toBe('update_task_priority failed: the farm did not answer within 1000 ms; try again, or raise RAYVISION_API_TIMEOUT_MS if the farm is slow.');
+    expect(slow.text).toBe('update_task_priority failed: the farm did not answer within 1000 ms; the request reached the farm, which may have applied it, so check (e.g. with get_task_info) before sending it again.');
     expect(sandbox.requests.count('update_task_priority')).toBe(1);
 
     sandbox.faults.add({ kind: 'reset', times: 2 });

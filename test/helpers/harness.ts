@@ -61,6 +61,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([mcp.connect(serverTransport), client.connect(clientTransport)]);
+  // Listing the tools makes the SDK client check every later result against the published output schema.
+  await client.listTools();
   return {
     client,
     sandbox,

@@ -84,7 +84,7 @@ describe('MCP Bundle', () => {
 
     const manifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as McpbManifestAny;
     const config = await getMcpConfigForManifest({ manifest, extensionPath: unpacked, systemDirs: {}, userConfig: { sandbox: true }, pathSeparator: '/' });
-    expect(config?.args?.[0]).toBe(join(unpacked, 'dist/cli.js'));
+    expect(config?.args?.at(-1)).toBe(join(unpacked, 'dist/cli.js'));
     const result = await listOverStdio(process.execPath, config!.args!, unpacked, config!.env ?? {});
     expect(result.tools).toEqual((manifest.tools ?? []).map((tool) => tool.name));
   }, 240_000);

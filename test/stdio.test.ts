@@ -1,78 +1,15 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { guardStdout } from '../src/server/stdio.js';
-import { CLI, ensureBuilt } from './helpers/built.js';
-import { witness } from './helpers/canary.js';
+import { ensureBuilt } from './helpers/built.js';
+import { StdioSession, type Message } from './helpers/stdio-session.js';
 
 beforeAll(ensureBuilt);
 
-interface Message {
-  jsonrpc?: unknown;
-  id?: unknown;
-  method?: unknown;
-  result?: Record<string, unknown>;
-  error?: { code: number; message: string };
-}
-
-/** Drives the built server over raw stdin/stdout lines, keeping every byte it writes to stdout. */
-class RawSession {
-  readonly child: ChildProcessWithoutNullStreams;
-  stdout = '';
-  stderr = '';
-  private nextId = 1;
-  private waiting = new Map<number, (message: Message) => void>();
-  private buffer = '';
-
-  constructor(nodeArgs: string[] = []) {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RAYVISION_')));
-    this.child = spawn(process.execPath, [...nodeArgs, CLI, '--sandbox'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    this.child.stdout.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      this.stdout += text;
-      this.buffer += text;
-      let newline;
-      while ((newline = this.buffer.indexOf('\n')) >= 0) {
-        const line = this.buffer.slice(0, newline);
-        this.buffer = this.buffer.slice(newline + 1);
-        let message: Message;
-        try {
-          message = JSON.parse(line) as Message;
-        } catch {
-          continue; // the assertions over `stdout` report it
-        }
-        if (typeof message.id === 'number' && !message.method) this.waiting.get(message.id)?.(message);
-      }
-    });
-  }
-
-  request(method: string, params?: Record<string, unknown>): Promise<Message> {
-    const id = this.nextId++;
-    const answer = new Promise<Message>((resolve) => this.waiting.set(id, resolve));
-    this.send({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) });
-    return answer;
-  }
-
-  send(message: Record<string, unknown>): void {
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
-  }
-
-  async initialize(): Promise<Message> {
-    const answer = await this.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'stdio-test', version: '1' } });
-    this.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    return answer;
-  }
-
-  /** Closes stdin, as a client does at the end of a session, and waits for the server to exit. */
-  async end(): Promise<number | null> {
-    const exited = new Promise<number | null>((resolve) => this.child.once('exit', (code) => resolve(code)));
-    this.child.stdin.end();
-    const code = await exited;
-    witness(this.stdout);
-    witness(this.stderr);
-    return code;
-  }
+/** The built server in sandbox mode, with no RAYVISION_* setting inherited from the environment. */
+function sandboxSession(nodeArgs: string[] = []): StdioSession {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RAYVISION_')));
+  return new StdioSession(env, { cliArgs: ['--sandbox'], nodeArgs });
 }
 
 function expectOnlyProtocol(stdout: string): Message[] {
@@ -93,7 +30,7 @@ function expectOnlyProtocol(stdout: string): Message[] {
 
 describe('stdio', () => {
   it('writes nothing but JSON-RPC 2.0 messages to stdout during a full session', async () => {
-    const session = new RawSession();
+    const session = sandboxSession();
     try {
       const init = await session.initialize();
       expect(init.result?.['serverInfo']).toMatchObject({ name: 'rayvision-mcp' });
@@ -131,7 +68,7 @@ describe('stdio', () => {
       '}, 1);',
       'timer.unref();',
     ].join('\n');
-    const session = new RawSession(['--import', `data:text/javascript,${encodeURIComponent(stray)}`]);
+    const session = sandboxSession(['--import', `data:text/javascript,${encodeURIComponent(stray)}`]);
     try {
       await session.initialize();
       await session.request('tools/list');

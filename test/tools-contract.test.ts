@@ -183,3 +183,25 @@ async function firstMayaVersion(): Promise<string> {
   const detail = sandbox.farm.call('get_supported_plugins', { cgId: 2000, osName: 'windows' }) as { cgVersion: { cgVersion: string }[] };
   return detail.cgVersion[0]!.cgVersion;
 }
+
+describe('answers that fit in a model\'s context', () => {
+  it('answers a 100-task get_task_list in at most a quarter of the raw API JSON, keeping the key fields', async () => {
+    const raw = JSON.stringify(await harness.connector.call('get_task_list', { pageNum: 1, pageSize: 100 }));
+    const result = await callTool(harness.client, 'get_task_list', { page_size: 100 });
+    const answer = JSON.stringify(result.raw);
+    console.info(`get_task_list, 100 tasks: answer ${answer.length} bytes, raw API JSON ${raw.length} bytes`);
+    expect(answer.length).toBeLessThanOrEqual(raw.length / 4);
+    expect(result.text.split('\n')).toContain('id\talias\tscene\tstatus\tdone\tfailed\ttotal\tsubmitted\tcost');
+    const rows = result.text.split('\n').filter((line) => /^\d+\t/.test(line));
+    expect(rows).toHaveLength(100);
+    const tasks = result.structured!['tasks'] as Record<string, unknown>[];
+    const farmTasks = (JSON.parse(raw) as { items: { id: number; taskAlias: string; sceneName: string; renderConsume: number | null }[] }).items;
+    tasks.forEach((task, i) => {
+      expect(task['id']).toBe(farmTasks[i]!.id);
+      expect(task['alias']).toBe(farmTasks[i]!.taskAlias);
+      expect(task['scene']).toBe(farmTasks[i]!.sceneName);
+      for (const key of ['status', 'done', 'failed', 'total', 'submitted']) expect(task, key).toHaveProperty(key);
+    });
+    expect(tasks.filter((task) => task['cost'] !== undefined).length).toBeGreaterThan(0);
+  });
+});

@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ConnectorConfig } from '../../src/client/config.js';
 import { Connector } from '../../src/client/connector.js';
 import { createLogger, type Logger } from '../../src/client/log.js';
 import { TOOLSETS, type OperationId } from '../../src/client/operations.js';
@@ -22,6 +23,8 @@ export interface HarnessOptions {
   log?: string[];
   /** Confirmation tokens with a controllable clock, for expiry tests. */
   tokens?: ConfirmationTokens;
+  /** Connector settings over the sandbox's defaults (e.g. concurrency, timeoutMs). */
+  connector?: Partial<ConnectorConfig>;
 }
 
 export interface Harness {
@@ -52,7 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         options.log!.push(line);
       })
     : createLogger(settings.logLevel);
-  const connector = new Connector(sandbox.connectorConfig(), { logger, retryBaseMs: 5 });
+  const connector = new Connector(sandbox.connectorConfig(options.connector), { logger, retryBaseMs: 5 });
   const mcp = createMcpServer({ connector, logger, settings, sandbox: { url: sandbox.url }, ...(options.tokens ? { tokens: options.tokens } : {}) });
   const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: options.elicit ? { elicitation: {} } : {} });
   if (options.elicit) {

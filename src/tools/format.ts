@@ -42,12 +42,18 @@ export interface PageInfo {
   shown: number;
 }
 
+/** Items after this page. */
+export function remaining({ page, pageSize, total, shown }: PageInfo): number {
+  return Math.max(0, total - (page - 1) * pageSize - shown);
+}
+
 /** `Showing 21-40 of 320. 280 more: pass page=3.` (empty when everything is shown). */
-export function pageFooter({ page, pageSize, total, shown }: PageInfo): string {
+export function pageFooter(info: PageInfo): string {
+  const { page, pageSize, total, shown } = info;
   if (total === 0) return '';
   const first = (page - 1) * pageSize + 1;
   const last = first + shown - 1;
-  const more = Math.max(0, total - last);
+  const more = remaining(info);
   if (page === 1 && more === 0) return '';
   const range = shown > 0 ? `Showing ${first}-${last} of ${total}.` : `Page ${page} is past the end (${total} in all).`;
   return more > 0 ? `${range} ${more} more: pass page=${page + 1}.` : range;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_FRAME_PAGES, MAX_FRAME_PAGE_SIZE, getAllTaskFrames } from '../client/composite.js';
 import type { FrameInfo, Paged } from '../client/types.js';
 import { RefusedError, defineTool } from './define.js';
-import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, tsv } from './format.js';
+import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, remaining, tsv } from './format.js';
 import { FRAME_RESTART_TOOLS } from './frames-restart.js';
 import { frameTable, noFramesReason, pagingWithProgress } from './frames-common.js';
 import { framesLink } from './links.js';
@@ -34,7 +34,7 @@ export const getTaskFrames = defineTool({
     });
     const items = (data?.items ?? []).map(summarizeFrame);
     const total = data?.total ?? items.length;
-    const more = Math.max(0, total - (args.page - 1) * args.page_size - items.length);
+    const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: items.length });
     if (total === 0) {
       const reason = args.keyword ? `Task ${args.task_id} has no frames in group "${args.keyword}".` : await noFramesReason(ctx, args.task_id);
       return { text: reason, structured: { task_id: args.task_id, frames: [], total: 0, more: 0 } };

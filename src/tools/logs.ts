@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Paged } from '../client/types.js';
 import { defineTool } from './define.js';
-import { blocks, compact, isoTime, pageFooter, plural, tsv } from './format.js';
+import { blocks, compact, isoTime, pageFooter, plural, remaining, tsv } from './format.js';
 import { dateTime, frameId, item, page, pageSize } from './schema.js';
 
 interface OperationRecord {
@@ -87,7 +87,7 @@ export const getTaskOperationLog = defineTool({
         module: record.taskType ?? undefined,
       }),
     );
-    const more = Math.max(0, total - (args.page - 1) * args.page_size - items.length);
+    const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: items.length });
     return {
       text: blocks(
         `${plural(total, 'task operation')}${args.after || args.before ? ` between ${args.after ?? 'the start'} and ${args.before ?? 'now'}` : ''}.`,
@@ -145,7 +145,7 @@ export const getLoginLog = defineTool({
       });
     });
     const failed = logins.filter((login) => !login.ok).length;
-    const more = Math.max(0, total - (args.page - 1) * args.page_size - items.length);
+    const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: items.length });
     return {
       text: blocks(
         `${plural(total, 'login')}${failed ? ` (${failed} failed on this page)` : ''}.`,
@@ -256,7 +256,7 @@ export const getRenderLog = defineTool({
       }
     }
     const codes = [...new Set(errors.map((e) => e.code).filter((code): code is string => code !== undefined))];
-    const more = Math.max(0, total - (args.page - 1) * args.page_size - lines.length);
+    const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: lines.length });
     return {
       text: blocks(
         lines.length || total ? `Render log of frame ${args.frame_id}: ${plural(total, 'line')}.` : `Frame ${args.frame_id} has no render log yet.`,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getSubtaskIds as loadSubtasks } from '../client/composite.js';
 import type { ErrorCodeInfo, Paged, TaskInfo } from '../client/types.js';
 import { RefusedError, defineTool } from './define.js';
-import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, tsv } from './format.js';
+import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, remaining, tsv } from './format.js';
 import { taskLink, tasksLink } from './links.js';
 import { fetchTasks, frameCounts, summarizeTask, taskItem, type TaskSummary } from './records.js';
 import { SUBMIT_TOOLS } from './submit.js';
@@ -45,7 +45,7 @@ export const getTaskList = defineTool({
     });
     const items = data?.items ?? [];
     const total = data?.total ?? items.length;
-    const more = Math.max(0, total - (args.page - 1) * args.page_size - items.length);
+    const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: items.length });
     const heading = `${plural(total, args.deleted ? 'deleted task' : 'task')}${args.status ? ` with status ${args.status.join('/')}` : ''}${args.keyword ? ` matching "${args.keyword}"` : ''}.`;
     return {
       text: blocks(heading, items.length ? tsv(TASK_COLUMNS, taskRows(items)) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),

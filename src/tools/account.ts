@@ -21,7 +21,6 @@ interface Platform {
 }
 
 export const listPlatforms = defineTool({
-  name: 'list_platforms',
   operation: 'list_platforms',
   title: 'List render platforms',
   description: 'Render platforms (clusters) of the account; the number goes in RAYVISION_API_PLATFORM.',
@@ -90,7 +89,6 @@ interface UserProfile {
 const yes = (flag: unknown): boolean | undefined => (flag === null || flag === undefined || flag === '' ? undefined : Number(flag) === 1);
 
 export const getUserProfile = defineTool({
-  name: 'get_user_profile',
   operation: 'get_user_profile',
   title: 'Get account profile',
   description: 'Account id, balance, coupons, unit prices and account flags; contact details are left out.',
@@ -185,7 +183,6 @@ function timeoutSeconds(s: UserSettings): number | undefined {
 }
 
 export const getUserSettings = defineTool({
-  name: 'get_user_settings',
   operation: 'get_user_settings',
   title: 'Get account settings',
   description: 'Account render settings: task timeout, analysis switches, download lock.',
@@ -217,7 +214,6 @@ export const getUserSettings = defineTool({
 });
 
 export const updateUserSettings = defineTool({
-  name: 'update_user_settings',
   operation: 'update_user_settings',
   title: 'Update account task timeout',
   description: 'Set the account-wide task timeout, in seconds (43200 = 12 h).',

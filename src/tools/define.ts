@@ -43,9 +43,9 @@ type Shape = z.ZodRawShape;
 type Args<I extends Shape> = z.infer<z.ZodObject<I>>;
 
 export interface ToolSpec<I extends Shape, O extends Shape> {
-  /** Tool name: the operation id for API tools, a verb phrase for workflow tools. */
-  name: string;
-  /** The catalog operation this tool exposes (gives its toolset and safety class). */
+  /** Tool name of a workflow tool; an API tool is named by its operation id. */
+  name?: string;
+  /** The catalog operation this tool exposes (gives its name, toolset and safety class). */
   operation?: OperationId;
   toolset?: Toolset;
   safety?: Safety;
@@ -61,6 +61,7 @@ export interface ToolSpec<I extends Shape, O extends Shape> {
 }
 
 export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape> extends ToolSpec<I, O> {
+  name: string;
   toolset: Toolset;
   safety: Safety;
   annotations: ToolAnnotations;
@@ -69,12 +70,14 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
 /** The one way to define a tool: fills the toolset, safety class and all four annotation hints. */
 export function defineTool<I extends Shape, O extends Shape>(spec: ToolSpec<I, O>): ToolDefinition<I, O> {
   const operation = spec.operation ? OPERATIONS[spec.operation] : undefined;
+  const name = spec.name ?? spec.operation;
   const toolset = spec.toolset ?? operation?.toolset;
   const safety = spec.safety ?? operation?.safety;
-  if (!toolset || !safety) throw new Error(`tool ${spec.name} needs an operation or an explicit toolset and safety`);
-  if (safety === 'destructive' && !spec.preview) throw new Error(`destructive tool ${spec.name} needs a preview`);
+  if (!name || !toolset || !safety) throw new Error(`tool ${name ?? spec.title} needs an operation, or a name, toolset and safety`);
+  if (safety === 'destructive' && !spec.preview) throw new Error(`destructive tool ${name} needs a preview`);
   return {
     ...spec,
+    name,
     toolset,
     safety,
     // The title travels as the tool's own `title`; repeating it in the annotations would only add bytes.

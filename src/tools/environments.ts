@@ -22,7 +22,6 @@ const envName = z.string().trim().min(1).max(64).describe('Environment name');
 const envItem = item({ name: z.string() });
 
 export const getSupportedSoftware = defineTool({
-  name: 'get_supported_software',
   operation: 'get_supported_software',
   title: 'Supported software',
   description: 'Programs the farm renders: cgId, scene file types, Linux support.',
@@ -54,7 +53,6 @@ export const getSupportedSoftware = defineTool({
 });
 
 export const getSupportedPlugins = defineTool({
-  name: 'get_supported_plugins',
   operation: 'get_supported_plugins',
   title: 'Software versions and plugins',
   description: 'Versions of a program and their plugin versions, with the ids render environments take.',
@@ -92,7 +90,6 @@ function groupPlugins(plugins: { pluginId: number; pluginName: string; pluginVer
 }
 
 export const getRenderEnv = defineTool({
-  name: 'get_render_env',
   operation: 'get_render_env',
   title: 'List render environments',
   description: 'Your render environments (version, OS, plugins, default); both OSes unless os is given.',
@@ -165,7 +162,6 @@ async function findEnvToChange(ctx: ToolContext, cgId: number, name: string) {
 const envOutput = { env: envItem, message: z.string() };
 
 export const addRenderEnv = defineTool({
-  name: 'add_render_env',
   operation: 'add_render_env',
   title: 'Create render environment',
   description: 'Create a render environment from software, version, OS and plugin ids (get_supported_plugins).',
@@ -184,7 +180,6 @@ export const addRenderEnv = defineTool({
 });
 
 export const updateRenderEnv = defineTool({
-  name: 'update_render_env',
   operation: 'update_render_env',
   title: 'Update render environment',
   description: 'Change a render environment; omitted fields keep their values.',
@@ -223,7 +218,6 @@ export const updateRenderEnv = defineTool({
 const envTarget = { cg_id: cgId, name: envName };
 
 export const deleteRenderEnv = defineTool({
-  name: 'delete_render_env',
   operation: 'delete_render_env',
   title: 'Delete render environment',
   description: 'Delete a render environment. Asks for confirmation first.',
@@ -242,7 +236,6 @@ export const deleteRenderEnv = defineTool({
 });
 
 export const setDefaultRenderEnv = defineTool({
-  name: 'set_default_render_env',
   operation: 'set_default_render_env',
   title: 'Set default render environment',
   description: 'Make a render environment the default for its software.',

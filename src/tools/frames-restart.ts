@@ -47,7 +47,6 @@ async function framesInStatus(call: Caller, task: TaskInfo, status: readonly Fra
 }
 
 export const restartFailedFrames = defineTool({
-  name: 'restart_failed_frames',
   operation: 'restart_failed_frames',
   title: 'Resubmit failed frames',
   description: 'Resubmit failed (or chosen-status) frames of tasks; billed. dry_run counts them.',
@@ -116,7 +115,6 @@ function selectionBody(args: { task_id: number; frame_ids?: number[] | undefined
 const selectionOutput = { dry_run: z.boolean(), task_id: z.number(), frames: z.array(frameItem), count: z.number(), message: z.string() };
 
 export const restartFrames = defineTool({
-  name: 'restart_frames',
   operation: 'restart_frames',
   title: 'Resubmit chosen frames',
   description: 'Resubmit frames of a task by frame id, or all of them; billed. dry_run lists them.',
@@ -160,7 +158,6 @@ const frameNumber = z
   .refine((text) => parseFrameRange(text) !== undefined, 'use a frame number or range such as 6, 7-9 or 7-9[1]');
 
 export const restartFramesByNumber = defineTool({
-  name: 'restart_frames_by_number',
   operation: 'restart_frames_by_number',
   title: 'Resubmit frames by number',
   description: 'Resubmit frames of a task by number or range; billed. dry_run lists the matches.',
@@ -208,7 +205,6 @@ function frameSpan(frames: readonly FrameInfo[]): string {
 }
 
 export const stopTaskFrames = defineTool({
-  name: 'stop_task_frames',
   operation: 'stop_task_frames',
   title: 'Stop chosen frames',
   description: 'Stop frames of a task by frame id, or all of them.',

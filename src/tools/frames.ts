@@ -13,7 +13,6 @@ const statusFilter = frameStatusFilter.optional();
 const groupKeyword = keyword.optional().describe('Machine group name');
 
 export const getTaskFrames = defineTool({
-  name: 'get_task_frames',
   operation: 'get_task_frames',
   title: 'List task frames',
   description: 'One page of a task\'s frames in the farm\'s order; layered tasks keep frames in child tasks.',
@@ -57,7 +56,6 @@ export const getTaskFrames = defineTool({
 const LIST_CAP = 1000;
 
 export const getAllTaskFramesTool = defineTool({
-  name: 'get_all_task_frames',
   operation: 'get_all_task_frames',
   title: 'List all task frames',
   description: `All frames of a task (up to ${MAX_FRAME_PAGES * MAX_FRAME_PAGE_SIZE}): counts by status and a capped list.`,
@@ -109,7 +107,6 @@ interface FrameStats {
 }
 
 export const getFrameStats = defineTool({
-  name: 'get_frame_stats',
   operation: 'get_frame_stats',
   title: 'Account frame overview',
   description: 'Frame counts by status across all tasks of the account.',
@@ -164,7 +161,6 @@ const STAGE = { photon: 2, main: 5 } as const;
 const seconds = (value: string | number | null | undefined) => (value === null || value === undefined || value === '' ? undefined : duration(Number(value)));
 
 export const getTaskProgress = defineTool({
-  name: 'get_task_progress',
   operation: 'get_task_progress',
   title: 'Live render progress',
   description: 'Block-by-block progress of a 3ds Max task, with preview image paths.',
@@ -209,7 +205,6 @@ export const getTaskProgress = defineTool({
 });
 
 export const getFrameThumbnail = defineTool({
-  name: 'get_frame_thumbnail',
   operation: 'get_frame_thumbnail',
   title: 'Frame thumbnail',
   description: 'Thumbnail image paths of a done frame.',

@@ -56,7 +56,6 @@ async function fetchConfigs(ctx: ToolContext, ids?: readonly number[]): Promise<
 }
 
 export const listHardwareConfigs = defineTool({
-  name: 'list_hardware_configs',
   operation: 'list_hardware_configs',
   title: 'List hardware configurations',
   description: 'Machine configurations (model, RAM, GPUs) of the platform; task_ids marks their current one.',
@@ -91,7 +90,6 @@ export const listHardwareConfigs = defineTool({
 });
 
 export const listPackNodes = defineTool({
-  name: 'list_pack_nodes',
   operation: 'list_pack_nodes',
   title: 'List reserved machine plans',
   description: 'Your reserved-machine (pack node) plans, by id and name.',
@@ -108,7 +106,6 @@ export const listPackNodes = defineTool({
 });
 
 export const editTaskHardwareConfig = defineTool({
-  name: 'edit_task_hardware_config',
   operation: 'edit_task_hardware_config',
   title: 'Change task hardware',
   description: 'Move tasks to another hardware configuration; changes price and speed. dry_run shows old → new.',

@@ -31,7 +31,6 @@ function projectAnswer(projects: Project[], scope: string) {
 }
 
 export const listProjectLabels = defineTool({
-  name: 'list_project_labels',
   operation: 'list_project_labels',
   title: 'List projects',
   description: 'Projects (custom labels) of this account, by id and name.',
@@ -44,7 +43,6 @@ const SCOPES = { own: 0, own_and_main: 1, all_under_main: 2 } as const;
 const SCOPE_TEXT = { own: 'this account', own_and_main: 'this account and its main account', all_under_main: 'every account under the same main account' };
 
 export const listProjects = defineTool({
-  name: 'list_projects',
   operation: 'list_projects',
   title: 'List projects by scope',
   description: 'Projects of this account, or also of its main account, or of all accounts under it.',
@@ -54,7 +52,6 @@ export const listProjects = defineTool({
 });
 
 export const addProjectLabel = defineTool({
-  name: 'add_project_label',
   operation: 'add_project_label',
   title: 'Create project',
   description: 'Create a project (custom label) that tasks can be filed under.',
@@ -94,7 +91,6 @@ function usedBy(count: number, scanned: number, total: number): string {
 }
 
 export const deleteProjectLabel = defineTool({
-  name: 'delete_project_label',
   operation: 'delete_project_label',
   title: 'Delete project',
   description: 'Delete a project (custom label). Asks for confirmation first.',
@@ -155,7 +151,6 @@ function taskLabels(task: TaskInfo): string[] | undefined {
 }
 
 export const addTaskLabel = defineTool({
-  name: 'add_task_label',
   operation: 'add_task_label',
   title: 'Label tasks',
   description: 'Attach a label (tag) to tasks.',
@@ -174,7 +169,6 @@ export const addTaskLabel = defineTool({
 });
 
 export const deleteTaskLabel = defineTool({
-  name: 'delete_task_label',
   operation: 'delete_task_label',
   title: 'Remove task labels',
   description: 'Remove labels from tasks (classic API: by label_ids). Asks for confirmation first.',

@@ -52,7 +52,6 @@ function anyTime(value: string | number | null | undefined): string | undefined 
 }
 
 export const getTaskOperationLog = defineTool({
-  name: 'get_task_operation_log',
   operation: 'get_task_operation_log',
   title: 'Task operation log',
   description: 'Who did what to which tasks, and when (audit log).',
@@ -115,7 +114,6 @@ export function shortUserAgent(ua: string | null | undefined): string | undefine
 }
 
 export const getLoginLog = defineTool({
-  name: 'get_login_log',
   operation: 'get_login_log',
   title: 'Login history',
   description: 'Account login history: time, result, method, IP, client.',
@@ -221,7 +219,6 @@ export function errorLines(lines: readonly string[]): ErrorLine[] {
 const errorText = (e: ErrorLine) => (e.context ? `${e.line}\n  preceded by: ${e.context}` : e.line);
 
 export const getRenderLog = defineTool({
-  name: 'get_render_log',
   operation: 'get_render_log',
   title: 'Frame render log',
   description: 'Render log of a frame, paged by lines; error lines and codes come first.',

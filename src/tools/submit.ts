@@ -12,7 +12,6 @@ interface CreatedTasks {
 }
 
 export const createTask = defineTool({
-  name: 'create_task',
   operation: 'create_task',
   title: 'Reserve task ids',
   description: 'Reserve new task ids for upload_task_json and submit_task; nothing renders yet.',
@@ -48,7 +47,6 @@ export const createTask = defineTool({
 const JSON_FILES = ['task.json', 'upload.json', 'asset.json', 'tips.json'] as const;
 
 export const uploadTaskJson = defineTool({
-  name: 'upload_task_json',
   operation: 'upload_task_json',
   title: 'Upload task JSON file',
   description: 'Store a task config file (task.json by default) for a reserved task.',
@@ -82,7 +80,6 @@ function isJson(text: string): boolean {
 }
 
 export const submitTask = defineTool({
-  name: 'submit_task',
   operation: 'submit_task',
   title: 'Submit task for rendering',
   description: 'Submit a reserved task for billed rendering, once only. dry_run checks first.',

@@ -25,7 +25,6 @@ async function costlyBatch(ctx: ToolContext, ids: number[], dry: boolean, verb: 
 }
 
 export const stopTask = defineTool({
-  name: 'stop_task',
   operation: 'stop_task',
   title: 'Stop tasks',
   description: 'Stop (pause) rendering of tasks; resume later with start_task.',
@@ -40,7 +39,6 @@ export const stopTask = defineTool({
 });
 
 export const startTask = defineTool({
-  name: 'start_task',
   operation: 'start_task',
   title: 'Start tasks',
   description: 'Start or resume stopped tasks; rendering is billed. dry_run shows what would start.',
@@ -51,7 +49,6 @@ export const startTask = defineTool({
 });
 
 export const abandonTask = defineTool({
-  name: 'abandon_task',
   operation: 'abandon_task',
   title: 'Abandon tasks',
   description: 'Abandon tasks for good; unfinished frames never render. Asks for confirmation.',
@@ -67,7 +64,6 @@ export const abandonTask = defineTool({
 });
 
 export const deleteTask = defineTool({
-  name: 'delete_task',
   operation: 'delete_task',
   title: 'Delete tasks',
   description: 'Delete tasks into the recycle bin (get_task_list deleted=true). Asks for confirmation first.',
@@ -83,7 +79,6 @@ export const deleteTask = defineTool({
 });
 
 export const setTaskOvertimeStop = defineTool({
-  name: 'set_task_overtime_stop',
   operation: 'set_task_overtime_stop',
   title: 'Set task timeout stop',
   description: 'Stop tasks automatically once they render longer than this.',
@@ -102,7 +97,6 @@ export const setTaskOvertimeStop = defineTool({
 });
 
 export const fullSpeedRender = defineTool({
-  name: 'full_speed_render',
   operation: 'full_speed_render',
   title: 'Render at full speed',
   description: 'Let tasks use as many nodes as the farm can give; billed faster. dry_run shows them.',
@@ -120,7 +114,6 @@ export const fullSpeedRender = defineTool({
 });
 
 export const updateTaskPriority = defineTool({
-  name: 'update_task_priority',
   operation: 'update_task_priority',
   title: 'Change task priority',
   description: 'Set a task\'s priority level (documented: 50 default, 60).',
@@ -135,7 +128,6 @@ export const updateTaskPriority = defineTool({
 });
 
 export const updateTaskLimit = defineTool({
-  name: 'update_task_limit',
   operation: 'update_task_limit',
   title: 'Change task node limit',
   description: 'Set the most render nodes a task may use at once.',

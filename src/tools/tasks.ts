@@ -19,7 +19,6 @@ function taskRows(tasks: TaskInfo[]) {
 }
 
 export const getTaskList = defineTool({
-  name: 'get_task_list',
   operation: 'get_task_list',
   title: 'List tasks',
   description: 'Page through render tasks, newest first, filtered by status, keyword or submit time.',
@@ -121,7 +120,6 @@ function detailText(d: TaskDetail): string {
 }
 
 export const getTaskInfo = defineTool({
-  name: 'get_task_info',
   operation: 'get_task_info',
   title: 'Get task details',
   description: 'Details of tasks: status, frame counts, times, cost, and child (layer) tasks.',
@@ -139,7 +137,6 @@ export const getTaskInfo = defineTool({
 });
 
 export const getSubtaskIds = defineTool({
-  name: 'get_subtask_ids',
   operation: 'get_subtask_ids',
   title: 'List child task ids',
   description: 'Child (layer or stage) task ids, where frames live; a task without children lists itself.',
@@ -161,7 +158,6 @@ export const getSubtaskIds = defineTool({
 const LANGUAGE = { chinese: 0, english: 1 } as const;
 
 export const getAnalysisErrorDetail = defineTool({
-  name: 'get_analysis_error_detail',
   operation: 'get_analysis_error_detail',
   title: 'Explain error codes',
   description: 'Explain analysis or render-log error codes: severity, description, fix.',

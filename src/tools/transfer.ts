@@ -31,7 +31,6 @@ function readBids(d: Raw) {
 const bidOutput = { bids: item({}), sub_accounts: z.array(item({})).optional() };
 
 export const getTransferBid = defineTool({
-  name: 'get_transfer_bid',
   operation: 'get_transfer_bid',
   title: 'Get transfer bucket ids',
   description: 'Transfer bucket ids (bids) for uploads, config files and downloads.',
@@ -72,7 +71,6 @@ function engineView(e: Raw) {
 }
 
 export const getTransferConfig = defineTool({
-  name: 'get_transfer_config',
   operation: 'get_transfer_config',
   title: 'Get transfer configuration',
   description: 'Transfer bids, engines (RaySync, Aspera), lines and accounts; passwords hidden.',
@@ -105,7 +103,6 @@ export const getTransferConfig = defineTool({
 });
 
 export const getTransferServerInfo = defineTool({
-  name: 'get_transfer_server_info',
   operation: 'get_transfer_server_info',
   title: 'Get RaySync server info',
   description: 'RaySync transfer server address, ports and client version.',
@@ -129,7 +126,6 @@ export const getTransferServerInfo = defineTool({
 });
 
 export const getRaysyncUserKey = defineTool({
-  name: 'get_raysync_user_key',
   operation: 'get_raysync_user_key',
   title: 'Get RaySync user key',
   description: 'RaySync transfer key of this account; hidden unless RAYVISION_REVEAL_SECRETS=1.',
@@ -167,7 +163,6 @@ const treePath = z
 const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 export const listOutputFiles = defineTool({
-  name: 'list_output_files',
   operation: 'list_output_files',
   title: 'Browse output files',
   description: 'Folders and files in your output storage (render results), optionally of one task.',

@@ -3,8 +3,7 @@
  * the tool and prompt lists (from what a real MCP client sees, joined with ALL_TOOLS for toolset and safety) and the
  * error-code table (from API_CODES). `npm run docs` writes them; test/docs.test.ts regenerates them in memory.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import { Connector } from '../src/client/connector.js';
 import { loadConnectorConfig } from '../src/client/config.js';
 import { API_CODES } from '../src/client/errors.js';
@@ -12,7 +11,7 @@ import { silentLogger } from '../src/client/log.js';
 import type { Safety, Toolset } from '../src/client/operations.js';
 import type { OptionSpec } from '../src/client/options.js';
 import { loadServerSettings } from '../src/server/config.js';
-import { createMcpServer } from '../src/server/create.js';
+import { ServerSurface } from '../src/server/create.js';
 import { ALL_OPTIONS } from '../src/server/options.js';
 import { VERSION } from '../src/server/version.js';
 import { ALL_TOOLS } from '../src/tools/index.js';
@@ -43,7 +42,7 @@ export async function readSurface(): Promise<Surface> {
     loadConnectorConfig({ RAYVISION_API_ACCESS_ID: 'docs', RAYVISION_API_ACCESS_KEY: 'not-used-no-request-is-sent', RAYVISION_API_DOMAIN: '127.0.0.1:9', RAYVISION_API_PROTOCOL: 'http' }),
     { logger: silentLogger },
   );
-  const mcp = createMcpServer({ connector, logger: silentLogger, settings: loadServerSettings({}) });
+  const { mcp } = new ServerSurface({ connector, logger: silentLogger, settings: loadServerSettings({}) }).newServer({ era: 'legacy', connection: true });
   const client = new Client({ name: 'rayvision-mcp-docs', version: VERSION });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);

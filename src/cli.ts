@@ -4,8 +4,9 @@ import { loadConnectorConfig, type ConnectorConfig } from './client/config.js';
 import { createLogger, type Logger } from './client/log.js';
 import { ConfigError, readCommandLine } from './client/options.js';
 import { loadServerSettings } from './server/config.js';
-import { createMcpServer, type ServerDeps } from './server/create.js';
-import { createConfirmationTokens, idleHttpOptions, loadHttpSettings, type HttpSettings } from './server/http-options.js';
+import { ServerSurface, type ServerDeps } from './server/create.js';
+import { idleHttpOptions, loadHttpSettings, type HttpSettings } from './server/http-options.js';
+import { createConfirmations } from './tools/confirm.js';
 import { ALL_OPTIONS } from './server/options.js';
 import { runStdio } from './server/stdio.js';
 import { VERSION } from './server/version.js';
@@ -30,10 +31,10 @@ ${ALL_OPTIONS.filter((o) => o.flag)
   --version                     print the version
 `;
 
-async function serveHttp(http: HttpSettings, deps: ServerDeps, logger: Logger, cleanup: () => Promise<void>): Promise<void> {
+async function serveHttp(http: HttpSettings, surface: ServerSurface, logger: Logger, cleanup: () => Promise<void>): Promise<void> {
   // Loaded only here: a stdio server never needs the HTTP transport, and importing it slows every cold start.
   const { startHttpServer } = await import('./server/http.js');
-  const server = await startHttpServer(http, { newServer: () => createMcpServer({ ...deps, stateless: http.stateless }), logger });
+  const server = await startHttpServer(http, { surface, logger });
   const mode = http.stateless ? 'stateless' : 'with sessions';
   logger.info(`serving MCP over HTTP at ${server.url} (${mode}; ${http.token ? 'bearer token required' : 'loopback only, no token'}); health check at ${server.url.replace(/\/mcp$/, '/healthz')}`);
   if (http.stateless && !http.confirmationSecret) {
@@ -86,15 +87,16 @@ async function main(argv: string[]): Promise<void> {
     connector,
     logger,
     settings,
-    tokens: createConfirmationTokens(http.confirmationSecret),
+    confirmations: createConfirmations(settings.confirmationMode, http.confirmationSecret),
     ...(sandbox ? { sandbox: { url: sandbox.url } } : {}),
   };
   const cleanup = async () => {
     await connector.close();
     await sandbox?.close();
   };
-  if (http.enabled) return serveHttp(http, deps, logger, cleanup);
-  await runStdio(createMcpServer(deps), cleanup);
+  const surface = new ServerSurface(deps);
+  if (http.enabled) return serveHttp(http, surface, logger, cleanup);
+  runStdio(surface, logger, cleanup);
   logger.debug(`serving ${config.domain} (${config.scheme} scheme) over stdio`);
 }
 

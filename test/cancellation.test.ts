@@ -20,7 +20,7 @@ it('a tool call the client cancels aborts its HTTP call to the farm', async () =
   const id = (sandbox.farm.tasks()[0] as { id: number }).id;
   sandbox.faults.add({ kind: 'hang', operation: 'get_task_info', times: 1 });
   const controller = new AbortController();
-  const pending = harness.client.callTool({ name: 'get_task_info', arguments: { task_ids: [id] } }, undefined, { signal: controller.signal });
+  const pending = harness.client.callTool({ name: 'get_task_info', arguments: { task_ids: [id] } }, { signal: controller.signal });
   while (sandbox.requests.count('get_task_info') === 0) await new Promise((resolve) => setTimeout(resolve, 10));
   controller.abort();
   await expect(pending).rejects.toThrow();

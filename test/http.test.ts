@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { createLogger } from '../src/client/log.js';
 import { ConfigError } from '../src/client/options.js';
-import { createMcpServer } from '../src/server/create.js';
+import { ServerSurface } from '../src/server/create.js';
+import type { ServerSettings } from '../src/server/config.js';
+import { createConfirmations } from '../src/tools/confirm.js';
 import { startHttpServer, type RunningHttpServer } from '../src/server/http.js';
 import { tokensEqual } from '../src/server/http-guard.js';
-import { createConfirmationTokens, idleHttpOptions, loadHttpSettings } from '../src/server/http-options.js';
+import { idleHttpOptions, loadHttpSettings } from '../src/server/http-options.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { CLI, ensureBuilt } from './helpers/built.js';
 import { CANARY_ACCESS_KEY, witness } from './helpers/canary.js';
@@ -36,14 +37,13 @@ afterAll(async () => {
 });
 
 /** A real HTTP server on an ephemeral loopback port, configured through the same environment variables as the CLI. */
-async function serve(env: Record<string, string> = {}): Promise<RunningHttpServer> {
+async function serve(env: Record<string, string> = {}, server: Partial<ServerSettings> = {}): Promise<RunningHttpServer> {
   const settings = loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_PORT: '0', ...env });
   const connector = new Connector(sandbox.connectorConfig(), { logger, retryBaseMs: 5 });
-  const tokens = createConfirmationTokens(settings.confirmationSecret);
-  const http = await startHttpServer(settings, {
-    newServer: () => createMcpServer({ connector, logger, settings: DEFAULT_SETTINGS, tokens, sandbox: { url: sandbox.url }, stateless: settings.stateless }),
-    logger,
-  });
+  const serverSettings = { ...DEFAULT_SETTINGS, ...server };
+  const confirmations = createConfirmations(serverSettings.confirmationMode, settings.confirmationSecret);
+  const surface = new ServerSurface({ connector, logger, settings: serverSettings, confirmations, sandbox: { url: sandbox.url } });
+  const http = await startHttpServer(settings, { surface, logger });
   running.push({ http, connector });
   return http;
 }
@@ -281,9 +281,9 @@ describe('--stateless', () => {
   it('replicas sharing RAYVISION_CONFIRMATION_SECRET honour each other\'s confirmation tokens; others refuse them', async () => {
     const secret = 'shared-secret-for-replicas-0123';
     const [one, two, stranger] = await Promise.all([
-      serve({ RAYVISION_HTTP_STATELESS: '1', RAYVISION_CONFIRMATION_SECRET: secret }),
-      serve({ RAYVISION_HTTP_STATELESS: '1', RAYVISION_CONFIRMATION_SECRET: secret }),
-      serve({ RAYVISION_HTTP_STATELESS: '1' }),
+      serve({ RAYVISION_HTTP_STATELESS: '1', RAYVISION_CONFIRMATION_SECRET: secret }, { confirmationMode: 'token' }),
+      serve({ RAYVISION_HTTP_STATELESS: '1', RAYVISION_CONFIRMATION_SECRET: secret }, { confirmationMode: 'token' }),
+      serve({ RAYVISION_HTTP_STATELESS: '1' }, { confirmationMode: 'token' }),
     ]);
     const [viaOne, viaTwo, viaStranger] = await Promise.all([connect(one.url), connect(two.url), connect(stranger.url)]);
     const list = await callTool(viaOne, 'get_task_list', { page_size: 5 });

@@ -1,13 +1,11 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { createLogger } from '../src/client/log.js';
-import { createMcpServer } from '../src/server/create.js';
 import type { FaultRule } from '../src/sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { CANARY_ACCESS_KEY, witness } from './helpers/canary.js';
-import { DEFAULT_SETTINGS, callTool, type ToolCall } from './helpers/harness.js';
+import { DEFAULT_SETTINGS, callTool, type ToolCall, legacyServer } from './helpers/harness.js';
 
 /*
  * A misbehaving farm seen through the MCP layer: every fault kind the sandbox injects reaches the tool's caller as
@@ -28,7 +26,7 @@ interface Served {
 async function serve(sandbox: Sandbox, timeoutMs = TIMEOUT_MS): Promise<Served> {
   const logger = createLogger('debug', witness);
   const connector = new Connector(sandbox.connectorConfig({ timeoutMs }), { logger, retryBaseMs: 5 });
-  const mcp = createMcpServer({ connector, logger, settings: DEFAULT_SETTINGS, sandbox: { url: sandbox.url } });
+  const mcp = legacyServer({ connector, logger, settings: DEFAULT_SETTINGS, sandbox: { url: sandbox.url } });
   const client = new Client({ name: 'robustness', version: '1.0.0' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);

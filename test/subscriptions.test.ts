@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/client/options.js';
 import { MAX_SUBSCRIPTIONS, subscriptionTarget } from '../src/resources/subscriptions.js';
@@ -80,7 +79,7 @@ describe('refusals', () => {
   it('refuses resources that do not change on their own, unknown tasks, and more than 50 subscriptions', async () => {
     const h = await harness();
     await expect(h.client.subscribeResource({ uri: 'rayvision://account' })).rejects.toThrow(/only rayvision:\/\/tasks and rayvision:\/\/tasks\/\{task_id\}/);
-    await expect(h.client.subscribeResource({ uri: 'rayvision://tasks/99999999' })).rejects.toMatchObject({ code: -32002 });
+    await expect(h.client.subscribeResource({ uri: 'rayvision://tasks/99999999' })).rejects.toMatchObject({ code: -32602, data: { uri: 'rayvision://tasks/99999999' } });
     const ids = tasks()
       .slice(0, MAX_SUBSCRIPTIONS + 1)
       .map((t) => t.id);
@@ -101,8 +100,8 @@ describe('live updates', () => {
     const other = await harness();
     const updates: string[] = [];
     let listChanges = 0;
-    watcher.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));
-    watcher.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void listChanges++);
+    watcher.client.setNotificationHandler('notifications/resources/updated', (n) => void updates.push(n.params.uri));
+    watcher.client.setNotificationHandler('notifications/resources/list_changed', () => void listChanges++);
 
     const renderingUri = `rayvision://tasks/${rendering.id}`;
     const finishedUri = `rayvision://tasks/${finished[0]!.id}/frames`;

@@ -1,4 +1,4 @@
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, OPERATION_IDS, isOperationId } from '../src/client/operations.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
@@ -16,7 +16,7 @@ let tools: Tool[];
 
 beforeAll(async () => {
   sandbox = await startSandbox({ seed: 11, accessKey: CANARY_ACCESS_KEY, canary: SECRET_CANARY });
-  harness = await startHarness({ reuse: sandbox });
+  harness = await startHarness({ reuse: sandbox, settings: { confirmationMode: 'token' } });
   tools = (await harness.client.listTools()).tools;
 });
 afterAll(async () => {

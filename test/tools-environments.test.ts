@@ -1,12 +1,11 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { silentLogger } from '../src/client/log.js';
-import { createMcpServer } from '../src/server/create.js';
-import { callTool, DEFAULT_SETTINGS, expectOk as ok, useFarmSession } from './helpers/harness.js';
+import { callTool, DEFAULT_SETTINGS, expectOk as ok, useFarmSession, legacyServer } from './helpers/harness.js';
 
-const session = useFarmSession({ seed: 25 });
+// Token mode: each destructive tool shows its preview, and the test plays the user who agrees by passing the token.
+const session = useFarmSession({ seed: 25, harness: { settings: { confirmationMode: 'token' } } });
 const { call, sent } = session;
 
 
@@ -154,7 +153,7 @@ describe('render environments', () => {
 describe('render environments on the classic API', () => {
   it('asks once per program (classic takes one cgId and no OS) and filters the OS itself', async () => {
     const connector = new Connector(session.sandbox.connectorConfig({ scheme: 'classic' }), { logger: silentLogger, retryBaseMs: 5 });
-    const mcp = createMcpServer({ connector, logger: silentLogger, settings: DEFAULT_SETTINGS });
+    const mcp = legacyServer({ connector, logger: silentLogger, settings: { ...DEFAULT_SETTINGS, confirmationMode: 'token' } });
     const client = new Client({ name: 'classic-test', version: '1.0.0' });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);

@@ -1,12 +1,10 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { silentLogger } from '../src/client/log.js';
 import type { Scheme } from '../src/client/operations.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { createMcpServer } from '../src/server/create.js';
-import { DEFAULT_SETTINGS, callTool } from './helpers/harness.js';
+import { DEFAULT_SETTINGS, callTool, legacyServer } from './helpers/harness.js';
 
 let sandbox: Sandbox;
 const bodies: { path: string; body: Record<string, unknown> }[] = [];
@@ -19,7 +17,7 @@ afterAll(() => sandbox?.close());
 /** A server whose connector speaks `scheme` to the sandbox (the shared harness always uses the current scheme). */
 async function withScheme<T>(scheme: Scheme, run: (client: Client, connector: Connector) => Promise<T>): Promise<T> {
   const connector = new Connector(sandbox.connectorConfig({ scheme }), { logger: silentLogger, retryBaseMs: 5 });
-  const mcp = createMcpServer({ connector, logger: silentLogger, settings: DEFAULT_SETTINGS });
+  const mcp = legacyServer({ connector, logger: silentLogger, settings: DEFAULT_SETTINGS });
   const client = new Client({ name: `${scheme}-test`, version: '1.0.0' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);

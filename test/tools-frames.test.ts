@@ -1,4 +1,4 @@
-import { CallToolResultSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import type { Progress } from "@modelcontextprotocol/server";
 import { describe, expect, it } from 'vitest';
 import { callTool, expectOk as ok, useFarmSession } from './helpers/harness.js';
 
@@ -68,7 +68,7 @@ describe('reading frames', () => {
     const leaf = await bigLeaf();
     const before = session.sandbox.requests.count('get_task_frames');
     const progress: Progress[] = [];
-    const raw = await session.harness.client.callTool({ name: 'get_all_task_frames', arguments: { task_id: leaf.id } }, CallToolResultSchema, {
+    const raw = await session.harness.client.callTool({ name: 'get_all_task_frames', arguments: { task_id: leaf.id } }, {
       onprogress: (p) => void progress.push(p),
     });
     const s = raw.structuredContent as Record<string, unknown>;
@@ -94,7 +94,7 @@ describe('reading frames', () => {
     const leaf = await bigLeaf();
     const before = session.sandbox.requests.count('get_task_frames');
     const controller = new AbortController();
-    const pending = session.harness.client.callTool({ name: 'get_all_task_frames', arguments: { task_id: leaf.id } }, CallToolResultSchema, {
+    const pending = session.harness.client.callTool({ name: 'get_all_task_frames', arguments: { task_id: leaf.id } }, {
       signal: controller.signal,
       onprogress: () => controller.abort(),
     });

@@ -1,13 +1,12 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { silentLogger } from '../src/client/log.js';
 import type { Paged, TaskInfo } from '../src/client/types.js';
-import { createMcpServer } from '../src/server/create.js';
-import { callTool, DEFAULT_SETTINGS, expectOk as ok, useFarmSession } from './helpers/harness.js';
+import { callTool, DEFAULT_SETTINGS, expectOk as ok, useFarmSession, legacyServer } from './helpers/harness.js';
 
-const session = useFarmSession({ seed: 24 });
+// Token mode: each destructive tool shows its preview, and the test plays the user who agrees by passing the token.
+const session = useFarmSession({ seed: 24, harness: { settings: { confirmationMode: 'token' } } });
 const { call, sent } = session;
 
 
@@ -120,7 +119,7 @@ describe('task labels on the classic API', () => {
   /** A server whose connector speaks the classic scheme to the same sandbox (the harness uses the current one). */
   async function classicClient() {
     const connector = new Connector(session.sandbox.connectorConfig({ scheme: 'classic' }), { logger: silentLogger, retryBaseMs: 5 });
-    const mcp = createMcpServer({ connector, logger: silentLogger, settings: DEFAULT_SETTINGS });
+    const mcp = legacyServer({ connector, logger: silentLogger, settings: { ...DEFAULT_SETTINGS, confirmationMode: 'token' } });
     const client = new Client({ name: 'classic-test', version: '1.0.0' });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);

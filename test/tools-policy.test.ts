@@ -1,8 +1,8 @@
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, isOperationId } from '../src/client/operations.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { ConfirmationTokens } from '../src/tools/safety.js';
+import { createConfirmations } from '../src/tools/confirm.js';
 import { CANARY_ACCESS_KEY } from './helpers/canary.js';
 import { callTool, startHarness, type Harness } from './helpers/harness.js';
 
@@ -28,8 +28,8 @@ async function withHarness<T>(options: Parameters<typeof startHarness>[0], run: 
 }
 
 describe('destructive tools need confirmation', () => {
-  it('previews without any write, then acts only with the token for exactly those arguments', async () => {
-    await withHarness({}, async ({ client }) => {
+  it('in token mode, previews without any write, then acts only with the token for exactly those arguments', async () => {
+    await withHarness({ settings: { confirmationMode: 'token' } }, async ({ client }) => {
       const target = someTaskIds.slice(0, 2);
       expect(target.length).toBe(2);
       sandbox.requests.reset();
@@ -39,6 +39,8 @@ describe('destructive tools need confirmation', () => {
       expect(sandbox.requests.count('delete_task')).toBe(0);
       const token = preview.structured!['confirmation_token'] as string;
       expect(preview.text).toContain(token);
+      // The assistant is told that the token is the user's to give.
+      expect(preview.text).toMatch(/Only if the user agrees/);
 
       const other = await callTool(client, 'delete_task', { task_ids: [target[0]], confirmation_token: token });
       expect(other.isError).toBe(true);
@@ -59,7 +61,7 @@ describe('destructive tools need confirmation', () => {
   });
 
   it('accepts the console alias in place of the id when confirming', async () => {
-    await withHarness({}, async ({ client }) => {
+    await withHarness({ settings: { confirmationMode: 'token' } }, async ({ client }) => {
       const id = someTaskIds[2]!;
       const preview = await callTool(client, 'delete_task', { task_ids: [id] });
       const token = preview.structured!['confirmation_token'] as string;
@@ -70,8 +72,8 @@ describe('destructive tools need confirmation', () => {
 
   it('refuses an expired token', async () => {
     let now = Date.now();
-    const tokens = new ConfirmationTokens(undefined, 5 * 60_000, () => now);
-    await withHarness({ tokens }, async ({ client }) => {
+    const confirmations = createConfirmations('token', undefined, () => now);
+    await withHarness({ settings: { confirmationMode: 'token' }, confirmations }, async ({ client }) => {
       sandbox.requests.reset();
       const preview = await callTool(client, 'delete_task', { task_ids: [someTaskIds[3]] });
       now += 5 * 60_000 + 1000;
@@ -98,14 +100,33 @@ describe('destructive tools need confirmation', () => {
     });
   });
 
-  it('refuses when neither elicitation nor tokens are possible', async () => {
-    await withHarness({ settings: { confirmationMode: 'elicitation' } }, async ({ client }) => {
-      sandbox.requests.reset();
-      const result = await callTool(client, 'delete_task', { task_ids: [someTaskIds[0]] });
-      expect(result.isError).toBe(true);
-      expect(result.text).toMatch(/cannot ask .* nothing was changed/);
-      expect(sandbox.requests.count('delete_task')).toBe(0);
-    });
+  it('fails closed when the client cannot ask the user, naming the setting, in the default and elicitation modes', async () => {
+    for (const confirmationMode of ['auto', 'elicitation'] as const) {
+      await withHarness({ settings: { confirmationMode } }, async ({ client }) => {
+        sandbox.requests.reset();
+        for (const tool of ['delete_task', 'abandon_task']) {
+          const result = await callTool(client, tool, { task_ids: [someTaskIds[0]] });
+          expect(result.isError, tool).toBe(true);
+          expect(result.text).toMatch(/did nothing: it needs the user's confirmation, and this client cannot ask the user/);
+          expect(result.text).toContain('RAYVISION_CONFIRMATION=token');
+        }
+        expect(sandbox.requests.count('delete_task') + sandbox.requests.count('abandon_task')).toBe(0);
+      });
+    }
+  });
+
+  it('refuses a confirmation token unless the operator chose token mode', async () => {
+    const issuer = createConfirmations('token');
+    const { token } = issuer.tokens.issue('delete_task', { task_ids: [someTaskIds[0]] });
+    for (const confirmationMode of ['auto', 'elicitation'] as const) {
+      await withHarness({ settings: { confirmationMode }, confirmations: { ...issuer, mode: confirmationMode } }, async ({ client }) => {
+        sandbox.requests.reset();
+        const result = await callTool(client, 'delete_task', { task_ids: [someTaskIds[0]], confirmation_token: token });
+        expect(result.isError).toBe(true);
+        expect(result.text).toMatch(/confirmation tokens are not accepted/);
+        expect(sandbox.requests.count('delete_task')).toBe(0);
+      });
+    }
   });
 });
 
@@ -119,7 +140,7 @@ describe('read-only mode and toolsets are enforced in the list and at call time'
       for (const name of ['delete_task', 'start_task']) {
         const result = await callTool(client, name, { task_ids: [someTaskIds[0]] });
         expect(result.isError, name).toBe(true);
-        expect(result.text).toMatch(/disabled/);
+        expect(result.text).toMatch(/this server runs read-only \(RAYVISION_READ_ONLY/);
       }
       expect(sandbox.requests.count()).toBe(0);
     });
@@ -140,7 +161,10 @@ describe('read-only mode and toolsets are enforced in the list and at call time'
       sandbox.requests.reset();
       const result = await callTool(client, 'get_task_list', {});
       expect(result.isError).toBe(true);
+      expect(result.text).toMatch(/belongs to the "tasks" toolset, which is not enabled \(RAYVISION_TOOLSETS/);
       expect(sandbox.requests.count()).toBe(0);
+      // A name no toolset has is a protocol error, not a refusal.
+      await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toThrow(/Unknown tool "no_such_tool"/);
     });
   });
 });
@@ -192,7 +216,7 @@ describe('invalid input', () => {
         const result = await callTool(client, tool, args);
         expect(result.isError, `${tool} ${JSON.stringify(args).slice(0, 120)}`).toBe(true);
         expect(result.structured).toBeUndefined();
-        expect(result.text).toMatch(/^MCP error -32602: Input validation error: Invalid arguments for tool \w+: /);
+        expect(result.text).toMatch(/^\w+: invalid arguments: .+\. Nothing was sent to the farm\.$/s);
         expect(result.text).not.toMatch(/\n\s+at /);
         expect(result.text).toContain(field);
         checked++;

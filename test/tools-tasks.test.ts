@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectOk as ok, useFarmSession } from './helpers/harness.js';
 
-const session = useFarmSession({ seed: 11 });
+// Token mode: each destructive tool shows its preview, and the test plays the user who agrees by passing the token.
+const session = useFarmSession({ seed: 11, harness: { settings: { confirmationMode: 'token' } } });
 const { call } = session;
 
 type Task = { id: number; alias?: string; status: string; layers?: number; total?: number; failed?: number };

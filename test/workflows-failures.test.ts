@@ -1,4 +1,4 @@
-import { CallToolResultSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Progress } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameRangeOf } from '../src/client/composite.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
@@ -74,7 +74,7 @@ function expand(text: string): number[] {
 describe('triage_failures', () => {
   it('scans the statuses that can hold failed frames, groups the failures by the codes in the render logs and explains them', async () => {
     const progress: Progress[] = [];
-    const raw = (await h.client.callTool({ name: 'triage_failures', arguments: { limit: 8 } }, CallToolResultSchema, { onprogress: (p) => void progress.push(p) })) as CallToolResult;
+    const raw = (await h.client.callTool({ name: 'triage_failures', arguments: { limit: 8 } }, { onprogress: (p) => void progress.push(p) })) as CallToolResult;
     const text = (raw.content[0] as { text: string }).text;
     const s = ok({ text, structured: raw.structuredContent as Record<string, unknown>, isError: raw.isError === true, raw });
     const candidates = tasks().filter((t) => FAILABLE.includes(t.taskStatus));

@@ -1,4 +1,4 @@
-import { CallToolResultSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Progress } from "@modelcontextprotocol/server";
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
@@ -91,7 +91,7 @@ describe('job_status_summary', () => {
 });
 
 async function waitWithProgress(h: Harness, args: Record<string, unknown>, onProgress: (p: Progress) => void, signal?: AbortSignal) {
-  return (await h.client.callTool({ name: 'wait_for_tasks', arguments: args }, CallToolResultSchema, {
+  return (await h.client.callTool({ name: 'wait_for_tasks', arguments: args }, {
     onprogress: onProgress,
     resetTimeoutOnProgress: true,
     timeout: 60_000,

@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { readCalls } from '../lib/calls.js';
 import { DirectClient } from '../lib/direct.js';
 import { startFarm } from '../lib/farm.js';

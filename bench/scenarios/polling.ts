@@ -1,4 +1,3 @@
-import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startFarm, type FarmProcess } from '../lib/farm.js';
 import { FARM_START, type BenchOptions, type ScenarioResult } from '../lib/report.js';
 import { startStdioServer } from '../lib/server.js';
@@ -32,7 +31,7 @@ export async function polling(options: BenchOptions): Promise<ScenarioResult> {
   const servers = await Promise.all(watches.map((w) => startStdioServer(w.farm.serverEnv({ RAYVISION_POLL_INTERVAL: String(INTERVAL_S) }))));
   try {
     const updates = watches.map(() => 0);
-    servers.forEach((server, i) => server.client.setNotificationHandler(ResourceUpdatedNotificationSchema, () => void updates[i]!++));
+    servers.forEach((server, i) => server.client.setNotificationHandler('notifications/resources/updated', () => void updates[i]!++));
     await Promise.all(servers.map((server, i) => server.client.subscribeResource({ uri: watches[i]!.uri })));
     const before = await Promise.all(watches.map((w) => w.farm.count(w.operation)));
     await new Promise((resolve) => setTimeout(resolve, windowS * 1000));

@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { startFarm } from '../lib/farm.js';
 import { FARM_START, count, type BenchOptions, type ScenarioResult } from '../lib/report.js';
 import { call, startStdioServer } from '../lib/server.js';

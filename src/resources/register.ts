@@ -1,22 +1,23 @@
-import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ErrorCode, McpError, type ListResourcesResult, type ReadResourceResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceNotFoundError,
+  UriTemplate,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplateType,
+  type Server,
+  type Variables,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { Paged, SoftwareList, TaskInfo } from '../client/types.js';
 import type { Toolset } from '../client/operations.js';
+import type { Paged, SoftwareList, TaskInfo } from '../client/types.js';
+import type { ToolContext } from '../tools/define.js';
 import { summarizeTask } from '../tools/records.js';
 import { cgId as cgIdSchema, softwareName, taskId as taskIdSchema } from '../tools/schema.js';
 import type { Completions } from './complete.js';
 import { readContext, type ResourceDeps } from './context.js';
-import { accountText, framesText, platformsText, renderEnvsText, softwareText, taskText, tasksText } from './views.js';
-
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
-export interface ResourceOptions extends ResourceDeps {
-  /** Resources follow the toolsets of the tools that show the same things. */
-  toolsets: ReadonlySet<Toolset>;
-  completions: Completions;
-}
+import { NotFoundError, accountText, framesText, platformsText, renderEnvsText, softwareText, taskText, tasksText } from './views.js';
 
 export const URIS = {
   account: 'rayvision://account',
@@ -31,101 +32,196 @@ export const URIS = {
 
 const TEXT = 'text/plain';
 
-const answer = (uri: URL, text: string): ReadResourceResult => ({ contents: [{ uri: uri.href, mimeType: TEXT, text }] });
+type Complete = (value: string, context: Record<string, string>) => Promise<string[]> | string[];
+
+interface Described {
+  name: string;
+  title: string;
+  description: string;
+  toolset: Toolset;
+}
+
+interface StaticResource extends Described {
+  uri: string;
+  read(ctx: ToolContext): Promise<string>;
+}
+
+interface TemplateResource extends Described {
+  uriTemplate: string;
+  /** Concrete resources this template offers in resources/list (from the farm). */
+  list?: (ctx: ToolContext) => Promise<Resource[]>;
+  complete?: Record<string, Complete>;
+  read(ctx: ToolContext, vars: Variables): Promise<string>;
+}
 
 /** A template variable checked with the same schema the tools use for that argument. */
 function variable<T>(schema: z.ZodType<T>, name: string, value: string | string[] | undefined): T {
   const parsed = schema.safeParse(Array.isArray(value) ? value[0] : value);
-  if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `${name}: ${parsed.error.issues[0]?.message ?? 'invalid value'}.`);
+  if (!parsed.success) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${name}: ${parsed.error.issues[0]?.message ?? 'invalid value'}.`);
   return parsed.data;
 }
 
 const pageSchema = z.coerce.number().int('a page is a whole number').min(1, 'pages start at 1').max(100_000, 'at most page 100000');
 
-/** Registers the rayvision:// resources and templates of the enabled toolsets. */
-export function registerResources(mcp: McpServer, options: ResourceOptions): void {
-  const on = (toolset: Toolset) => options.toolsets.has(toolset);
-  const ctx = (extra: Extra) => readContext(options, extra.signal);
-  const completeTask = { task_id: (value: string) => options.completions.taskIds(value) };
+function catalogue(completions: Completions): { statics: StaticResource[]; templates: TemplateResource[] } {
+  const completeTask = { task_id: (value: string) => completions.taskIds(value) };
+  const readFrames = (ctx: ToolContext, vars: Variables) =>
+    framesText(ctx, variable(taskIdSchema, 'task_id', vars['task_id']), vars['page'] === undefined ? 1 : variable(pageSchema, 'page', vars['page']));
+  const frames = { title: 'Task frames', description: 'Frames of a task, failed first, 100 a page', toolset: 'frames' as const, complete: completeTask, read: readFrames };
+  return {
+    statics: [
+      { name: 'account', uri: URIS.account, title: 'Account', description: 'Profile, balance and settings; secrets redacted', toolset: 'account', read: accountText },
+      { name: 'platforms', uri: URIS.platforms, title: 'Render platforms', description: 'Platforms (clusters) of the account', toolset: 'account', read: platformsText },
+      { name: 'tasks', uri: URIS.tasks, title: 'Tasks', description: 'Active and recent tasks; subscribe for changes', toolset: 'tasks', read: tasksText },
+      { name: 'software', uri: URIS.software, title: 'Supported software', description: 'Programs the farm renders and their versions', toolset: 'environments', read: softwareText },
+    ],
+    templates: [
+      {
+        name: 'task',
+        uriTemplate: URIS.task,
+        title: 'Task',
+        description: 'Task detail, frame counts, child tasks, failure causes; subscribe for changes',
+        toolset: 'tasks',
+        list: recentTasks,
+        complete: completeTask,
+        read: (ctx, vars) => taskText(ctx, variable(taskIdSchema, 'task_id', vars['task_id'])),
+      },
+      { name: 'task_frames', uriTemplate: URIS.frames, ...frames },
+      // The same resource with ?page=N (a URI template matches a query only when it is there).
+      { name: 'task_frames_page', uriTemplate: URIS.framesPage, ...frames },
+      {
+        name: 'render_envs',
+        uriTemplate: URIS.renderEnvs,
+        title: 'Render environments',
+        description: 'Your render environments for one program, default marked',
+        toolset: 'environments',
+        list: supportedSoftware,
+        complete: { cg_id: (value) => completions.software(value) },
+        read: (ctx, vars) => renderEnvsText(ctx, variable(cgIdSchema, 'cg_id', vars['cg_id'])),
+      },
+    ],
+  };
+}
 
-  if (on('account')) {
-    mcp.registerResource('account', URIS.account, { title: 'Account', description: 'Profile, balance and settings; secrets redacted', mimeType: TEXT }, async (uri, extra) =>
-      answer(uri, await accountText(ctx(extra))),
-    );
-    mcp.registerResource('platforms', URIS.platforms, { title: 'Render platforms', description: 'Platforms (clusters) of the account', mimeType: TEXT }, async (uri, extra) =>
-      answer(uri, await platformsText(ctx(extra))),
-    );
+/** The rayvision:// resources of the enabled toolsets, built once per policy and shared by every server instance. */
+export class ResourceTable {
+  readonly statics: StaticResource[];
+  readonly templates: (TemplateResource & { matcher: UriTemplate })[];
+  readonly templatesListed: { resourceTemplates: ResourceTemplateType[] };
+  private readonly staticsListed: Resource[];
+  /** Resources of toolsets that are not enabled, to say so instead of "not found". */
+  private readonly hidden: { toolset: Toolset; matches(uri: string): boolean }[];
+
+  constructor(
+    toolsets: ReadonlySet<Toolset>,
+    readonly completions: Completions,
+  ) {
+    const { statics, templates } = catalogue(completions);
+    this.statics = statics.filter((r) => toolsets.has(r.toolset));
+    this.templates = templates.filter((r) => toolsets.has(r.toolset)).map((r) => ({ ...r, matcher: new UriTemplate(r.uriTemplate) }));
+    this.hidden = [
+      ...statics.filter((r) => !toolsets.has(r.toolset)).map((r) => ({ toolset: r.toolset, matches: (uri: string) => uri === r.uri })),
+      ...templates
+        .filter((r) => !toolsets.has(r.toolset))
+        .map((r) => {
+          const matcher = new UriTemplate(r.uriTemplate);
+          return { toolset: r.toolset, matches: (uri: string) => matcher.match(uri) !== null };
+        }),
+    ];
+    this.staticsListed = this.statics.map(({ uri, name, title, description }) => ({ uri, name, title, description, mimeType: TEXT }));
+    this.templatesListed = {
+      resourceTemplates: this.templates.map(({ uriTemplate, name, title, description }) => ({ uriTemplate, name, title, description, mimeType: TEXT })),
+    };
   }
 
-  if (on('tasks')) {
-    mcp.registerResource('tasks', URIS.tasks, { title: 'Tasks', description: 'Active and recent tasks; subscribe for changes', mimeType: TEXT }, async (uri, extra) =>
-      answer(uri, await tasksText(ctx(extra))),
-    );
-    mcp.registerResource(
-      'task',
-      new ResourceTemplate(URIS.task, { list: (extra) => recentTasks(options, extra), complete: completeTask }),
-      { title: 'Task', description: 'Task detail, frame counts, child tasks, failure causes; subscribe for changes', mimeType: TEXT },
-      async (uri, vars, extra) => answer(uri, await taskText(ctx(extra), variable(taskIdSchema, 'task_id', vars['task_id']))),
-    );
+  get empty(): boolean {
+    return this.statics.length === 0 && this.templates.length === 0;
   }
 
-  if (on('frames')) {
-    const readFrames = async (uri: URL, vars: Record<string, string | string[]>, extra: Extra) =>
-      answer(uri, await framesText(ctx(extra), variable(taskIdSchema, 'task_id', vars['task_id']), vars['page'] === undefined ? 1 : variable(pageSchema, 'page', vars['page'])));
-    const metadata = { title: 'Task frames', description: 'Frames of a task, failed first, 100 a page', mimeType: TEXT };
-    mcp.registerResource('task_frames', new ResourceTemplate(URIS.frames, { list: undefined, complete: completeTask }), metadata, readFrames);
-    // The same resource with ?page=N (a URI template matches a query only when it is there).
-    mcp.registerResource('task_frames_page', new ResourceTemplate(URIS.framesPage, { list: undefined, complete: completeTask }), metadata, readFrames);
+  async list(ctx: ToolContext): Promise<Resource[]> {
+    const listed = await Promise.all(this.templates.map((t) => (t.list ? t.list(ctx) : [])));
+    return [...this.staticsListed, ...listed.flat()];
   }
 
-  if (on('environments')) {
-    mcp.registerResource('software', URIS.software, { title: 'Supported software', description: 'Programs the farm renders and their versions', mimeType: TEXT }, async (uri, extra) =>
-      answer(uri, await softwareText(ctx(extra))),
-    );
-    mcp.registerResource(
-      'render_envs',
-      new ResourceTemplate(URIS.renderEnvs, { list: (extra) => supportedSoftware(options, extra), complete: { cg_id: (value) => options.completions.software(value) } }),
-      { title: 'Render environments', description: 'Your render environments for one program, default marked', mimeType: TEXT },
-      async (uri, vars, extra) => answer(uri, await renderEnvsText(ctx(extra), variable(cgIdSchema, 'cg_id', vars['cg_id']))),
-    );
+  async read(uri: string, ctx: ToolContext): Promise<ReadResourceResult> {
+    const found = this.statics.find((r) => r.uri === uri);
+    let text: string | undefined;
+    try {
+      if (found) text = await found.read(ctx);
+      else {
+        for (const template of this.templates) {
+          const vars = template.matcher.match(uri);
+          if (vars) {
+            text = await template.read(ctx, vars);
+            break;
+          }
+        }
+      }
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new ResourceNotFoundError(uri, error.message);
+      throw error;
+    }
+    if (text === undefined) {
+      const off = this.hidden.find((r) => r.matches(uri));
+      throw new ResourceNotFoundError(
+        uri,
+        off
+          ? `${uri} is not served: the "${off.toolset}" toolset is not enabled (RAYVISION_TOOLSETS / --toolsets).`
+          : `No resource ${uri}; resources/list and resources/templates/list show what this server offers.`,
+      );
+    }
+    return { contents: [{ uri, mimeType: TEXT, text }] };
   }
+
+  async complete(uriTemplate: string, argument: string, value: string, context: Record<string, string>): Promise<string[]> {
+    const complete = this.templates.find((t) => t.uriTemplate === uriTemplate)?.complete?.[argument];
+    return complete ? complete(value, context) : [];
+  }
+}
+
+/** Answers resources/list, resources/templates/list and resources/read on one server instance. */
+export function installResources(server: Server, table: ResourceTable, deps: ResourceDeps): void {
+  server.setRequestHandler('resources/list', async (_request, ctx) => ({ resources: await table.list(readContext(deps, ctx.mcpReq.signal)) }));
+  server.setRequestHandler('resources/templates/list', () => table.templatesListed);
+  server.setRequestHandler('resources/read', (request, ctx) => table.read(request.params.uri, readContext(deps, ctx.mcpReq.signal)));
 }
 
 /**
  * resources/list shows the newest tasks as concrete resources. A farm that does not answer leaves them out (and
  * says so in the log) rather than failing the whole list.
  */
-async function recentTasks(options: ResourceOptions, extra: Extra): Promise<ListResourcesResult> {
+async function recentTasks(ctx: ToolContext): Promise<Resource[]> {
   try {
-    const data = await readContext(options, extra.signal).call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: 20 });
-    return {
-      resources: (data?.items ?? []).map((task) => {
-        const s = summarizeTask(task);
-        return {
-          uri: `rayvision://tasks/${task.id}`,
-          name: `task ${task.id}`,
-          ...(s.scene ? { title: s.scene } : {}),
-          description: `${s.status}${s.total ? `, ${s.done ?? 0}/${s.total} frames` : ''}`,
-          mimeType: TEXT,
-        };
-      }),
-    };
+    const data = await ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: 20 });
+    return (data?.items ?? []).map((task) => {
+      const s = summarizeTask(task);
+      return {
+        uri: `rayvision://tasks/${task.id}`,
+        name: `task ${task.id}`,
+        ...(s.scene ? { title: s.scene } : {}),
+        description: `${s.status}${s.total ? `, ${s.done ?? 0}/${s.total} frames` : ''}`,
+        mimeType: TEXT,
+      };
+    });
   } catch (error) {
-    options.logger.warn(`resources/list: recent tasks left out: ${error instanceof Error ? error.message : String(error)}`);
-    return { resources: [] };
+    ctx.logger.warn(`resources/list: recent tasks left out: ${error instanceof Error ? error.message : String(error)}`);
+    return [];
   }
 }
 
-async function supportedSoftware(options: ResourceOptions, extra: Extra): Promise<ListResourcesResult> {
+async function supportedSoftware(ctx: ToolContext): Promise<Resource[]> {
   try {
-    const data = await readContext(options, extra.signal).call<SoftwareList | null>('get_supported_software');
-    return {
-      resources: (data?.renderInfoList ?? [])
-        .filter((s) => s && typeof s.cgId === 'number')
-        .map((s) => ({ uri: `rayvision://render-envs/${s.cgId}`, name: `render environments for ${softwareName(s.cgId)}`, title: `${s.cgName || softwareName(s.cgId)} environments`, mimeType: TEXT })),
-    };
+    const data = await ctx.call<SoftwareList | null>('get_supported_software');
+    return (data?.renderInfoList ?? [])
+      .filter((s) => s && typeof s.cgId === 'number')
+      .map((s) => ({
+        uri: `rayvision://render-envs/${s.cgId}`,
+        name: `render environments for ${softwareName(s.cgId)}`,
+        title: `${s.cgName || softwareName(s.cgId)} environments`,
+        mimeType: TEXT,
+      }));
   } catch (error) {
-    options.logger.warn(`resources/list: render environments left out: ${error instanceof Error ? error.message : String(error)}`);
-    return { resources: [] };
+    ctx.logger.warn(`resources/list: render environments left out: ${error instanceof Error ? error.message : String(error)}`);
+    return [];
   }
 }

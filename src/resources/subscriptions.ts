@@ -1,5 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, type Server } from '@modelcontextprotocol/server';
 import { taskItems } from '../client/composite.js';
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
@@ -9,7 +8,7 @@ import { frameCounts } from '../tools/records.js';
 import { taskId as taskIdSchema } from '../tools/schema.js';
 import { MIN_POLL_SECONDS, PollSchedule, type PollSettings } from '../tools/workflows/poll.js';
 import { ACTIVE_STATUS_CODES } from '../tools/workflows/task-sets.js';
-import { notFound } from './views.js';
+import { NotFoundError, notFound } from './views.js';
 
 /** Subscriptions one connection may hold at once. */
 export const MAX_SUBSCRIPTIONS = 50;
@@ -84,12 +83,12 @@ export class TaskWatcher {
     if (this.subs.has(uri)) return;
     const target = subscriptionTarget(uri);
     if (!target) {
-      throw new McpError(ErrorCode.InvalidParams, `${uri} cannot be subscribed to: only rayvision://tasks and rayvision://tasks/{task_id} (or its /frames) change on their own.`);
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${uri} cannot be subscribed to: only rayvision://tasks and rayvision://tasks/{task_id} (or its /frames) change on their own.`);
     }
     const toolset = target.kind === 'list' ? 'tasks' : target.toolset;
-    if (!this.deps.toolsets.has(toolset)) throw new McpError(ErrorCode.InvalidParams, `${uri} is not served: the "${toolset}" toolset is not enabled.`);
+    if (!this.deps.toolsets.has(toolset)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${uri} is not served: the "${toolset}" toolset is not enabled.`);
     if (this.subs.size >= MAX_SUBSCRIPTIONS) {
-      throw new McpError(ErrorCode.InvalidParams, `This connection already holds ${MAX_SUBSCRIPTIONS} subscriptions, the most allowed; unsubscribe from some first.`);
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `This connection already holds ${MAX_SUBSCRIPTIONS} subscriptions, the most allowed; unsubscribe from some first.`);
     }
     // The state to compare with comes first: it also checks that the task exists.
     const fingerprint = target.kind === 'list' ? (await this.listPrint()).print : await this.taskBaseline(target.taskId);
@@ -209,27 +208,37 @@ export interface SubscriptionOptions {
 }
 
 /**
- * resources/subscribe and resources/unsubscribe (the McpServer has no handlers of its own for them), with a watcher
- * that lives as long as the connection: closing it stops every poll.
+ * The watcher of one connection (stdio, or an HTTP session): its updates go out through the instance, which sends
+ * them unsolicited on 2025 connections and routes them onto open subscriptions/listen streams on 2026 ones. Closing
+ * the connection stops every poll.
  */
-export function registerSubscriptions(mcp: McpServer, options: SubscriptionOptions): TaskWatcher {
+export function watchConnection(server: Server, options: SubscriptionOptions): TaskWatcher {
   const watcher = new TaskWatcher({
     ...options,
-    updated: (uri) => mcp.server.sendResourceUpdated({ uri }),
-    listChanged: () => mcp.sendResourceListChanged(),
+    updated: (uri) => server.sendResourceUpdated({ uri }),
+    listChanged: () => server.sendResourceListChanged(),
   });
-  mcp.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
-    await watcher.subscribe(request.params.uri);
-    return {};
-  });
-  mcp.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
-    watcher.unsubscribe(request.params.uri);
-    return {};
-  });
-  const previous = mcp.server.onclose;
-  mcp.server.onclose = () => {
+  const previous = server.onclose;
+  server.onclose = () => {
     watcher.stop();
     previous?.();
   };
   return watcher;
+}
+
+/** 2025-era resources/subscribe and resources/unsubscribe, driving the connection's watcher. */
+export function installSubscribe(server: Server, watcher: TaskWatcher): void {
+  server.setRequestHandler('resources/subscribe', async (request) => {
+    try {
+      await watcher.subscribe(request.params.uri);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new ResourceNotFoundError(request.params.uri, error.message);
+      throw error;
+    }
+    return {};
+  });
+  server.setRequestHandler('resources/unsubscribe', async (request) => {
+    watcher.unsubscribe(request.params.uri);
+    return {};
+  });
 }

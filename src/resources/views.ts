@@ -1,4 +1,3 @@
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { getSubtaskIds } from '../client/composite.js';
 import type { Paged, TaskInfo } from '../client/types.js';
 import { getUserProfile, getUserSettings, listPlatforms } from '../tools/account.js';
@@ -17,11 +16,11 @@ import { ACTIVE_STATUS_CODES } from '../tools/workflows/task-sets.js';
  * tool never drift apart; the rest uses the same helpers (records.ts, format.ts, the workflows' failure analysis).
  */
 
-/** JSON-RPC code for a resource that does not exist (MCP specification, resources). */
-export const RESOURCE_NOT_FOUND = -32002;
+/** A resource whose subject the farm does not know; the resource layer answers it as resource-not-found. */
+export class NotFoundError extends Error {}
 
-export function notFound(message: string): McpError {
-  return new McpError(RESOURCE_NOT_FOUND, message);
+export function notFound(message: string): NotFoundError {
+  return new NotFoundError(message);
 }
 
 export async function accountText(ctx: ToolContext): Promise<string> {

@@ -1,16 +1,18 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, type ServerCapabilities, type ServerOptions } from '@modelcontextprotocol/server';
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
-import { registerPrompts } from '../prompts/index.js';
+import { PromptTable, installPrompts } from '../prompts/index.js';
 import { Completions } from '../resources/complete.js';
-import { registerResources } from '../resources/register.js';
-import { registerSubscriptions } from '../resources/subscriptions.js';
+import { ResourceTable, installResources } from '../resources/register.js';
+import { installSubscribe, watchConnection, type SubscriptionOptions, type TaskWatcher } from '../resources/subscriptions.js';
+import { createConfirmations, type Confirmations } from '../tools/confirm.js';
 import { ALL_TOOLS } from '../tools/index.js';
-import { registerTools, type Policy } from '../tools/registry.js';
-import type { ConfirmationTokens } from '../tools/safety.js';
+import { ToolTable, installTools, type Policy, type ToolRuntime } from '../tools/registry.js';
 import { pollSettings } from '../tools/workflows/poll.js';
 import type { ServerSettings } from './config.js';
 import { VERSION } from './version.js';
+
+export const SERVER_INFO = { name: 'rayvision-mcp', title: 'Rayvision render farm', version: VERSION };
 
 export interface ServerDeps {
   connector: Connector;
@@ -18,14 +20,12 @@ export interface ServerDeps {
   settings: ServerSettings;
   /** Set when the connector points at the embedded sandbox farm; said in the instructions. */
   sandbox?: { url: string };
-  /** Shared by the sessions of one process so a token issued in one request is honoured in the next. */
-  tokens?: ConfirmationTokens;
-  /** Each request gets a fresh server (HTTP --stateless): nothing can be followed, so subscriptions are not offered. */
-  stateless?: boolean;
+  /** Shared by every instance of this process, so a confirmation asked by one request is honoured by the next. */
+  confirmations?: Confirmations;
 }
 
 export function buildInstructions(deps: Pick<ServerDeps, 'settings' | 'sandbox'>): string {
-  const { readOnly } = deps.settings;
+  const { readOnly, confirmationMode } = deps.settings;
   const lines = [
     'rayvision-mcp gives access to a Rayvision render farm (Renderbus, Fox Renderfarm, Dayan cloud).',
     deps.sandbox
@@ -37,33 +37,104 @@ export function buildInstructions(deps: Pick<ServerDeps, 'settings' | 'sandbox'>
     'Task ids are numbers (19097); the console alias (2W19097) is accepted wherever a task id is.',
     readOnly
       ? 'The server runs read-only: tools that change the farm are not available.'
-      : 'Destructive tools (delete_*, abandon_task) need confirmation: the user is asked, or the first call returns a preview and a confirmation_token to pass back. Billed tools take dry_run to preview.',
+      : confirmationMode === 'token'
+        ? 'Destructive tools (delete_*, abandon_task) first return a preview and a confirmation_token: show the preview to the user, and pass the token back only after the user agreed. Billed tools take dry_run to preview.'
+        : 'Destructive tools (delete_*, abandon_task) ask the user through the client before acting; nothing else can confirm them. Billed tools take dry_run to preview.',
     'Resources: rayvision://tasks, rayvision://tasks/{task_id} (subscribe to follow changes), rayvision://tasks/{task_id}/frames, rayvision://account, rayvision://software, rayvision://render-envs/{cg_id}.',
   ];
   return lines.filter(Boolean).join('\n');
 }
 
-/** One MCP server (one per session) wired to a connector: tools, resources with subscriptions, prompts. */
-export function createMcpServer(deps: ServerDeps): McpServer {
-  const { settings } = deps;
-  const follows = !deps.stateless && (settings.toolsets.has('tasks') || settings.toolsets.has('frames'));
-  const mcp = new McpServer(
-    { name: 'rayvision-mcp', title: 'Rayvision render farm', version: VERSION },
-    { capabilities: { logging: {}, ...(follows ? { resources: { subscribe: true, listChanged: true } } : {}) }, instructions: buildInstructions(deps) },
-  );
-  const policy: Policy = { toolsets: settings.toolsets, readOnly: settings.readOnly };
-  registerTools(mcp, ALL_TOOLS, {
-    connector: deps.connector,
-    logger: deps.logger,
-    policy,
-    revealSecrets: settings.revealSecrets,
-    confirmationMode: settings.confirmationMode,
-    ...(deps.tokens ? { tokens: deps.tokens } : {}),
-  });
-  const reading = { connector: deps.connector, logger: deps.logger, revealSecrets: settings.revealSecrets };
-  const completions = new Completions(reading);
-  registerResources(mcp, { ...reading, toolsets: settings.toolsets, completions });
-  if (follows) registerSubscriptions(mcp, { connector: deps.connector, logger: deps.logger, poll: pollSettings(settings.poll), toolsets: settings.toolsets });
-  registerPrompts(mcp, completions, policy);
-  return mcp;
+/** Hints for 2026-07-28 caches: lists that never change within one process, and account data that does. */
+const CACHE_HINTS: ServerOptions['cacheHints'] = {
+  'server/discover': { ttlMs: 3_600_000, cacheScope: 'public' },
+  'tools/list': { ttlMs: 3_600_000, cacheScope: 'public' },
+  'prompts/list': { ttlMs: 3_600_000, cacheScope: 'public' },
+  'resources/templates/list': { ttlMs: 3_600_000, cacheScope: 'public' },
+  'resources/list': { ttlMs: 10_000, cacheScope: 'private' },
+};
+
+export interface InstanceOptions {
+  era: 'legacy' | 'modern';
+  /**
+   * The instance serves a connection that lasts (stdio, an HTTP session) and gets a watcher for its subscriptions.
+   * A per-request instance has none: on 2026 requests the HTTP server follows subscriptions/listen streams itself,
+   * and a stateless 2025 request cannot be followed at all.
+   */
+  connection: boolean;
+}
+
+/**
+ * Everything a server instance serves, built once per process (the policy never changes inside one): the tool,
+ * resource and prompt tables and the instructions. `newServer` is cheap, so a stateless HTTP server can build one
+ * per request.
+ */
+export class ServerSurface {
+  readonly tools: ToolTable;
+  readonly resources: ResourceTable;
+  readonly prompts: PromptTable;
+  readonly instructions: string;
+  readonly confirmations: Confirmations;
+  private readonly runtime: ToolRuntime;
+
+  constructor(readonly deps: ServerDeps) {
+    const { settings } = deps;
+    const policy: Policy = { toolsets: settings.toolsets, readOnly: settings.readOnly };
+    this.confirmations = deps.confirmations ?? createConfirmations(settings.confirmationMode);
+    this.runtime = { connector: deps.connector, logger: deps.logger, revealSecrets: settings.revealSecrets, confirmations: this.confirmations };
+    const completions = new Completions(this.readDeps);
+    this.tools = new ToolTable(ALL_TOOLS, policy);
+    this.resources = new ResourceTable(settings.toolsets, completions);
+    this.prompts = new PromptTable(policy, completions);
+    this.instructions = buildInstructions(deps);
+  }
+
+  get readDeps() {
+    return { connector: this.deps.connector, logger: this.deps.logger, revealSecrets: this.deps.settings.revealSecrets };
+  }
+
+  /** Whether anything here changes on its own (a task or the task list), so that subscriptions make sense. */
+  get follows(): boolean {
+    const { toolsets } = this.deps.settings;
+    return toolsets.has('tasks') || toolsets.has('frames');
+  }
+
+  subscriptionOptions(): SubscriptionOptions {
+    return { connector: this.deps.connector, logger: this.deps.logger, poll: pollSettings(this.deps.settings.poll), toolsets: this.deps.settings.toolsets };
+  }
+
+  capabilities(options: InstanceOptions): ServerCapabilities {
+    return {
+      tools: {},
+      prompts: {},
+      completions: {},
+      logging: {},
+      resources: this.follows && (options.era === 'modern' || options.connection) ? { subscribe: true, listChanged: true } : {},
+    };
+  }
+
+  newServer(options: InstanceOptions): { mcp: McpServer; watcher?: TaskWatcher } {
+    const mcp = new McpServer(SERVER_INFO, {
+      capabilities: this.capabilities(options),
+      instructions: this.instructions,
+      cacheHints: CACHE_HINTS,
+      requestState: { verify: this.confirmations.codec.verify },
+    });
+    const { server } = mcp;
+    installTools(server, this.tools, this.runtime);
+    installResources(server, this.resources, this.readDeps);
+    installPrompts(server, this.prompts);
+    server.setRequestHandler('completion/complete', async ({ params }) => {
+      const context = params.context?.arguments ?? {};
+      const values =
+        params.ref.type === 'ref/prompt'
+          ? await this.prompts.complete(params.ref.name, params.argument.name, params.argument.value, context)
+          : await this.resources.complete(params.ref.uri, params.argument.name, params.argument.value, context);
+      return { completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 } };
+    });
+    if (!options.connection || !this.follows) return { mcp };
+    const watcher = watchConnection(server, this.subscriptionOptions());
+    if (options.era === 'legacy') installSubscribe(server, watcher);
+    return { mcp, watcher };
+  }
 }

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isLoopbackHost } from '../client/config.js';
 import { ConfigError, optionLabel, parseBooleanText, parseFlag, parseOption, type OptionSources, type OptionSpec } from '../client/options.js';
-import { ConfirmationTokens } from '../tools/safety.js';
 
 const G = 'HTTP';
 
@@ -193,14 +191,6 @@ export function loadHttpSettings(sources: OptionSources): HttpSettings {
     ...(token ? { token } : {}),
     ...(confirmationSecret ? { confirmationSecret } : {}),
   };
-}
-
-/**
- * Confirmation tokens for every session of this process. With a configured secret, replicas that share it honour
- * each other's tokens; each replica still remembers only the tokens it has itself redeemed.
- */
-export function createConfirmationTokens(secret: string | undefined): ConfirmationTokens {
-  return secret ? new ConfirmationTokens(createHash('sha256').update(`rayvision-mcp confirmation\0${secret}`).digest()) : new ConfirmationTokens();
 }
 
 /** HTTP options that were set although the server runs over stdio, where they do nothing. */

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest, type JSONRPCMessage, type McpServer } from '@modelcontextprotocol/server';
 import type { Logger } from '../client/log.js';
 import { ConfigError } from '../client/options.js';
+import { ListenFollower, listenRequest } from '../resources/listen.js';
+import { TaskWatcher } from '../resources/subscriptions.js';
+import type { ServerSurface } from './create.js';
 import { checkOrigin, checkRequest, type Refusal } from './http-guard.js';
 import type { HttpSettings } from './http-options.js';
 import { VERSION } from './version.js';
@@ -19,8 +21,7 @@ export const MAX_SESSIONS = 1000;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface HttpServerDeps {
-  /** Builds one MCP server: one per session, or one per request when stateless. */
-  newServer: () => McpServer;
+  surface: ServerSurface;
   logger: Logger;
 }
 
@@ -28,13 +29,15 @@ export interface RunningHttpServer {
   /** The MCP endpoint, e.g. http://127.0.0.1:3000/mcp */
   url: string;
   port: number;
-  /** Open sessions (always 0 when stateless). */
+  /** Open 2025-era sessions (always 0 when stateless). */
   sessionCount(): number;
+  /** Resources followed for open 2026 subscriptions/listen streams. */
+  listenCount(): number;
   close(): Promise<void>;
 }
 
 interface Session {
-  transport: StreamableHTTPServerTransport;
+  transport: NodeStreamableHTTPServerTransport;
   mcp: McpServer;
   lastSeen: number;
   open: number;
@@ -42,7 +45,7 @@ interface Session {
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
-  'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID',
   'Access-Control-Expose-Headers': 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate',
   'Access-Control-Max-Age': '600',
 };
@@ -82,13 +85,55 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** The JSON-RPC request ids in a POST body (one message or a batch). */
+function requestIds(body: unknown): (string | number)[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.flatMap((m: { id?: unknown; method?: unknown } | null) =>
+    m && typeof m.method === 'string' && (typeof m.id === 'string' || typeof m.id === 'number') ? [m.id] : [],
+  );
+}
+
 /**
- * Serves MCP over Streamable HTTP at /mcp and a liveness check at /healthz. Stateful by default (one MCP server per
- * session, keyed by Mcp-Session-Id); with `stateless`, a fresh server answers each POST and nothing is kept.
+ * A client that goes away without notifications/cancelled leaves its calls running (and polling the farm). When
+ * the response of a 2025-era POST closes before it was finished, its requests are cancelled the way the protocol
+ * cancels them. (2026 requests need nothing: the SDK cancels the exchange when its stream closes.)
+ */
+function cancelOnClose(res: ServerResponse, transport: NodeStreamableHTTPServerTransport, body: unknown): void {
+  const ids = requestIds(body);
+  if (ids.length === 0) return;
+  res.once('close', () => {
+    if (res.writableFinished) return;
+    for (const requestId of ids) {
+      const cancel: JSONRPCMessage = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'the client closed the connection' } };
+      transport.onmessage?.(cancel);
+    }
+  });
+}
+
+/**
+ * Serves MCP over Streamable HTTP at /mcp and a liveness check at /healthz, in both protocol eras. 2026-07-28
+ * requests are served statelessly by the SDK's handler. 2025 requests keep sessions (one server instance per
+ * session, keyed by Mcp-Session-Id), which elicitation and subscriptions need; with `stateless`, a fresh instance
+ * answers each 2025 POST and nothing is kept.
  */
 export async function startHttpServer(settings: HttpSettings, deps: HttpServerDeps): Promise<RunningHttpServer> {
-  const { logger } = deps;
+  const { logger, surface } = deps;
   const sessions = new Map<string, Session>();
+
+  const modern = createMcpHandler(({ era }) => surface.newServer({ era, connection: false }).mcp, {
+    legacy: 'reject',
+    maxRequestBodySize: MAX_BODY_BYTES,
+    onerror: (error) => logger.debug(`2026 request: ${error.message}`),
+  });
+  const serveModern = toNodeHandler(modern, { maxRequestBodySize: MAX_BODY_BYTES });
+  // One watcher follows what every open 2026 subscriptions/listen stream asked for; the handler routes each
+  // update to the streams that asked for it.
+  const follower = surface.follows
+    ? new ListenFollower(
+        new TaskWatcher({ ...surface.subscriptionOptions(), updated: async (uri) => modern.notify.resourceUpdated(uri), listChanged: () => modern.notify.resourcesChanged() }),
+        logger,
+      )
+    : undefined;
 
   const closeSession = async (id: string, why: string) => {
     const session = sessions.get(id);
@@ -99,7 +144,7 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
     await session.mcp.close().catch(() => undefined);
   };
 
-  const handleStateful = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
+  const handleSession = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
@@ -110,14 +155,15 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
         session.open -= 1;
         session.lastSeen = Date.now();
       });
+      cancelOnClose(res, session.transport, body);
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return sendError(res, 400, 'Bad request: send initialize first, then pass the Mcp-Session-Id header the server returned.');
     }
     if (sessions.size >= MAX_SESSIONS) return sendError(res, 503, `Too many open sessions (${MAX_SESSIONS}); try again later.`, { 'Retry-After': '30' });
-    const mcp = deps.newServer();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const { mcp } = surface.newServer({ era: 'legacy', connection: true });
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, mcp, lastSeen: Date.now(), open: 0 });
@@ -132,18 +178,35 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
     await transport.handleRequest(req, res, body);
   };
 
-  const handleStateless = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
+  const handleStatelessLegacy = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
     if (req.method !== 'POST') {
-      return sendError(res, 405, 'This server runs stateless (--stateless): only POST is served; there are no sessions or server-initiated streams.', { Allow: 'POST, OPTIONS' });
+      return sendError(res, 405, 'This server runs stateless (--stateless): only POST is served; there are no sessions or server-initiated streams.', {
+        Allow: 'POST, OPTIONS',
+      });
     }
-    const mcp = deps.newServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const { mcp } = surface.newServer({ era: 'legacy', connection: false });
+    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    cancelOnClose(res, transport, body);
     res.once('close', () => {
       void transport.close().catch(() => undefined);
       void mcp.close().catch(() => undefined);
     });
     await mcp.connect(transport);
     await transport.handleRequest(req, res, body);
+  };
+
+  const handleModern = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
+    const listen = follower ? listenRequest(body) : undefined;
+    if (listen && follower) res.once('close', follower.follow(listen.uris));
+    await serveModern(req, res, body);
+  };
+
+  /** The SDK's own classification: a POST whose body claims 2026-07-28 in its envelope is modern; the rest is 2025. */
+  const isLegacy = async (req: IncomingMessage, body: unknown) => {
+    if (req.method !== 'POST') return true;
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+    return isLegacyRequest(new Request(`http://localhost${MCP_PATH}`, { method: 'POST', headers }), body);
   };
 
   const corsFor = (req: IncomingMessage): Record<string, string> => {
@@ -170,7 +233,8 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
 
     const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
-    await (settings.stateless ? handleStateless(req, res, body) : handleStateful(req, res, body));
+    if (!(await isLegacy(req, body))) return handleModern(req, res, body);
+    await (settings.stateless ? handleStatelessLegacy(req, res, body) : handleSession(req, res, body));
   };
 
   const server = createServer((req, res) => {
@@ -208,8 +272,11 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
     url: `http://${shownHost}:${address.port}${MCP_PATH}`,
     port: address.port,
     sessionCount: () => sessions.size,
+    listenCount: () => follower?.size ?? 0,
     close: async () => {
       clearInterval(sweep);
+      follower?.stop();
+      await modern.close().catch(() => undefined);
       await Promise.all([...sessions.keys()].map((id) => closeSession(id, 'server shutting down')));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { JSONRPCMessage, MessageExtraInfo, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
+import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import type { Logger } from '../client/log.js';
+import { endedRequestId, ListenFollower, listenRequest } from '../resources/listen.js';
+import type { ServerSurface } from './create.js';
 
 type Write = (chunk: unknown, ...rest: unknown[]) => boolean;
 
@@ -22,18 +25,87 @@ export function guardStdout(stdout: NodeJS.WriteStream | Writable = process.stdo
   });
 }
 
-/** Serves one session over stdin/stdout until the client closes stdin. */
-export async function runStdio(mcp: McpServer, onClose: () => Promise<void>): Promise<void> {
+/** A transport that lets the server see what passes through it, in both directions, without changing anything. */
+class ObservedTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+
+  constructor(
+    private readonly inner: Transport,
+    private readonly observe: { inbound(message: JSONRPCMessage): void; outbound(message: JSONRPCMessage): void; closed(): void },
+  ) {
+    inner.onmessage = (message, extra) => {
+      observe.inbound(message);
+      this.onmessage?.(message, extra);
+    };
+    inner.onerror = (error) => this.onerror?.(error);
+    inner.onclose = () => {
+      observe.closed();
+      this.onclose?.();
+    };
+  }
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    this.observe.outbound(message);
+    return this.inner.send(message, options);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/**
+ * Serves one connection over stdin/stdout in whichever era the client opens (2026-07-28 or 2025), until the client
+ * closes stdin. The SDK's entry pins one instance per connection; this transport also follows the resources a
+ * 2026 client names in subscriptions/listen, which the entry acknowledges but does not report.
+ */
+export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => Promise<void>): StdioServerHandle {
   const protocolOut = guardStdout();
-  const transport = new StdioServerTransport(process.stdin, protocolOut);
+  let follower: ListenFollower | undefined;
+  const stops = new Map<string | number, () => void>();
   let closing = false;
-  const close = async () => {
-    if (closing) return;
-    closing = true;
-    await mcp.close().catch(() => undefined);
-    await onClose();
-  };
-  transport.onclose = () => void close();
-  process.stdin.on('end', () => void close());
-  await mcp.connect(transport);
+  const transport = new ObservedTransport(new StdioServerTransport(process.stdin, protocolOut), {
+    inbound(message) {
+      const listen = listenRequest(message);
+      if (listen && follower) stops.set(listen.id, follower.follow(listen.uris));
+      const ended = endedRequestId(message);
+      if (ended !== undefined) stops.get(ended)?.();
+    },
+    outbound(message) {
+      const ended = endedRequestId(message);
+      if (ended === undefined) return;
+      stops.get(ended)?.();
+      stops.delete(ended);
+    },
+    closed() {
+      if (closing) return;
+      closing = true;
+      follower?.stop();
+      void onClose();
+    },
+  });
+  return serveStdio(
+    ({ era }) => {
+      const built = surface.newServer({ era, connection: true });
+      // The entry may build a probe instance first and discard it; the last one built serves the connection.
+      follower = built.watcher ? new ListenFollower(built.watcher, logger) : undefined;
+      return built.mcp;
+    },
+    {
+      transport,
+      onerror: (error) => {
+        // A message over the transport's size limit ends the connection: say why, and exit non-zero.
+        if (/buffer|size|exceed/i.test(error.message)) {
+          logger.error(`stdin: ${error.message}; the connection cannot go on`);
+          process.exitCode = 1;
+        } else logger.debug(`stdio: ${error.message}`);
+      },
+    },
+  );
 }

@@ -1,4 +1,4 @@
-import type { ResourceLink, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { ResourceLink, ToolAnnotations } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
@@ -14,8 +14,6 @@ export interface ToolContext {
   revealSecrets: boolean;
   /** Sends an MCP progress notification when the client asked for progress; otherwise does nothing. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
-  /** Asks the user through MCP elicitation; undefined when the client cannot be asked. */
-  confirmWithUser?: (message: string) => Promise<boolean>;
 }
 
 /** A refusal decided by this server (not the farm); its message is already the whole sentence. */

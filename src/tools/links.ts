@@ -1,4 +1,4 @@
-import type { ResourceLink } from '@modelcontextprotocol/sdk/types.js';
+import type { ResourceLink } from '@modelcontextprotocol/server';
 
 /** resource_link content pointing at the rayvision:// resources that show the same things live. */
 const link = (uri: string, name: string, description?: string): ResourceLink => ({

@@ -1,13 +1,21 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ListToolsRequestSchema, type CallToolResult, type ServerNotification, type ServerRequest, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  isInputRequiredResult,
+  ProtocolError,
+  ProtocolErrorCode,
+  type CallToolRequestParams,
+  type CallToolResult,
+  type InputRequiredResult,
+  type Server,
+  type ServerContext,
+  type Tool,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { Connector } from '../client/connector.js';
 import { RayvisionError } from '../client/errors.js';
 import type { Logger } from '../client/log.js';
 import type { Toolset } from '../client/operations.js';
-import { RefusedError, type AnyTool, type Preview, type ToolAnswer, type ToolContext } from './define.js';
-import { ConfirmationTokens, TOKEN_PROBLEMS, type ConfirmationMode } from './safety.js';
+import { runDestructive, type Confirmations } from './confirm.js';
+import { RefusedError, type AnyTool, type ToolAnswer, type ToolContext } from './define.js';
 
 export interface Policy {
   toolsets: ReadonlySet<Toolset>;
@@ -27,81 +35,92 @@ export function refusalReason(tool: Pick<AnyTool, 'name' | 'toolset' | 'safety'>
   return `${tool.name} belongs to the "${tool.toolset}" toolset, which is not enabled (RAYVISION_TOOLSETS / --toolsets); nothing was sent.`;
 }
 
-export interface RegistryDeps {
+/** What a tool call needs besides its arguments; shared by every server instance of a process. */
+export interface ToolRuntime {
   connector: Connector;
   logger: Logger;
-  policy: Policy;
   revealSecrets: boolean;
-  confirmationMode: ConfirmationMode;
-  tokens?: ConfirmationTokens;
+  confirmations: Confirmations;
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+interface Entry {
+  tool: AnyTool;
+  input: z.ZodObject;
+  allowed: boolean;
+}
 
 /**
- * Registers every tool with the SDK. Tools outside the policy are registered disabled (not listed, refused by
- * name before any handler runs), and the handler checks the policy again at call time.
+ * The tools of one policy, built once and shared by every server instance: the tools/list answer (schemas derived
+ * once, without the SDK's per-schema `$schema` header) and each tool's compiled input schema. A stateless HTTP
+ * server builds an instance per request, and registering 57 tools each time would cost more than the call.
  */
-export function registerTools(mcp: McpServer, tools: readonly AnyTool[], deps: RegistryDeps): void {
-  const tokens = deps.tokens ?? new ConfirmationTokens();
-  for (const tool of tools) {
-    const inputShape = inputShapeOf(tool);
-    const registered = mcp.registerTool(
-      tool.name,
-      {
+export class ToolTable {
+  readonly listed: Tool[];
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    tools: readonly AnyTool[],
+    readonly policy: Policy,
+  ) {
+    for (const tool of tools) {
+      const input = z.object(inputShapeOf(tool));
+      this.entries.set(tool.name, { tool, input, allowed: isAllowed(tool, policy) });
+    }
+    this.listed = [...this.entries.values()]
+      .filter((entry) => entry.allowed)
+      .map(({ tool, input }) => ({
+        name: tool.name,
         title: tool.title,
         description: tool.description,
-        inputSchema: inputShape,
-        // The output schema is published by listedTools() below, not given to the SDK: it would re-validate every
-        // result with zod on each call (clients validate against the published schema, as the tests' client does).
+        inputSchema: jsonSchema(input, 'input'),
+        outputSchema: jsonSchema(z.object(tool.output), 'output'),
         annotations: tool.annotations,
-      },
-      async (args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
-        if (!isAllowed(tool, deps.policy)) return errorResult(refusalReason(tool, deps.policy));
-        const ctx = createContext(mcp, deps, extra);
-        try {
-          const answer = tool.safety === 'destructive' ? await runDestructive(tool, args, ctx, deps.confirmationMode, tokens) : await tool.handler(args, ctx);
-          return toResult(answer);
-        } catch (error) {
-          return errorResult(describeFailure(tool.name, error, deps.logger));
-        }
-      },
-    );
-    if (!isAllowed(tool, deps.policy)) registered.disable();
+      }));
   }
-  const listed = listedTools(tools, deps.policy);
-  mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+
+  entry(name: string): Entry | undefined {
+    return this.entries.get(name);
+  }
+}
+
+/** Answers tools/list and tools/call on one server instance. */
+export function installTools(server: Server, table: ToolTable, runtime: ToolRuntime): void {
+  const listed = { tools: table.listed };
+  server.setRequestHandler('tools/list', () => listed);
+  server.setRequestHandler('tools/call', (request, ctx) => callTool(server, table, runtime, request.params, ctx));
+}
+
+async function callTool(
+  server: Server,
+  table: ToolTable,
+  runtime: ToolRuntime,
+  params: CallToolRequestParams,
+  mcp: ServerContext,
+): Promise<CallToolResult | InputRequiredResult> {
+  const entry = table.entry(params.name);
+  // An unknown name is a protocol error (2025-11-25); a known tool outside the policy is refused with its reason.
+  if (!entry) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool "${params.name}"; tools/list shows the tools this server offers.`);
+  const { tool } = entry;
+  if (!entry.allowed) return errorResult(refusalReason(tool, table.policy));
+  const parsed = entry.input.safeParse(params.arguments ?? {});
+  if (!parsed.success) return errorResult(invalidArguments(tool.name, parsed.error));
+  const ctx = createContext(runtime, mcp);
+  try {
+    const answer =
+      tool.safety === 'destructive'
+        ? await runDestructive(tool, parsed.data, ctx, mcp, runtime.confirmations, () => server.getClientCapabilities())
+        : await tool.handler(parsed.data, ctx);
+    return isInputRequiredResult(answer) ? answer : toResult(answer as ToolAnswer<unknown>);
+  } catch (error) {
+    return errorResult(describeFailure(tool.name, error, runtime.logger));
+  }
 }
 
 function inputShapeOf(tool: AnyTool): z.ZodRawShape {
   return tool.safety === 'destructive' ? { ...tool.input, confirmation_token: confirmationTokenField } : tool.input;
 }
 
-const listCache = new Map<string, Tool[]>();
-
-/**
- * The tools/list answer, computed once per policy and process. The SDK would re-derive every JSON Schema on each
- * call and stamp each with a `$schema` header and an `execution` field; across the catalog that is ~7 KB of a
- * model's context for nothing, and CPU on every session start.
- */
-function listedTools(tools: readonly AnyTool[], policy: Policy): Tool[] {
-  const key = `${policy.readOnly}|${[...policy.toolsets].sort().join(',')}|${tools.map((t) => t.name).join(',')}`;
-  let listed = listCache.get(key);
-  if (!listed) {
-    listed = tools
-      .filter((tool) => isAllowed(tool, policy))
-      .map((tool) => ({
-        name: tool.name,
-        title: tool.title,
-        description: tool.description,
-        inputSchema: jsonSchema(z.object(inputShapeOf(tool)), 'input'),
-        outputSchema: jsonSchema(z.object(tool.output), 'output'),
-        annotations: tool.annotations,
-      }));
-    listCache.set(key, listed);
-  }
-  return listed;
-}
+const confirmationTokenField = z.string().max(200).optional().describe('Token from a preview, only in token mode, after the user agreed');
 
 function jsonSchema(schema: z.ZodObject, io: 'input' | 'output'): Tool['inputSchema'] {
   const { $schema: _header, ...rest } = withoutNoOps(z.toJSONSchema(schema, { target: 'draft-7', io })) as Record<string, unknown>;
@@ -127,77 +146,33 @@ function isEmptyObject(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => v === undefined);
 }
 
-const confirmationTokenField = z.string().max(200).optional().describe('Token from a preview, to confirm it');
-
-async function runDestructive(
-  tool: AnyTool,
-  args: Record<string, unknown>,
-  ctx: ToolContext,
-  mode: ConfirmationMode,
-  tokens: ConfirmationTokens,
-): Promise<ToolAnswer<unknown>> {
-  const { confirmation_token: token, ...target } = args;
-  if (typeof token === 'string') {
-    const check = tokens.redeem(tool.name, target, token);
-    if (check !== 'ok') throw new RefusedError(`${tool.name} did nothing: ${TOKEN_PROBLEMS[check]}.`);
-    return tool.handler(target, ctx);
-  }
-  const preview: Preview = await tool.preview!(target, ctx);
-  const summary = [`About to ${preview.action}:`, ...preview.lines].join('\n');
-  if (mode !== 'token' && ctx.confirmWithUser) {
-    if (await ctx.confirmWithUser(`${summary}\n\nThis cannot be undone. Proceed?`)) return tool.handler(target, ctx);
-    return {
-      text: `Cancelled: the user did not confirm, so nothing was changed.\n${summary}`,
-      structured: { status: 'cancelled', affected: preview.items, message: 'The user did not confirm; nothing was changed.' },
-    };
-  }
-  if (mode === 'elicitation') {
-    throw new RefusedError(
-      `${tool.name} needs the user's confirmation, but this client cannot ask (no elicitation support) and RAYVISION_CONFIRMATION=elicitation rules out confirmation tokens; nothing was changed.`,
-    );
-  }
-  const { token: issued, expiresAt } = tokens.issue(tool.name, target);
-  const message = `Nothing was changed yet. To ${preview.action}, call ${tool.name} again with the same arguments and confirmation_token "${issued}" (valid until ${expiresAt}).`;
-  return {
-    text: `${summary}\n\n${message}`,
-    structured: { status: 'confirmation_required', affected: preview.items, message, confirmation_token: issued, expires_at: expiresAt },
-  };
+/** `get_task_info: invalid arguments: task_ids is required; ...` naming each field, and that nothing was sent. */
+function invalidArguments(toolName: string, error: z.ZodError): string {
+  const problems = error.issues.slice(0, 10).map((issue) => {
+    const field = issue.path.length ? issue.path.join('.') : 'arguments';
+    if (issue.code === 'invalid_type' && issue.input === undefined) return `${field} is required`;
+    return `${field}: ${issue.message}`;
+  });
+  const more = error.issues.length > 10 ? ` (and ${error.issues.length - 10} more)` : '';
+  return `${toolName}: invalid arguments: ${problems.join('; ')}${more}. Nothing was sent to the farm.`;
 }
 
-function createContext(mcp: McpServer, deps: RegistryDeps, extra: Extra): ToolContext {
-  const progressToken = extra._meta?.progressToken;
-  const canElicit = Boolean(mcp.server.getClientCapabilities()?.elicitation);
+function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
+  const { signal } = mcp.mcpReq;
+  const progressToken = mcp.mcpReq._meta?.progressToken;
   return {
-    connector: deps.connector,
-    logger: deps.logger,
-    signal: extra.signal,
-    revealSecrets: deps.revealSecrets,
-    call: (operation, body = {}) => deps.connector.call(operation, body, { signal: extra.signal }),
+    connector: runtime.connector,
+    logger: runtime.logger,
+    signal,
+    revealSecrets: runtime.revealSecrets,
+    call: (operation, body = {}) => runtime.connector.call(operation, body, { signal }),
     progress: async (progress, total, message) => {
       if (progressToken === undefined) return;
-      await extra.sendNotification({
+      await mcp.mcpReq.notify({
         method: 'notifications/progress',
         params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
       });
     },
-    ...(canElicit
-      ? {
-          confirmWithUser: async (message: string) => {
-            const result = await mcp.server.elicitInput(
-              {
-                message,
-                requestedSchema: {
-                  type: 'object',
-                  properties: { confirm: { type: 'boolean', title: 'Confirm', description: 'Check to go ahead' } },
-                  required: ['confirm'],
-                },
-              },
-              { signal: extra.signal },
-            );
-            return result.action === 'accept' && result.content?.['confirm'] === true;
-          },
-        }
-      : {}),
   };
 }
 
@@ -215,10 +190,6 @@ export function errorResult(text: string): CallToolResult {
 /** One or two sentences: farm and refusal messages as they are, anything unexpected without its stack. */
 export function describeFailure(toolName: string, error: unknown, logger: Logger): string {
   if (error instanceof RayvisionError || error instanceof RefusedError) return error.message;
-  if (error instanceof z.ZodError) {
-    const issue = error.issues[0];
-    return `${toolName} got an answer it could not read${issue ? ` (${issue.path.join('.')}: ${issue.message})` : ''}.`;
-  }
   logger.error(`${toolName} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return `${toolName} failed: ${error instanceof Error ? error.message : String(error)}.`;
 }

@@ -1,15 +1,15 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client, InMemoryTransport, StreamableHTTPClientTransport, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/client';
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ConnectorConfig } from '../../src/client/config.js';
 import { Connector } from '../../src/client/connector.js';
 import { createLogger, type Logger } from '../../src/client/log.js';
 import { TOOLSETS, type OperationId } from '../../src/client/operations.js';
 import type { ServerSettings } from '../../src/server/config.js';
-import { createMcpServer } from '../../src/server/create.js';
+import { ServerSurface, type ServerDeps } from '../../src/server/create.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
-import type { ConfirmationTokens } from '../../src/tools/safety.js';
+import type { Confirmations } from '../../src/tools/confirm.js';
 import { CANARY_ACCESS_KEY, witness } from './canary.js';
 
 export interface HarnessOptions {
@@ -21,8 +21,13 @@ export interface HarnessOptions {
   elicit?: (message: string) => ElicitResult | Promise<ElicitResult>;
   /** Captures everything the server logs (instead of writing to stderr). */
   log?: string[];
-  /** Confirmation tokens with a controllable clock, for expiry tests. */
-  tokens?: ConfirmationTokens;
+  /** Confirmations with a controllable clock, for expiry tests. */
+  confirmations?: Confirmations;
+  /**
+   * The protocol era the client speaks: 2025 over an in-memory pair, or 2026-07-28 through the SDK's HTTP handler
+   * in-process. Defaults to RAYVISION_TEST_ERA, else legacy.
+   */
+  era?: 'legacy' | 'modern';
   /** Connector settings over the sandbox's defaults (e.g. concurrency, timeoutMs). */
   connector?: Partial<ConnectorConfig>;
 }
@@ -45,6 +50,11 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   speed: 1,
 };
 
+/** A server instance for one 2025-era connection, for tests that wire their own client and transport. */
+export function legacyServer(deps: ServerDeps): McpServer {
+  return new ServerSurface(deps).newServer({ era: 'legacy', connection: true }).mcp;
+}
+
 /** A sandbox farm on an ephemeral port, an MCP server wired to it, and a real MCP client over InMemoryTransport. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sandbox = options.reuse ?? (await startSandbox({ seed: 1, accessKey: CANARY_ACCESS_KEY, ...options.sandbox }));
@@ -56,14 +66,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       })
     : createLogger(settings.logLevel);
   const connector = new Connector(sandbox.connectorConfig(options.connector), { logger, retryBaseMs: 5 });
-  const mcp = createMcpServer({ connector, logger, settings, sandbox: { url: sandbox.url }, ...(options.tokens ? { tokens: options.tokens } : {}) });
-  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: options.elicit ? { elicitation: {} } : {} });
+  const surface = new ServerSurface({ connector, logger, settings, sandbox: { url: sandbox.url }, ...(options.confirmations ? { confirmations: options.confirmations } : {}) });
+  const era = options.era ?? (process.env['RAYVISION_TEST_ERA'] === 'modern' ? 'modern' : 'legacy');
+  const client = new Client(
+    { name: 'test-client', version: '1.0.0' },
+    { capabilities: options.elicit ? { elicitation: {} } : {}, ...(era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {}) },
+  );
   if (options.elicit) {
     const answer = options.elicit;
-    client.setRequestHandler(ElicitRequestSchema, async (request) => answer(request.params.message));
+    client.setRequestHandler('elicitation/create', async (request) => answer(request.params.message));
   }
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await Promise.all([mcp.connect(serverTransport), client.connect(clientTransport)]);
+  let closeServer: () => Promise<void>;
+  if (era === 'modern') {
+    const handler = createMcpHandler(() => surface.newServer({ era: 'modern', connection: false }).mcp, { legacy: 'reject' });
+    const transport = new StreamableHTTPClientTransport(new URL('http://harness.invalid/mcp'), { fetch: (url, init) => handler.fetch(new Request(url, init)) });
+    await client.connect(transport);
+    closeServer = () => handler.close();
+  } else {
+    const { mcp } = surface.newServer({ era: 'legacy', connection: true });
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await Promise.all([mcp.connect(serverTransport), client.connect(clientTransport)]);
+    closeServer = () => mcp.close();
+  }
   // Listing the tools makes the SDK client check every later result against the published output schema.
   await client.listTools();
   return {
@@ -72,7 +96,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     connector,
     close: async () => {
       await client.close();
-      await mcp.close();
+      await closeServer();
       await connector.close();
       if (!options.reuse) await sandbox.close();
     },
@@ -120,12 +144,13 @@ export interface FarmSession {
  * Registers beforeAll/afterAll hooks for one test file: a sandbox farm (recording request bodies) and a harness on
  * it. The returned session's fields are usable inside tests.
  */
-export function useFarmSession(options: { seed: number; harness?: Omit<HarnessOptions, 'reuse'> }): FarmSession {
+export function useFarmSession(options: { seed: number; sandbox?: SandboxOptions; harness?: Omit<HarnessOptions, 'reuse'> }): FarmSession {
   let sandbox: Sandbox | undefined;
   let harness: Harness | undefined;
   const bodies: FarmSession['bodies'] = [];
   beforeAll(async () => {
     sandbox = await startSandbox({
+      ...options.sandbox,
       seed: options.seed,
       accessKey: CANARY_ACCESS_KEY,
       inspect: ({ path, body }) => void bodies.push({ path, body: body ? (JSON.parse(body) as Record<string, unknown>) : {} }),

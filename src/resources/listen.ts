@@ -55,9 +55,10 @@ export class ListenFollower {
 
 /** The id and resource URIs of a subscriptions/listen request, or undefined for any other message. */
 export function listenRequest(message: unknown): { id: string | number; uris: string[] } | undefined {
-  const m = message as { method?: unknown; id?: unknown; params?: { filter?: { resourceSubscriptions?: unknown } } } | null;
+  // The filter travels as `params.notifications` (SubscriptionsListenRequestParams, MCP 2026-07-28).
+  const m = message as { method?: unknown; id?: unknown; params?: { notifications?: { resourceSubscriptions?: unknown } } } | null;
   if (!m || m.method !== 'subscriptions/listen' || (typeof m.id !== 'string' && typeof m.id !== 'number')) return undefined;
-  const asked = m.params?.filter?.resourceSubscriptions;
+  const asked = m.params?.notifications?.resourceSubscriptions;
   const uris = Array.isArray(asked) ? [...new Set(asked.filter((uri): uri is string => typeof uri === 'string'))] : [];
   return { id: m.id, uris };
 }

@@ -68,20 +68,24 @@ class ObservedTransport implements Transport {
 export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => Promise<void>): StdioServerHandle {
   const protocolOut = guardStdout();
   let follower: ListenFollower | undefined;
-  const stops = new Map<string | number, () => void>();
+  // Open listen streams by request id. A listen can be the first message of a connection (a client that probed on a
+  // separate process), before the entry has built the instance, so following starts once the instance exists.
+  const listens = new Map<string | number, { uris: string[]; stop?: () => void }>();
+  const end = (id: string | number) => {
+    listens.get(id)?.stop?.();
+    listens.delete(id);
+  };
   let closing = false;
   const transport = new ObservedTransport(new StdioServerTransport(process.stdin, protocolOut), {
     inbound(message) {
       const listen = listenRequest(message);
-      if (listen && follower) stops.set(listen.id, follower.follow(listen.uris));
+      if (listen) listens.set(listen.id, { uris: listen.uris, ...(follower ? { stop: follower.follow(listen.uris) } : {}) });
       const ended = endedRequestId(message);
-      if (ended !== undefined) stops.get(ended)?.();
+      if (ended !== undefined) end(ended);
     },
     outbound(message) {
       const ended = endedRequestId(message);
-      if (ended === undefined) return;
-      stops.get(ended)?.();
-      stops.delete(ended);
+      if (ended !== undefined) end(ended);
     },
     closed() {
       if (closing) return;
@@ -95,6 +99,7 @@ export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => 
       const built = surface.newServer({ era, connection: true });
       // The entry may build a probe instance first and discard it; the last one built serves the connection.
       follower = built.watcher ? new ListenFollower(built.watcher, logger) : undefined;
+      for (const listen of listens.values()) listen.stop = follower?.follow(listen.uris);
       return built.mcp;
     },
     {

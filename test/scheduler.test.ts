@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CONNECTION_OPTIONS, loadConnectorConfig } from '../src/client/config.js';
+import { ConfigError, readCommandLine } from '../src/client/options.js';
 import { Lane, QueueExit, Scheduler, defaultLaneConcurrency, type SchedulerLimits } from '../src/client/scheduler.js';
 
 /*
@@ -169,5 +171,38 @@ describe('scheduler', () => {
     expect((await exitOf(waiting.promise)).reason).toBe('closed');
     s.release(await held.promise);
     expect(() => s.acquire('a', undefined, LONG_WAIT)).toThrow(expect.objectContaining({ reason: 'closed' }));
+  });
+});
+
+describe('lane options', () => {
+  const base = { RAYVISION_API_ACCESS_ID: 'AKID123', RAYVISION_API_ACCESS_KEY: 'not-a-real-key' };
+  const problem = (sources: Record<string, string>) => {
+    try {
+      loadConnectorConfig({ ...base, ...sources });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('expected a configuration error');
+  };
+
+  it('default to half the concurrency (at least 1) in flight and 1000 waiting per session', () => {
+    expect(loadConnectorConfig(base)).toMatchObject({ concurrency: 8, laneConcurrency: 4, laneQueue: 1000 });
+    expect(loadConnectorConfig({ ...base, RAYVISION_API_CONCURRENCY: '1' })).toMatchObject({ concurrency: 1, laneConcurrency: 1 });
+    expect(loadConnectorConfig({ ...base, RAYVISION_API_CONCURRENCY: '5' })).toMatchObject({ laneConcurrency: 2 });
+  });
+
+  it('come from the environment or their command-line twins', () => {
+    const { sources } = readCommandLine(['--lane-concurrency', '3', '--lane-queue=50'], base, Object.values(CONNECTION_OPTIONS));
+    expect(loadConnectorConfig(sources)).toMatchObject({ laneConcurrency: 3, laneQueue: 50 });
+    expect(loadConnectorConfig({ ...base, RAYVISION_API_LANE_CONCURRENCY: '8', RAYVISION_API_LANE_QUEUE: '100000' })).toMatchObject({ laneConcurrency: 8, laneQueue: 100_000 });
+  });
+
+  it('refuse values that cannot work, naming the variable and the range', () => {
+    expect(problem({ RAYVISION_API_LANE_CONCURRENCY: '9' })).toBe('RAYVISION_API_LANE_CONCURRENCY (--lane-concurrency): must be a whole number from 1 to 8 (RAYVISION_API_CONCURRENCY) (got "9").');
+    expect(problem({ RAYVISION_API_CONCURRENCY: '2', RAYVISION_API_LANE_CONCURRENCY: '3' })).toMatch(/from 1 to 2 \(RAYVISION_API_CONCURRENCY\)/);
+    expect(problem({ RAYVISION_API_LANE_CONCURRENCY: '0' })).toMatch(/^RAYVISION_API_LANE_CONCURRENCY \(--lane-concurrency\): must be a whole number/);
+    expect(problem({ RAYVISION_API_LANE_QUEUE: '0' })).toBe('RAYVISION_API_LANE_QUEUE (--lane-queue): must be a whole number from 1 to 100000 (got "0").');
+    expect(problem({ RAYVISION_API_LANE_QUEUE: 'lots' })).toMatch(/^RAYVISION_API_LANE_QUEUE .*\(got "lots"\)\.$/);
   });
 });

@@ -17,6 +17,11 @@ import { DEFAULT_SETTINGS, callTool, type ToolCall } from './helpers/harness.js'
  */
 
 const TIMEOUT_MS = 200;
+/**
+ * For the concurrency tests, whose point is nonces and outcomes, not timeouts: 200 calls over 8 connections wait in
+ * the connector's queue, and a loaded machine must not turn that wait into failures.
+ */
+const GENEROUS_TIMEOUT_MS = 20_000;
 
 interface Served {
   client: Client;
@@ -108,10 +113,10 @@ describe('every fault kind through a tool call', () => {
     expect(sandbox.requests.count('get_task_info')).toBe(3);
   });
 
-  it('HTTP 502 on a write: sent exactly once, nothing changed', async () => {
+  it('HTTP 502 on a write: sent exactly once, reported as possibly applied (here the farm did not act)', async () => {
     const before = priorityNow();
     fault({ kind: 'http', status: 502 });
-    expectOneSentence(await write(62), /^update_task_priority failed: the farm answered HTTP 502/);
+    expectOneSentence(await write(62), /^update_task_priority failed: the farm answered HTTP 502 .*may have applied it, so check .* before sending it again\.$/);
     expect(sandbox.requests.count('update_task_priority')).toBe(1);
     expect(priorityNow()).toBe(before);
   });
@@ -180,12 +185,17 @@ describe('every fault kind through a tool call', () => {
 
 describe('concurrency', () => {
   it('200 concurrent tool calls all succeed, each signed with its own nonce', async () => {
-    const calls = await Promise.all(Array.from({ length: 200 }, (_, i) => callTool(served.client, 'get_task_info', { task_ids: [taskId - (i % 20)] })));
-    expect(calls.filter((c) => c.isError).map((c) => c.text)).toEqual([]);
-    const records = sandbox.requests.recent();
-    expect(records).toHaveLength(200);
-    expect(records.every((r) => r.outcome === 200)).toBe(true);
-    expect(new Set(records.map((r) => r.nonce)).size).toBe(200);
+    const local = await serve(sandbox, GENEROUS_TIMEOUT_MS);
+    try {
+      const calls = await Promise.all(Array.from({ length: 200 }, (_, i) => callTool(local.client, 'get_task_info', { task_ids: [taskId - (i % 20)] })));
+      expect(calls.filter((c) => c.isError).map((c) => c.text)).toEqual([]);
+      const records = sandbox.requests.recent();
+      expect(records).toHaveLength(200);
+      expect(records.every((r) => r.outcome === 200)).toBe(true);
+      expect(new Set(records.map((r) => r.nonce)).size).toBe(200);
+    } finally {
+      await local.close();
+    }
   });
 
   it('200 concurrent calls with faults mixed in: reads retried, writes sent once each, nonces never reused', async () => {
@@ -194,7 +204,7 @@ describe('concurrency', () => {
       { kind: 'reset', rate: 0.1 },
     ];
     const faulty = await startSandbox({ seed: 4, speed: 0, accessKey: CANARY_ACCESS_KEY, faultSeed: 7, faults });
-    const local = await serve(faulty);
+    const local = await serve(faulty, GENEROUS_TIMEOUT_MS);
     try {
       const id = (faulty.farm.tasks()[0] as { id: number }).id;
       const calls = await Promise.all(

@@ -30,9 +30,9 @@ interface Served {
 }
 
 /** An MCP server on a connector with a short timeout, and a real client over InMemoryTransport. */
-async function serve(sandbox: Sandbox, timeoutMs = TIMEOUT_MS): Promise<Served> {
+async function serve(sandbox: Sandbox, timeoutMs = TIMEOUT_MS, concurrency?: number): Promise<Served> {
   const logger = createLogger('debug', witness);
-  const connector = new Connector(sandbox.connectorConfig({ timeoutMs }), { logger, retryBaseMs: 5 });
+  const connector = new Connector(sandbox.connectorConfig({ timeoutMs, ...(concurrency ? { concurrency } : {}) }), { logger, retryBaseMs: 5 });
   const mcp = createMcpServer({ connector, logger, settings: DEFAULT_SETTINGS, sandbox: { url: sandbox.url } });
   const client = new Client({ name: 'robustness', version: '1.0.0' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -227,6 +227,44 @@ describe('concurrency', () => {
     } finally {
       await local.close();
       await faulty.close();
+    }
+  });
+});
+
+describe('honest outcomes under load', () => {
+  it('12 concurrent update_task_priority over 2 connections to a slow farm: "may have applied" only for writes the farm received, "not sent" only for writes it did not', async () => {
+    const timeoutMs = 2_000;
+    const seen: { path: string; body: string }[] = [];
+    const slow = await startSandbox({
+      seed: 4,
+      speed: 0,
+      accessKey: CANARY_ACCESS_KEY,
+      faults: [{ kind: 'latency', latencyMs: timeoutMs * 1.5, operation: 'update_task_priority' }],
+      inspect: ({ path, body }) => void seen.push({ path, body }),
+    });
+    const local = await serve(slow, timeoutMs, 2);
+    try {
+      const id = (slow.farm.tasks()[0] as { id: number }).id;
+      const priorities = Array.from({ length: 12 }, (_, i) => 70 + i);
+      const calls = await Promise.all(priorities.map((priority) => callTool(local.client, 'update_task_priority', { task_id: id, priority })));
+      const path = local.connector.pathOf('update_task_priority');
+      const received = () =>
+        seen
+          .filter((r) => r.path === path)
+          .map((r) => (JSON.parse(r.body) as { taskUserLevel: number }).taskUserLevel)
+          .sort((a, b) => a - b);
+      const mayHave = priorities.filter((_, i) => /may have applied it/.test(calls[i]!.text));
+      const notSent = priorities.filter((_, i) => /it was not sent/.test(calls[i]!.text));
+      const succeeded = priorities.filter((_, i) => !calls[i]!.isError);
+      for (const call of calls.filter((c) => c.isError)) expectOneSentence(call, /^update_task_priority failed: /);
+      expect(mayHave.length + notSent.length + succeeded.length).toBe(12);
+      expect(mayHave.length).toBeGreaterThanOrEqual(2);
+      expect(notSent.length).toBeGreaterThanOrEqual(1);
+      await expect.poll(received, { timeout: 20_000 }).toEqual([...mayHave, ...succeeded].sort((a, b) => a - b));
+      for (const priority of notSent) expect(received()).not.toContain(priority);
+    } finally {
+      await local.close();
+      await slow.close();
     }
   });
 });

@@ -70,10 +70,11 @@ afterAll(async () => {
 
 describe('honest outcomes', () => {
   it('with 2 connections and a slow farm, 12 writes: each "may have applied" reached the farm, each "not sent" did not', async () => {
-    // Sent writes time out (the farm takes 1.5 times the timeout and then applies them); queued ones wait as long.
+    // Sent writes time out (the farm takes 1.5 times the timeout and then applies them); queued ones may wait as
+    // long for a connection, so the later ones give up in the queue.
     const timeoutMs = 2_000;
     sandbox.faults.add({ kind: 'latency', latencyMs: timeoutMs * 1.5, operation: 'update_task_priority' });
-    const connector = connect({ concurrency: 2, timeoutMs });
+    const connector = connect({ concurrency: 2, timeoutMs, queueTimeoutMs: timeoutMs });
     const priorities = Array.from({ length: 12 }, (_, i) => 10 + i);
     const outcomes = await Promise.all(priorities.map((p) => setPriority(connector, p).then(() => undefined, (error: unknown) => error)));
 
@@ -107,7 +108,7 @@ describe('honest outcomes', () => {
     // time is well over the timeout, and each alone is well under it.
     const timeoutMs = 4_000;
     sandbox.faults.add({ kind: 'latency', latencyMs: timeoutMs * 0.6, operation: 'update_task_priority' });
-    const connector = connect({ concurrency: 1, timeoutMs });
+    const connector = connect({ concurrency: 1, timeoutMs, queueTimeoutMs: timeoutMs });
     await Promise.all([setPriority(connector, 40), setPriority(connector, 41)]);
     expect(receivedPriorities()).toEqual([40, 41]);
   });

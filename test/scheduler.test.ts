@@ -186,15 +186,15 @@ describe('lane options', () => {
     throw new Error('expected a configuration error');
   };
 
-  it('default to half the concurrency (at least 1) in flight and 1000 waiting per session', () => {
-    expect(loadConnectorConfig(base)).toMatchObject({ concurrency: 8, laneConcurrency: 4, laneQueue: 1000 });
+  it('default to half the concurrency (at least 1) in flight, 1000 waiting per session, waiting 60 s at most', () => {
+    expect(loadConnectorConfig(base)).toMatchObject({ concurrency: 8, laneConcurrency: 4, laneQueue: 1000, queueTimeoutMs: 60_000 });
     expect(loadConnectorConfig({ ...base, RAYVISION_API_CONCURRENCY: '1' })).toMatchObject({ concurrency: 1, laneConcurrency: 1 });
     expect(loadConnectorConfig({ ...base, RAYVISION_API_CONCURRENCY: '5' })).toMatchObject({ laneConcurrency: 2 });
   });
 
   it('come from the environment or their command-line twins', () => {
-    const { sources } = readCommandLine(['--lane-concurrency', '3', '--lane-queue=50'], base, Object.values(CONNECTION_OPTIONS));
-    expect(loadConnectorConfig(sources)).toMatchObject({ laneConcurrency: 3, laneQueue: 50 });
+    const { sources } = readCommandLine(['--lane-concurrency', '3', '--lane-queue=50', '--queue-timeout-ms', '5000'], base, Object.values(CONNECTION_OPTIONS));
+    expect(loadConnectorConfig(sources)).toMatchObject({ laneConcurrency: 3, laneQueue: 50, queueTimeoutMs: 5000 });
     expect(loadConnectorConfig({ ...base, RAYVISION_API_LANE_CONCURRENCY: '8', RAYVISION_API_LANE_QUEUE: '100000' })).toMatchObject({ laneConcurrency: 8, laneQueue: 100_000 });
   });
 
@@ -204,5 +204,6 @@ describe('lane options', () => {
     expect(problem({ RAYVISION_API_LANE_CONCURRENCY: '0' })).toMatch(/^RAYVISION_API_LANE_CONCURRENCY \(--lane-concurrency\): must be a whole number/);
     expect(problem({ RAYVISION_API_LANE_QUEUE: '0' })).toBe('RAYVISION_API_LANE_QUEUE (--lane-queue): must be a whole number from 1 to 100000 (got "0").');
     expect(problem({ RAYVISION_API_LANE_QUEUE: 'lots' })).toMatch(/^RAYVISION_API_LANE_QUEUE .*\(got "lots"\)\.$/);
+    expect(problem({ RAYVISION_API_QUEUE_TIMEOUT_MS: '10' })).toBe('RAYVISION_API_QUEUE_TIMEOUT_MS (--queue-timeout-ms): must be a whole number from 1000 to 600000 (got "10").');
   });
 });

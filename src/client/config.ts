@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OPERATION_IDS, SCHEMES, type PathOverrides, type Scheme } from './operations.js';
 import { ConfigError, parseFlag, parseOption, type OptionSources, type OptionSpec } from './options.js';
-import { DEFAULT_LANE_QUEUE, defaultLaneConcurrency } from './scheduler.js';
+import { DEFAULT_LANE_QUEUE, DEFAULT_QUEUE_TIMEOUT_MS, defaultLaneConcurrency } from './scheduler.js';
 
 /** How the connector reaches the farm. Built from the environment (and CLI twins) by `loadConnectorConfig`. */
 export interface ConnectorConfig {
@@ -23,6 +23,8 @@ export interface ConnectorConfig {
   laneConcurrency?: number;
   /** Calls queued at most per lane before the next is refused unsent; unset: 1000. */
   laneQueue?: number;
+  /** Longest wait in the queue before a call is given up unsent; unset: 60 s. */
+  queueTimeoutMs?: number;
 }
 
 const G = 'Connection';
@@ -94,7 +96,7 @@ export const CONNECTION_OPTIONS = {
     type: 'string',
     group: G,
     defaultText: '30000',
-    description: 'Per-request timeout in milliseconds (1000-600000), counted from when the request is sent; a call that waits as long for a free connection is given up without being sent.',
+    description: 'Per-request timeout in milliseconds (1000-600000), counted from when the request is sent, not while it waits for a connection.',
   },
   language: {
     env: 'RAYVISION_API_LANGUAGE',
@@ -133,6 +135,14 @@ export const CONNECTION_OPTIONS = {
     group: G,
     defaultText: String(DEFAULT_LANE_QUEUE),
     description: 'Most calls one session may have waiting for a connection (1-100000); the next is refused at once and nothing is sent.',
+  },
+  queueTimeoutMs: {
+    env: 'RAYVISION_API_QUEUE_TIMEOUT_MS',
+    flag: 'queue-timeout-ms',
+    type: 'string',
+    group: G,
+    defaultText: String(DEFAULT_QUEUE_TIMEOUT_MS),
+    description: 'Longest a call waits for a free connection, in milliseconds (1000-600000); then it is given up without being sent.',
   },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -247,7 +257,8 @@ export function loadConnectorConfig(sources: OptionSources): ConnectorConfig {
     sources[o.laneConcurrency.env],
   );
   const laneQueue = parseOption(o.laneQueue, intIn(1, 100_000, DEFAULT_LANE_QUEUE), sources[o.laneQueue.env]);
+  const queueTimeoutMs = parseOption(o.queueTimeoutMs, intIn(1000, 600_000, DEFAULT_QUEUE_TIMEOUT_MS), sources[o.queueTimeoutMs.env]);
   // The SDK sends languageFlag "0" (Chinese) for renderbus domains and "1" otherwise (fox rayvision_api 4609959).
   const languageFlag = (language ?? (/renderbus/i.test(domain) ? 'zh' : 'en')) === 'zh' ? '0' : '1';
-  return { accessId, accessKey, domain, platform, scheme, protocol, timeoutMs, languageFlag, paths, concurrency, laneConcurrency, laneQueue };
+  return { accessId, accessKey, domain, platform, scheme, protocol, timeoutMs, languageFlag, paths, concurrency, laneConcurrency, laneQueue, queueTimeoutMs };
 }

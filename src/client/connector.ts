@@ -4,7 +4,7 @@ import type { ConnectorConfig } from './config.js';
 import { ApiError, RayvisionError, TransportError, oneLine } from './errors.js';
 import { silentLogger, type Logger } from './log.js';
 import { OPERATIONS, pathFor, wireName, type Operation, type OperationId } from './operations.js';
-import { Lane, QueueExit, Scheduler, DEFAULT_LANE_QUEUE, defaultLaneConcurrency } from './scheduler.js';
+import { DEFAULT_LANE_QUEUE, DEFAULT_QUEUE_TIMEOUT_MS, Lane, QueueExit, Scheduler, defaultLaneConcurrency } from './scheduler.js';
 import { NonceSource, compactBody, signRequest, type WireBody } from './sign.js';
 
 /** The platform's response envelope (seed 002 §1.3). */
@@ -21,7 +21,7 @@ export interface Envelope<T = unknown> {
 export interface CallOptions {
   /** Cancels the HTTP call, or takes a queued call out of the queue (an MCP request cancelled by the client passes its signal here). */
   signal?: AbortSignal;
-  /** Milliseconds for each sent attempt to be answered, counted from when it is sent; also the longest wait in the queue. */
+  /** Milliseconds for each sent attempt to be answered, counted from when it is sent. */
   timeoutMs?: number;
   /** Whose call this is (an HTTP session id): lanes take turns for free connections. Calls without one share a default lane. */
   lane?: string;
@@ -56,6 +56,7 @@ export class Connector {
   private clockOffsetMs = 0;
   private readonly nonces = new NonceSource();
   private readonly scheduler: Scheduler;
+  private readonly queueTimeoutMs: number;
 
   constructor(
     readonly config: ConnectorConfig,
@@ -71,6 +72,7 @@ export class Connector {
       laneConcurrency: config.laneConcurrency ?? defaultLaneConcurrency(config.concurrency),
       laneQueue: config.laneQueue ?? DEFAULT_LANE_QUEUE,
     });
+    this.queueTimeoutMs = config.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS;
   }
 
   get baseUrl(): string {
@@ -102,7 +104,7 @@ export class Connector {
     let clockCorrected = false;
     let nonceRenewed = false;
     const entered = performance.now();
-    const granted = this.enter(operation, options, timeoutMs);
+    const granted = this.enter(operation, options);
     let slot: Lane | undefined = granted instanceof Lane ? granted : await granted;
     let waitedMs = granted instanceof Lane ? 0 : performance.now() - entered;
     try {
@@ -138,7 +140,7 @@ export class Connector {
           await this.backoff(attempt, options.signal, id);
           const again = performance.now();
           try {
-            const regranted = this.enter(operation, options, timeoutMs);
+            const regranted = this.enter(operation, options);
             slot = regranted instanceof Lane ? regranted : await regranted;
           } catch (exit) {
             // A read that cannot get back in line in time reports what went wrong when it was sent.
@@ -159,9 +161,9 @@ export class Connector {
   }
 
   /** A slot in the call's lane, now or in turn; a call that leaves the queue unsent fails with a TransportError. */
-  private enter(operation: Operation, options: CallOptions, timeoutMs: number): Lane | Promise<Lane> {
+  private enter(operation: Operation, options: CallOptions): Lane | Promise<Lane> {
     try {
-      const granted = this.scheduler.acquire(options.lane, options.signal, timeoutMs);
+      const granted = this.scheduler.acquire(options.lane, options.signal, this.queueTimeoutMs);
       return granted instanceof Lane ? granted : granted.catch((exit: unknown) => Promise.reject(this.notSent(operation, exit)));
     } catch (exit) {
       throw this.notSent(operation, exit);
@@ -182,7 +184,7 @@ export class Connector {
           { sent: false },
         );
       case 'expired': {
-        const advice = operation.retrySafe ? 'try again, or raise RAYVISION_API_CONCURRENCY' : 'nothing changed, so it is safe to send it again';
+        const advice = operation.retrySafe ? 'try again, or raise RAYVISION_API_QUEUE_TIMEOUT_MS' : 'nothing changed, so it is safe to send it again';
         return new TransportError(
           id,
           'queue-timeout',

@@ -3,10 +3,13 @@
  * many connections, so it never queues a request itself); every other call waits here, where the connector knows for
  * certain that it has not been sent. Calls wait in lanes (an HTTP session each; calls without one share the default
  * lane): lanes with waiting calls take turns for each free slot, a named lane has at most `laneConcurrency` requests
- * in flight, and a lane holding `laneQueue` waiting calls refuses the next at once.
+ * in flight, and a lane holding `laneQueue` waiting calls refuses the next at once. A call waits at most the `waitMs`
+ * it was queued with; the connector's timeout for the request itself starts only once the call has its slot.
  */
 
 export const DEFAULT_LANE_QUEUE = 1000;
+/** As long as MCP clients commonly wait for an answer before they cancel a request themselves. */
+export const DEFAULT_QUEUE_TIMEOUT_MS = 60_000;
 
 /** Half of the connections, at least one: one busy session leaves the other half to the rest. */
 export function defaultLaneConcurrency(concurrency: number): number {

@@ -84,6 +84,24 @@ describe('connector over HTTP to the sandbox', () => {
     expect(sandbox.requests.count('stop_task')).toBe(1);
   });
 
+  it('says a write answered with HTTP 502 or a body that is not JSON may have been applied, and to check first', async () => {
+    // A proxy can fail after the farm acted: like a reset, the write must be checked, not resent or "tried again".
+    sandbox.faults.add({ kind: 'http', status: 502, operation: 'stop_task', times: 1 });
+    const gateway = (await failure(connect().call('stop_task', { taskIds: [taskId] }))) as TransportError;
+    expect(gateway.message).toMatch(/^stop_task failed: the farm answered HTTP 502 \("<html>.*"\); the request reached the farm, which may have applied it, so check \(e\.g\. with get_task_info\) before sending it again\.$/);
+    expect(gateway.notApplied).toBe(false);
+    sandbox.faults.add({ kind: 'non-json', operation: 'stop_task', times: 1 });
+    const garbled = (await failure(connect().call('stop_task', { taskIds: [taskId] }))) as TransportError;
+    expect(garbled.message).toMatch(/^stop_task failed: the farm answered HTTP 200 with a body that is not an API response \(".*"\); the request reached the farm, which may have applied it, so check .* before sending it again, and that RAYVISION_API_DOMAIN points at the API host\.$/);
+    expect(garbled.notApplied).toBe(false);
+    expect(sandbox.requests.count('stop_task')).toBe(2);
+    // A read keeps its advice (and its retries).
+    sandbox.faults.add({ kind: 'http', status: 502, operation: 'get_frame_stats' });
+    const read = await failure(connect().call('get_frame_stats'));
+    expect(read.message).toMatch(/HTTP 502 .*; the farm is having trouble, try again shortly\.$/);
+    expect(sandbox.requests.count('get_frame_stats')).toBe(3);
+  });
+
   it('recovers from 610 with a skewed clock by resending once with the farm time', async () => {
     const connector = connect({}, { now: () => Date.now() - 3_600_000 });
     await connector.call('stop_task', { taskIds: [taskId] });

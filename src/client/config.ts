@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OPERATION_IDS, SCHEMES, type PathOverrides, type Scheme } from './operations.js';
 import { ConfigError, parseFlag, parseOption, type OptionSources, type OptionSpec } from './options.js';
+import { DEFAULT_LANE_QUEUE, DEFAULT_QUEUE_TIMEOUT_MS, defaultLaneConcurrency } from './scheduler.js';
 
 /** How the connector reaches the farm. Built from the environment (and CLI twins) by `loadConnectorConfig`. */
 export interface ConnectorConfig {
@@ -18,6 +19,12 @@ export interface ConnectorConfig {
   paths: PathOverrides;
   /** Requests in flight toward the farm at most; further calls queue. */
   concurrency: number;
+  /** Requests in flight at most for one lane (HTTP session); unset: half of `concurrency`, at least 1. */
+  laneConcurrency?: number;
+  /** Calls queued at most per lane before the next is refused unsent; unset: 1000. */
+  laneQueue?: number;
+  /** Longest wait in the queue before a call is given up unsent; unset: 60 s. */
+  queueTimeoutMs?: number;
 }
 
 const G = 'Connection';
@@ -89,7 +96,7 @@ export const CONNECTION_OPTIONS = {
     type: 'string',
     group: G,
     defaultText: '30000',
-    description: 'Per-request timeout in milliseconds (1000-600000).',
+    description: 'Per-request timeout in milliseconds (1000-600000), counted from when the request is sent, not while it waits for a connection.',
   },
   language: {
     env: 'RAYVISION_API_LANGUAGE',
@@ -111,7 +118,31 @@ export const CONNECTION_OPTIONS = {
     type: 'string',
     group: G,
     defaultText: '8',
-    description: 'Most requests in flight toward the farm at once (1-64); further calls wait.',
+    description: 'Most requests in flight toward the farm at once (1-64); further calls wait in line, HTTP sessions taking turns.',
+  },
+  laneConcurrency: {
+    env: 'RAYVISION_API_LANE_CONCURRENCY',
+    flag: 'lane-concurrency',
+    type: 'string',
+    group: G,
+    defaultText: 'half of RAYVISION_API_CONCURRENCY, at least 1',
+    description: 'Most requests in flight for one HTTP session (1 to RAYVISION_API_CONCURRENCY), so a busy session leaves connections to the others; calls outside a session (stdio) may use them all.',
+  },
+  laneQueue: {
+    env: 'RAYVISION_API_LANE_QUEUE',
+    flag: 'lane-queue',
+    type: 'string',
+    group: G,
+    defaultText: String(DEFAULT_LANE_QUEUE),
+    description: 'Most calls one session may have waiting for a connection (1-100000); the next is refused at once and nothing is sent.',
+  },
+  queueTimeoutMs: {
+    env: 'RAYVISION_API_QUEUE_TIMEOUT_MS',
+    flag: 'queue-timeout-ms',
+    type: 'string',
+    group: G,
+    defaultText: String(DEFAULT_QUEUE_TIMEOUT_MS),
+    description: 'Longest a call waits for a free connection, in milliseconds (1000-600000); then it is given up without being sent.',
   },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -123,7 +154,7 @@ const domainSchema = z
   .refine((v) => !/^[a-z]+:\/\//i.test(v), 'give the host without http:// or https://, e.g. task.renderbus.com')
   .refine((v) => HOST.test(v) && Number(HOST.exec(v)?.[1] ?? 1) <= 65535, 'must be a host or host:port, e.g. task.renderbus.com');
 
-const intIn = (min: number, max: number, fallback: number) =>
+const intIn = (min: number, max: number, fallback: number, maxText = String(max)) =>
   z
     .string()
     .optional()
@@ -131,7 +162,7 @@ const intIn = (min: number, max: number, fallback: number) =>
       if (v === undefined) return fallback;
       const n = Number(v);
       if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${maxText}` });
         return z.NEVER;
       }
       return n;
@@ -220,7 +251,14 @@ export function loadConnectorConfig(sources: OptionSources): ConnectorConfig {
   const language = parseOption(o.language, z.enum(['zh', 'en'], { error: 'must be zh or en' }).optional(), sources[o.language.env]);
   const paths = parseOption(o.paths, pathsSchema, sources[o.paths.env]);
   const concurrency = parseOption(o.concurrency, intIn(1, 64, 8), sources[o.concurrency.env]);
+  const laneConcurrency = parseOption(
+    o.laneConcurrency,
+    intIn(1, concurrency, defaultLaneConcurrency(concurrency), `${concurrency} (RAYVISION_API_CONCURRENCY)`),
+    sources[o.laneConcurrency.env],
+  );
+  const laneQueue = parseOption(o.laneQueue, intIn(1, 100_000, DEFAULT_LANE_QUEUE), sources[o.laneQueue.env]);
+  const queueTimeoutMs = parseOption(o.queueTimeoutMs, intIn(1000, 600_000, DEFAULT_QUEUE_TIMEOUT_MS), sources[o.queueTimeoutMs.env]);
   // The SDK sends languageFlag "0" (Chinese) for renderbus domains and "1" otherwise (fox rayvision_api 4609959).
   const languageFlag = (language ?? (/renderbus/i.test(domain) ? 'zh' : 'en')) === 'zh' ? '0' : '1';
-  return { accessId, accessKey, domain, platform, scheme, protocol, timeoutMs, languageFlag, paths, concurrency };
+  return { accessId, accessKey, domain, platform, scheme, protocol, timeoutMs, languageFlag, paths, concurrency, laneConcurrency, laneQueue, queueTimeoutMs };
 }

@@ -4,6 +4,7 @@ import type { ConnectorConfig } from './config.js';
 import { ApiError, RayvisionError, TransportError, oneLine } from './errors.js';
 import { silentLogger, type Logger } from './log.js';
 import { OPERATIONS, pathFor, wireName, type Operation, type OperationId } from './operations.js';
+import { DEFAULT_LANE_QUEUE, DEFAULT_QUEUE_TIMEOUT_MS, Lane, QueueExit, Scheduler, defaultLaneConcurrency } from './scheduler.js';
 import { NonceSource, compactBody, signRequest, type WireBody } from './sign.js';
 
 /** The platform's response envelope (seed 002 §1.3). */
@@ -18,9 +19,12 @@ export interface Envelope<T = unknown> {
 }
 
 export interface CallOptions {
-  /** Cancels the HTTP call (an MCP request cancelled by the client passes its signal here). */
+  /** Cancels the HTTP call, or takes a queued call out of the queue (an MCP request cancelled by the client passes its signal here). */
   signal?: AbortSignal;
+  /** Milliseconds for each sent attempt to be answered, counted from when it is sent. */
   timeoutMs?: number;
+  /** Whose call this is (an HTTP session id): lanes take turns for free connections. Calls without one share a default lane. */
+  lane?: string;
 }
 
 export interface ConnectorOptions {
@@ -33,6 +37,7 @@ export interface ConnectorOptions {
 }
 
 const MAX_ATTEMPTS_READ = 3;
+const MAY_HAVE_APPLIED = 'the request reached the farm, which may have applied it, so check (e.g. with get_task_info) before sending it again';
 const EXCERPT = 160;
 
 /** Network failures where the request certainly never reached the farm. */
@@ -50,6 +55,8 @@ export class Connector {
   private readonly retryBaseMs: number;
   private clockOffsetMs = 0;
   private readonly nonces = new NonceSource();
+  private readonly scheduler: Scheduler;
+  private readonly queueTimeoutMs: number;
 
   constructor(
     readonly config: ConnectorConfig,
@@ -60,6 +67,12 @@ export class Connector {
     this.retryBaseMs = options.retryBaseMs ?? 250;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher = options.dispatcher;
+    this.scheduler = new Scheduler({
+      concurrency: config.concurrency,
+      laneConcurrency: config.laneConcurrency ?? defaultLaneConcurrency(config.concurrency),
+      laneQueue: config.laneQueue ?? DEFAULT_LANE_QUEUE,
+    });
+    this.queueTimeoutMs = config.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS;
   }
 
   get baseUrl(): string {
@@ -78,49 +91,112 @@ export class Connector {
 
   /**
    * Calls one operation. `body` uses the operation's current wire names; they are renamed for the configured
-   * scheme, and null/undefined fields are dropped before signing.
+   * scheme, and null/undefined fields are dropped before signing. The call waits in its lane until a connection is
+   * free; the timeout of each attempt starts when it is sent.
    */
   async call<T = unknown>(id: OperationId, body: Record<string, unknown> = {}, options: CallOptions = {}): Promise<T> {
     const operation = OPERATIONS[id];
     if (operation.composedOf) throw new Error(`${id} has no endpoint of its own; it is composed from ${operation.composedOf.join(', ')}`);
     const path = this.pathOf(id);
     const wireBody = this.toWire(operation, body);
+    const timeoutMs = options.timeoutMs ?? this.config.timeoutMs;
     const maxAttempts = operation.retrySafe ? MAX_ATTEMPTS_READ : 1;
     let clockCorrected = false;
     let nonceRenewed = false;
-    for (let attempt = 1; ; attempt++) {
-      const started = performance.now();
-      try {
-        const envelope = await this.send(operation, path, wireBody, options);
-        this.logCall(operation, path, envelope.code, started, attempt);
-        if (envelope.code === 200) return envelope.data as T;
-        throw new ApiError(id, envelope.code, envelope.message ?? '', envelope.requestId ?? undefined, envelope.httpStatus);
-      } catch (error) {
-        if (!(error instanceof RayvisionError)) throw error;
-        if (error instanceof TransportError) this.logCall(operation, path, error.failure, started, attempt);
-        // 610: the farm refused before acting, so one corrected resend is safe for every operation.
-        if (error instanceof ApiError && error.code === 610 && !clockCorrected && error.serverClock !== undefined) {
-          this.clockOffsetMs = error.serverClock - this.now();
-          clockCorrected = true;
-          this.logger.warn(`clock differs from the farm by ${Math.round(this.clockOffsetMs / 1000)} s; resending ${id} with the farm's time`);
-          attempt--;
-          continue;
+    const entered = performance.now();
+    const granted = this.enter(operation, options);
+    let slot: Lane | undefined = granted instanceof Lane ? granted : await granted;
+    let waitedMs = granted instanceof Lane ? 0 : performance.now() - entered;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const started = performance.now();
+        try {
+          const envelope = await this.send(operation, path, wireBody, options, timeoutMs);
+          this.logCall(operation, path, envelope.code, started, attempt, waitedMs);
+          if (envelope.code === 200) return envelope.data as T;
+          throw new ApiError(id, envelope.code, envelope.message ?? '', envelope.requestId ?? undefined, envelope.httpStatus);
+        } catch (error) {
+          if (!(error instanceof RayvisionError)) throw error;
+          if (error instanceof TransportError) this.logCall(operation, path, error.failure, started, attempt, waitedMs);
+          // 610: the farm refused before acting, so one corrected resend is safe for every operation.
+          if (error instanceof ApiError && error.code === 610 && !clockCorrected && error.serverClock !== undefined) {
+            this.clockOffsetMs = error.serverClock - this.now();
+            clockCorrected = true;
+            this.logger.warn(`clock differs from the farm by ${Math.round(this.clockOffsetMs / 1000)} s; resending ${id} with the farm's time`);
+            attempt--;
+            continue;
+          }
+          // 603: refused as an illegal request before acting, e.g. a nonce another process drew in the same second.
+          // One resend with a fresh nonce is safe for every operation.
+          if (error instanceof ApiError && error.code === 603 && !nonceRenewed) {
+            nonceRenewed = true;
+            attempt--;
+            continue;
+          }
+          if (attempt >= maxAttempts || !isRetryable(error)) throw error;
+          // The slot goes to the next lane in turn while this read waits to retry.
+          this.scheduler.release(slot!);
+          slot = undefined;
+          await this.backoff(attempt, options.signal, id);
+          const again = performance.now();
+          try {
+            const regranted = this.enter(operation, options);
+            slot = regranted instanceof Lane ? regranted : await regranted;
+          } catch (exit) {
+            // A read that cannot get back in line in time reports what went wrong when it was sent.
+            if (exit instanceof TransportError && exit.failure === 'queue-timeout') throw error;
+            throw exit;
+          }
+          waitedMs = performance.now() - again;
         }
-        // 603: refused as an illegal request before acting, e.g. a nonce another process drew in the same second.
-        // One resend with a fresh nonce is safe for every operation.
-        if (error instanceof ApiError && error.code === 603 && !nonceRenewed) {
-          nonceRenewed = true;
-          attempt--;
-          continue;
-        }
-        if (attempt >= maxAttempts || !isRetryable(error)) throw error;
-        await this.backoff(attempt, options.signal, id);
       }
+    } finally {
+      if (slot) this.scheduler.release(slot);
     }
   }
 
   async close(): Promise<void> {
+    this.scheduler.close();
     if (this.ownsDispatcher) await this.dispatcher?.close();
+  }
+
+  /** A slot in the call's lane, now or in turn; a call that leaves the queue unsent fails with a TransportError. */
+  private enter(operation: Operation, options: CallOptions): Lane | Promise<Lane> {
+    try {
+      const granted = this.scheduler.acquire(options.lane, options.signal, this.queueTimeoutMs);
+      return granted instanceof Lane ? granted : granted.catch((exit: unknown) => Promise.reject(this.notSent(operation, exit)));
+    } catch (exit) {
+      throw this.notSent(operation, exit);
+    }
+  }
+
+  /** A call the queue gave up before sending it: the farm never saw it, so a write changed nothing. */
+  private notSent(operation: Operation, exit: unknown): unknown {
+    if (!(exit instanceof QueueExit)) return exit;
+    const id = operation.id;
+    const unchanged = operation.retrySafe ? '' : '; nothing changed';
+    switch (exit.reason) {
+      case 'full':
+        return new TransportError(
+          id,
+          'queue-full',
+          `${id} failed: too many calls are queued for this session (at most ${this.scheduler.limits.laneQueue}, RAYVISION_API_LANE_QUEUE), so nothing was sent; wait for earlier calls to finish.`,
+          { sent: false },
+        );
+      case 'expired': {
+        const advice = operation.retrySafe ? 'try again, or raise RAYVISION_API_QUEUE_TIMEOUT_MS' : 'nothing changed, so it is safe to send it again';
+        return new TransportError(
+          id,
+          'queue-timeout',
+          `${id} failed: it was not sent, after waiting ${Math.round(exit.waitedMs)} ms in line for a connection to the farm, which is busy or slow; ${advice}.`,
+          { sent: false },
+        );
+      }
+      case 'cancelled':
+        return new TransportError(id, 'aborted', `${id} was cancelled before it was sent${unchanged}.`, { sent: false, cause: exit });
+      case 'closed':
+        return new TransportError(id, 'aborted', `${id} failed: it was not sent, the server is shutting down${unchanged}.`, { sent: false });
+    }
   }
 
   private toWire(operation: Operation, body: Record<string, unknown>): WireBody {
@@ -134,9 +210,12 @@ export class Connector {
     return out;
   }
 
-  private async send(operation: Operation, path: string, body: WireBody, options: CallOptions): Promise<Envelope & { httpStatus: number }> {
+  private async send(operation: Operation, path: string, body: WireBody, options: CallOptions, timeoutMs: number): Promise<Envelope & { httpStatus: number }> {
     const http = undici ?? (await loadUndici());
+    // The scheduler never has more than `concurrency` requests in flight, so undici, with as many connections, never queues.
     this.dispatcher ??= createDispatcher(http, this.config.concurrency);
+    // Cancelled between leaving the queue and being sent (or while undici was loading): still nothing sent.
+    if (options.signal?.aborted) throw this.notSent(operation, new QueueExit('cancelled', 0));
     const { accessId, accessKey, platform, domain, languageFlag } = this.config;
     const headers: Record<string, string> = signRequest({
       accessId,
@@ -150,7 +229,6 @@ export class Connector {
     });
     headers['Content-Type'] = 'application/json';
     headers['languageFlag'] = languageFlag;
-    const timeoutMs = options.timeoutMs ?? this.config.timeoutMs;
     const limit = deadline(timeoutMs, options.signal);
     let response: Dispatcher.ResponseData;
     let text: string;
@@ -173,10 +251,15 @@ export class Connector {
       if (parsed.code === 610) throw this.expired(operation.id, parsed, status, response.headers['date']);
       return { ...parsed, httpStatus: status };
     }
+    const excerpt = oneLine(text, EXCERPT);
+    // Something between us and the farm may have failed after the farm acted: a write must be checked, not resent.
+    const unsure = operation.retrySafe ? '' : `; ${MAY_HAVE_APPLIED}`;
     if (status >= 400) {
-      throw new TransportError(operation.id, 'http-status', `${operation.id} failed: the farm answered HTTP ${status}${text ? ` ("${oneLine(text, EXCERPT)}")` : ''}; ${status >= 500 ? 'the farm is having trouble, try again shortly' : 'check RAYVISION_API_DOMAIN and RAYVISION_API_SCHEME'}.`, { status, excerpt: oneLine(text, EXCERPT), sent: true });
+      const advice = status >= 500 ? unsure || '; the farm is having trouble, try again shortly' : '; check RAYVISION_API_DOMAIN and RAYVISION_API_SCHEME';
+      throw new TransportError(operation.id, 'http-status', `${operation.id} failed: the farm answered HTTP ${status}${text ? ` ("${excerpt}")` : ''}${advice}.`, { status, excerpt, sent: true });
     }
-    throw new TransportError(operation.id, 'invalid-json', `${operation.id} failed: the farm answered HTTP ${status} with a body that is not an API response ("${oneLine(text, EXCERPT) || 'empty'}"); check RAYVISION_API_DOMAIN points at the API host.`, { status, excerpt: oneLine(text, EXCERPT), sent: true });
+    const advice = unsure ? `${unsure}, and that RAYVISION_API_DOMAIN points at the API host` : '; check RAYVISION_API_DOMAIN points at the API host';
+    throw new TransportError(operation.id, 'invalid-json', `${operation.id} failed: the farm answered HTTP ${status} with a body that is not an API response ("${excerpt || 'empty'}")${advice}.`, { status, excerpt, sent: true });
   }
 
   private expired(id: string, envelope: Envelope, status: number, dateHeader: string | string[] | undefined): ApiError {
@@ -188,7 +271,7 @@ export class Connector {
 
   private transportFailure(id: OperationId, error: unknown, caller: AbortSignal | undefined, timedOut: boolean, timeoutMs: number): TransportError {
     // A change that reached the farm without an answer may have been applied: say so, or a user resubmits and pays twice.
-    const unsure = OPERATIONS[id].retrySafe ? '' : `; the request reached the farm, which may have applied it, so check (e.g. with get_task_info) before sending it again`;
+    const unsure = OPERATIONS[id].retrySafe ? '' : `; ${MAY_HAVE_APPLIED}`;
     if (caller?.aborted) {
       return new TransportError(id, 'aborted', `${id} was cancelled before the farm answered${unsure}.`, { sent: true, cause: error });
     }
@@ -212,10 +295,11 @@ export class Connector {
     }
   }
 
-  private logCall(operation: Operation, path: string, outcome: number | string, started: number, attempt: number): void {
+  private logCall(operation: Operation, path: string, outcome: number | string, started: number, attempt: number, waitedMs: number): void {
     if (!this.logger.enabled('debug')) return;
     const ms = (performance.now() - started).toFixed(1);
-    this.logger.debug(`call ${operation.id} ${path} ${typeof outcome === 'number' ? `code=${outcome}` : outcome} ${ms}ms${attempt > 1 ? ` attempt=${attempt}` : ''}`);
+    const waited = waitedMs >= 1 ? ` queued=${waitedMs.toFixed(0)}ms` : '';
+    this.logger.debug(`call ${operation.id} ${path} ${typeof outcome === 'number' ? `code=${outcome}` : outcome} ${ms}ms${waited}${attempt > 1 ? ` attempt=${attempt}` : ''}`);
   }
 }
 

@@ -130,9 +130,16 @@ function describeApiError(operation: string, code: number, platformMessage: stri
   return `${operation} failed: the farm answered ${code} ${codeName(code)}${info ? ` (${info.meaning})` : ''}${said}${request}${hint}.`;
 }
 
-export type TransportFailure = 'timeout' | 'network' | 'http-status' | 'invalid-json' | 'aborted';
+/**
+ * `queue-full` and `queue-timeout` are calls the connector's queue gave up before sending them (never applied);
+ * `aborted` is a cancellation, before or after sending (see `details.sent`).
+ */
+export type TransportFailure = 'timeout' | 'network' | 'http-status' | 'invalid-json' | 'aborted' | 'queue-full' | 'queue-timeout';
 
-/** The request did not produce a farm answer: timeout, connection failure, HTTP error, unreadable body, cancellation. */
+/**
+ * The request did not produce a farm answer: timeout, connection failure, HTTP error, unreadable body, cancellation,
+ * or a call that never left the connector's queue.
+ */
 export class TransportError extends RayvisionError {
   readonly kind = 'transport';
   constructor(

@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<void> {
     const { runSandboxCommand } = await import('./sandbox/cli.js');
     return runSandboxCommand(argv.slice(1));
   }
-  const { sources, extra } = readCommandLine(argv, process.env, ALL_OPTIONS, { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } });
+  const { sources, extra } = readCommandLine(argv, process.env, ALL_OPTIONS, { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } }, ['sandbox']);
   // --help and --version are answered outside the protocol, before any server starts.
   if (extra.help) return void process.stdout.write(USAGE);
   if (extra.version) return void process.stdout.write(`${VERSION}\n`);

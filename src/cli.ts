@@ -8,6 +8,7 @@ import { createMcpServer, type ServerDeps } from './server/create.js';
 import { createConfirmationTokens, idleHttpOptions, loadHttpSettings, type HttpSettings } from './server/http-options.js';
 import { ALL_OPTIONS } from './server/options.js';
 import { runStdio } from './server/stdio.js';
+import { noteIfTerminal } from './server/terminal.js';
 import { VERSION } from './server/version.js';
 
 export { ALL_OPTIONS };
@@ -77,10 +78,11 @@ async function main(argv: string[]): Promise<void> {
     const started = await startSandbox({ seed: settings.seed, speed: settings.speed });
     sandbox = started;
     config = started.connectorConfig();
-    logger.info(`SANDBOX MODE: serving a simulated farm at ${started.url} (seed ${settings.seed}, speed ${settings.speed}x); no real account is used`);
+    logger.info(`SANDBOX MODE: a simulated farm (seed ${settings.seed}, speed ${settings.speed}x) serves the farm's API at ${started.url}; that is where the server sends its farm calls, not the MCP endpoint; no real account is used`);
   } else {
     config = loadConnectorConfig(sources);
   }
+  if (!http.enabled) noteIfTerminal({ sandbox: settings.sandbox, silent: settings.logLevel === 'silent' });
   const connector = new Connector(config, { logger });
   const deps: ServerDeps = {
     connector,

@@ -47,7 +47,6 @@ async function listTools(command: { file: string; args: string[]; cwd?: string }
       server: init.result?.['serverInfo'] as { name?: string } | undefined,
       instructions: String(init.result?.['instructions'] ?? ''),
       tools: (listed.result?.tools ?? []).map((tool) => (tool as { name: string }).name),
-      session,
     };
   } finally {
     expect(await session.end()).toBe(0);
@@ -115,7 +114,6 @@ describe('npm package', () => {
 
     const bin = process.platform === 'win32' ? prefix : join(prefix, 'bin');
     const env = { ...cleanEnv(), PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` };
-    expect(README).toMatch(/^\s*npm ci && npm run build && npm install -g \.$/m);
 
     const clients = readClientSection(README);
     expect(clients.stdio.map((example) => example.label)).toEqual(
@@ -141,6 +139,22 @@ describe('npm package', () => {
     const actual = new URL(served.url);
     expect([documented.hostname, documented.pathname, documented.port]).toEqual([actual.hostname, actual.pathname, HTTP_OPTIONS.port.defaultText]);
   }, 300_000);
+});
+
+describe('install from a clone', () => {
+  it("the README's `npm install -g .` puts on PATH the command its client examples start", async () => {
+    ensureBuilt();
+    const [, install] = /^\s*npm ci && npm run build && (npm install -g \.)$/m.exec(README) ?? [];
+    expect(install).toBeDefined();
+    // The same command with a private prefix, so this machine's global packages stay as they are.
+    const prefix = tempDir('rayvision-clone-');
+    await run(npm, [...install!.split(' ').slice(1), '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT, env: cleanEnv() });
+    const sandboxExample = readClientSection(README).stdio.find((example) => example.args.includes('--sandbox'))!;
+    const bin = process.platform === 'win32' ? prefix : join(prefix, 'bin');
+    const result = await listTools({ file: sandboxExample.command, args: sandboxExample.args }, { ...cleanEnv(), PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
+    expect(result.server?.name).toBe('rayvision-mcp');
+    expect(result.instructions).toMatch(/SANDBOX/);
+  }, 120_000);
 });
 
 describe('MCP Bundle', () => {

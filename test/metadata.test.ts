@@ -34,6 +34,7 @@ describe('package.json and LICENSE', () => {
     expect(pkg.mcpName).toBe(`io.github.${new URL(REPOSITORY).pathname.split('/')[1]}/${pkg.name}`);
     expect(pkg.keywords).toEqual(expect.arrayContaining(['mcp', 'mcp-server', 'render-farm']));
     expect(CONNECT_SECTION_URL).toBe(`${REPOSITORY}#connect-your-client`);
+    expect(read('README.md')).toContain(`git clone ${REPOSITORY}.git`);
   });
 
   it('ships the MIT licence package.json declares', () => {

@@ -21,7 +21,7 @@ function windowsCmd(command: string): boolean {
 try {
   process.stderr.write(`staging in ${stage}\n`);
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(stage, 'dist')]);
-  for (const file of ['manifest.json', 'package.json', 'package-lock.json', 'README.md', 'LICENSE']) {
+  for (const file of ['manifest.json', 'icon.png', 'package.json', 'package-lock.json', 'README.md', 'LICENSE']) {
     if (existsSync(join(root, file))) copyFileSync(join(root, file), join(stage, file));
   }
   run(npm, ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], stage);

@@ -9,6 +9,7 @@ import { idleHttpOptions, loadHttpSettings, type HttpSettings } from './server/h
 import { createConfirmations } from './tools/confirm.js';
 import { ALL_OPTIONS } from './server/options.js';
 import { runStdio } from './server/stdio.js';
+import { noteIfTerminal } from './server/terminal.js';
 import { VERSION } from './server/version.js';
 
 export { ALL_OPTIONS };
@@ -61,7 +62,7 @@ async function main(argv: string[]): Promise<void> {
     const { runSandboxCommand } = await import('./sandbox/cli.js');
     return runSandboxCommand(argv.slice(1));
   }
-  const { sources, extra } = readCommandLine(argv, process.env, ALL_OPTIONS, { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } });
+  const { sources, extra } = readCommandLine(argv, process.env, ALL_OPTIONS, { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } }, ['sandbox']);
   // --help and --version are answered outside the protocol, before any server starts.
   if (extra.help) return void process.stdout.write(USAGE);
   if (extra.version) return void process.stdout.write(`${VERSION}\n`);
@@ -78,10 +79,11 @@ async function main(argv: string[]): Promise<void> {
     const started = await startSandbox({ seed: settings.seed, speed: settings.speed });
     sandbox = started;
     config = started.connectorConfig();
-    logger.info(`SANDBOX MODE: serving a simulated farm at ${started.url} (seed ${settings.seed}, speed ${settings.speed}x); no real account is used`);
+    logger.info(`SANDBOX MODE: a simulated farm (seed ${settings.seed}, speed ${settings.speed}x) serves the farm's API at ${started.url}; that is where the server sends its farm calls, not the MCP endpoint; no real account is used`);
   } else {
     config = loadConnectorConfig(sources);
   }
+  if (!http.enabled) noteIfTerminal({ sandbox: settings.sandbox, silent: settings.logLevel === 'silent' });
   const connector = new Connector(config, { logger });
   const deps: ServerDeps = {
     connector,

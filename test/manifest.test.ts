@@ -24,7 +24,7 @@ const manifest = JSON.parse(readFileSync(`${ROOT}manifest.json`, 'utf8')) as Mcp
   user_config: Record<string, UserConfigOption>;
   server: { mcp_config: { command: string; args: string[]; env: Record<string, string> } };
 };
-const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string; homepage: string; bugs: { url: string }; repository: { url: string }; files: string[] };
 
 let harness: Harness;
 beforeAll(async () => {
@@ -43,6 +43,21 @@ describe('manifest.json', () => {
     const result = spawnSync(`${ROOT}node_modules/.bin/mcpb`, ['validate', `${ROOT}manifest.json`], { encoding: 'utf8', timeout: 30_000 });
     expect(result.stdout + result.stderr).toMatch(/validation passes/i);
     expect(result.status).toBe(0);
+  });
+
+  it('links the repository, homepage, documentation and support of package.json, and carries a 512x512 PNG icon', () => {
+    const links = manifest as McpbManifestAny & { repository?: { type: string; url: string }; homepage?: string; documentation?: string; support?: string; icon?: string };
+    const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+    expect(links.repository).toEqual({ type: 'git', url: repository });
+    expect(links.homepage).toBe(pkg.homepage);
+    expect(links.support).toBe(pkg.bugs.url);
+    expect(links.documentation?.startsWith(`${repository}/`)).toBe(true);
+    expect(links.icon).toBe('icon.png');
+    const png = readFileSync(`${ROOT}${links.icon}`);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
+    // Shipped wherever the manifest goes: the npm package and the bundle.
+    expect(pkg.files).toContain(links.icon);
   });
 
   it('lists the tools and prompts the server serves, and carries the package version', async () => {

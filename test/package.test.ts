@@ -1,18 +1,19 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { getMcpConfigForManifest, type McpbManifestAny } from '@anthropic-ai/mcpb/browser';
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { Client } from "@modelcontextprotocol/client";
 import { afterAll, describe, expect, it } from 'vitest';
+import { HTTP_OPTIONS } from '../src/server/http-options.js';
 import { ROOT, ensureBuilt } from './helpers/built.js';
 import { witness } from './helpers/canary.js';
+import { readClientSection, type ClientExample } from './helpers/readme-clients.js';
+import { StdioSession } from './helpers/stdio-session.js';
 
 /*
- * Slow by nature (npm pack, npm install from the registry, the bundle's production install): one test each, with
- * generous time limits.
+ * Slow by nature (npm pack, npm install from the registry, the bundle's production install): few tests, with
+ * generous time limits. Servers are driven over raw stdio JSON-RPC, as a client would.
  */
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -27,47 +28,133 @@ afterAll(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
 
+const README = readFileSync(`${ROOT}README.md`, 'utf8');
+const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { name: string; scripts: Record<string, string> };
+
 /** Environment for a child as a fresh user would have it: none of the developer's RAYVISION_ settings. */
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RAYVISION_'))) as Record<string, string>;
 
-/** Connects a real MCP client over stdio and returns the tool names and server info. */
-async function listOverStdio(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  const transport = new StdioClientTransport({ command, args, cwd, env: { ...cleanEnv(), ...env }, stderr: 'pipe' });
-  let stderr = '';
-  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const client = new Client({ name: 'package-test', version: '1.0.0' });
+/** Scripts npm runs when a package is installed; a published package must have none. */
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
+
+/** `initialize` then `tools/list` over the process's stdin/stdout; the names of the tools and what the server said. */
+async function listTools(command: { file: string; args: string[]; cwd?: string }, env: Record<string, string>) {
+  const session = new StdioSession(env, { command });
   try {
-    await client.connect(transport);
-    const { tools } = await client.listTools();
-    return { tools: tools.map((tool) => tool.name), server: client.getServerVersion(), instructions: client.getInstructions() ?? '' };
+    const init = await session.initialize('package-test');
+    const listed = await session.request('tools/list', {});
+    return {
+      server: init.result?.['serverInfo'] as { name?: string } | undefined,
+      instructions: String(init.result?.['instructions'] ?? ''),
+      tools: (listed.result?.tools ?? []).map((tool) => (tool as { name: string }).name),
+    };
   } finally {
-    await client.close();
+    expect(await session.end()).toBe(0);
+  }
+}
+
+/** Starts a documented HTTP command, waits for the URL it logs, initializes over HTTP and stops it. */
+async function initializeOverHttp(example: ClientExample, env: Record<string, string>) {
+  const child = spawn(example.command, example.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        const found = /serving MCP over HTTP at (http:\/\/\S+\/mcp)/.exec(stderr);
+        if (found) resolve(found[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`${example.label} exited with ${code}:\n${stderr}`)));
+    });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'package-test', version: '1' } } }),
+    });
+    const text = await response.text();
+    const json = text.startsWith('{') ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? '{}');
+    return { url, status: response.status, result: (JSON.parse(json) as { result?: { serverInfo?: { name?: string } } }).result };
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    witness(stdout);
     witness(stderr);
   }
 }
 
 describe('npm package', () => {
-  it('packed, installed into an empty folder, runs with `npx rayvision-mcp --sandbox`', async () => {
+  it('`npm pack --dry-run` ships LICENSE, the build, the manifest and its icon, and no install script', async () => {
+    // --ignore-scripts: list what `npm test` built instead of rebuilding dist/ under the feet of parallel tests.
+    const { stdout } = await run(npm, ['pack', '--dry-run', '--ignore-scripts', '--json', '--loglevel=error'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { files: { path: string }[] }[];
+    const shipped = packed!.files.map((file) => file.path);
+    expect(shipped).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/cli.js', 'manifest.json', 'icon.png']));
+    expect(shipped.filter((path) => /^(src|test|scripts|bench|docs)\//.test(path) || path.endsWith('.mcpb') || path.endsWith('.tgz'))).toEqual([]);
+    expect(Object.keys(pkg.scripts).filter((name) => INSTALL_SCRIPTS.includes(name))).toEqual([]);
+    expect(pkg.scripts['prepack']).toMatch(/npm run build/);
+  });
+
+  it('packed and installed like `npm install -g` into an empty folder, every client example in the README starts it as written', async () => {
     const packDir = tempDir('rayvision-pack-');
-    // --ignore-scripts: pack the dist/ that `npm test` built, rather than rebuild it under the feet of parallel tests.
     ensureBuilt();
     const { stdout } = await run(npm, ['pack', '--ignore-scripts', '--pack-destination', packDir, '--json', '--loglevel=error'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
-    const shipped = packed!.files.map((file) => file.path);
-    expect(shipped).toContain('dist/cli.js');
-    expect(shipped).toContain('manifest.json');
-    expect(shipped.filter((path) => /^(src|test|scripts)\//.test(path) || path.endsWith('.mcpb'))).toEqual([]);
+    const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
 
-    const app = tempDir('rayvision-install-');
-    writeFileSync(join(app, 'package.json'), '{"name":"empty-folder","version":"1.0.0","private":true}\n');
-    await run(npm, ['install', join(packDir, packed!.filename), '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, maxBuffer: 64 * 1024 * 1024 });
+    // The README installs globally; a private prefix is the same thing without touching this machine's.
+    const prefix = tempDir('rayvision-global-');
+    const install = await run(npm, ['install', '--global', '--prefix', prefix, join(packDir, packed!.filename), '--no-audit', '--no-fund'], { cwd: prefix, env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 });
+    expect(install.stderr, 'npm warned about install scripts').not.toMatch(/install.scripts?/i);
+    const installed = process.platform === 'win32' ? join(prefix, 'node_modules', pkg.name) : join(prefix, 'lib', 'node_modules', pkg.name);
+    const shippedScripts = (JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+    expect(Object.keys(shippedScripts).filter((name) => INSTALL_SCRIPTS.includes(name))).toEqual([]);
+    expect(existsSync(join(installed, 'LICENSE'))).toBe(true);
 
-    const result = await listOverStdio(npm === 'npm' ? 'npx' : 'npx.cmd', ['rayvision-mcp', '--sandbox'], app);
+    const bin = process.platform === 'win32' ? prefix : join(prefix, 'bin');
+    const env = { ...cleanEnv(), PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` };
+
+    const clients = readClientSection(README);
+    expect(clients.stdio.map((example) => example.label)).toEqual(
+      expect.arrayContaining(['Claude Desktop: JSON: rayvision', 'Claude Desktop: JSON: rayvision-sandbox', 'Claude Code: rayvision', 'Claude Code: rayvision-sandbox', 'VS Code: rayvision', 'Cursor: rayvision']),
+    );
+    const commands = new Set([...clients.stdio, ...clients.http].map((example) => example.command));
+    expect([...commands], 'every example starts the command the README installs').toEqual(Object.keys((JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { bin: Record<string, string> }).bin));
+    expect(README.slice(README.indexOf('## Connect your client'))).not.toMatch(/"command": "npx"|-- npx /);
+
+    for (const example of clients.stdio) {
+      const result = await listTools({ file: example.command, args: example.args, cwd: prefix }, { ...env, ...example.env });
+      expect(result.server?.name, example.label).toBe('rayvision-mcp');
+      expect(result.tools, example.label).toContain('get_task_list');
+      expect(result.instructions.includes('SANDBOX'), example.label).toBe(example.args.includes('--sandbox'));
+    }
+
+    expect(clients.http).toHaveLength(1);
+    // The documented command as written; only the port moves (by its variable) so parallel runs do not collide.
+    const served = await initializeOverHttp(clients.http[0]!, { ...env, ...clients.http[0]!.env, RAYVISION_HTTP_PORT: '0' });
+    expect(served.status).toBe(200);
+    expect(served.result?.serverInfo?.name).toBe('rayvision-mcp');
+    const documented = new URL(clients.httpUrls[0]!);
+    const actual = new URL(served.url);
+    expect([documented.hostname, documented.pathname, documented.port]).toEqual([actual.hostname, actual.pathname, HTTP_OPTIONS.port.defaultText]);
+  }, 300_000);
+});
+
+describe('install from a clone', () => {
+  it("the README's `npm install -g .` puts on PATH the command its client examples start", async () => {
+    ensureBuilt();
+    const [, install] = /^\s*npm ci && npm run build && (npm install -g \.)$/m.exec(README) ?? [];
+    expect(install).toBeDefined();
+    // The same command with a private prefix, so this machine's global packages stay as they are.
+    const prefix = tempDir('rayvision-clone-');
+    await run(npm, [...install!.split(' ').slice(1), '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT, env: cleanEnv() });
+    const sandboxExample = readClientSection(README).stdio.find((example) => example.args.includes('--sandbox'))!;
+    const bin = process.platform === 'win32' ? prefix : join(prefix, 'bin');
+    const result = await listTools({ file: sandboxExample.command, args: sandboxExample.args }, { ...cleanEnv(), PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
     expect(result.server?.name).toBe('rayvision-mcp');
-    expect(result.tools).toContain('get_task_list');
-    expect(result.tools.length).toBeGreaterThan(10);
     expect(result.instructions).toMatch(/SANDBOX/);
-  }, 240_000);
+  }, 120_000);
 });
 
 describe('MCP Bundle', () => {
@@ -77,7 +164,7 @@ describe('MCP Bundle', () => {
     const unpacked = tempDir('rayvision-mcpb-');
     await run(process.execPath, [join(ROOT, 'node_modules/@anthropic-ai/mcpb/dist/cli/cli.js'), 'unpack', bundle, unpacked]);
     const entries = readdirSync(unpacked);
-    expect(entries).toEqual(expect.arrayContaining(['manifest.json', 'dist', 'node_modules']));
+    expect(entries).toEqual(expect.arrayContaining(['manifest.json', 'icon.png', 'LICENSE', 'dist', 'node_modules']));
     // Production dependencies only: no test runner, no compiler.
     expect(readdirSync(join(unpacked, 'node_modules'))).not.toContain('vitest');
     expect(readdirSync(join(unpacked, 'node_modules'))).not.toContain('typescript');
@@ -85,7 +172,7 @@ describe('MCP Bundle', () => {
     const manifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as McpbManifestAny;
     const config = await getMcpConfigForManifest({ manifest, extensionPath: unpacked, systemDirs: {}, userConfig: { sandbox: true }, pathSeparator: '/' });
     expect(config?.args?.at(-1)).toBe(join(unpacked, 'dist/cli.js'));
-    const result = await listOverStdio(process.execPath, config!.args!, unpacked, config!.env ?? {});
+    const result = await listTools({ file: process.execPath, args: config!.args!, cwd: unpacked }, { ...cleanEnv(), ...(config!.env ?? {}) });
     expect(result.tools).toEqual((manifest.tools ?? []).map((tool) => tool.name));
   }, 240_000);
 });

@@ -152,7 +152,11 @@ const domainSchema = z
   .string()
   .default('task.renderbus.com')
   .refine((v) => !/^[a-z]+:\/\//i.test(v), 'give the host without http:// or https://, e.g. task.renderbus.com')
-  .refine((v) => HOST.test(v) && Number(HOST.exec(v)?.[1] ?? 1) <= 65535, 'must be a host or host:port, e.g. task.renderbus.com');
+  .refine((v) => HOST.test(v), 'must be a host or host:port, e.g. task.renderbus.com')
+  .refine((v) => {
+    const port = HOST.exec(v)?.[1];
+    return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+  }, 'the port after the colon must be from 1 to 65535');
 
 const intIn = (min: number, max: number, fallback: number, maxText = String(max)) =>
   z
@@ -203,6 +207,17 @@ export function isLoopbackHost(domain: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
+const SANDBOX_HINT = 'or start with --sandbox to try a simulated farm without an account';
+
+/** Real mode without an access id: what to set, and the way to try it without an account. */
+function missingAccountMessage(sources: OptionSources): string {
+  const o = CONNECTION_OPTIONS;
+  if (sources[o.accessKey.env] || sources[o.accessKeyFile.env]) {
+    return `${o.accessId.env} (--${o.accessId.flag}) is not set: set it to the access id from the farm's API settings page, ${SANDBOX_HINT}.`;
+  }
+  return `No farm account is configured: set ${o.accessId.env} (or --${o.accessId.flag}) and ${o.accessKey.env} (or ${o.accessKeyFile.env}) to the access id and key from the farm's API settings page, ${SANDBOX_HINT}.`;
+}
+
 function readAccessKey(sources: OptionSources): string {
   const inline = sources[CONNECTION_OPTIONS.accessKey.env];
   if (inline) return inline;
@@ -220,18 +235,15 @@ function readAccessKey(sources: OptionSources): string {
     return key;
   }
   throw new ConfigError(
-    'RAYVISION_API_ACCESS_KEY is not set: set it to the access key from the farm\'s API settings page (or set RAYVISION_API_ACCESS_KEY_FILE to a file holding it), or start with --sandbox to try the embedded farm.',
+    `RAYVISION_API_ACCESS_KEY is not set: set it to the access key from the farm's API settings page (or set RAYVISION_API_ACCESS_KEY_FILE to a file holding it), ${SANDBOX_HINT}.`,
   );
 }
 
 /** Reads and validates the connection options; throws a ConfigError naming the variable at the first problem. */
 export function loadConnectorConfig(sources: OptionSources): ConnectorConfig {
   const o = CONNECTION_OPTIONS;
-  const accessId = parseOption(
-    o.accessId,
-    z.string({ error: 'is not set: set it to the access id from the farm\'s API settings page' }).regex(/^\S+$/, 'must not contain spaces'),
-    sources[o.accessId.env],
-  );
+  if (!sources[o.accessId.env]) throw new ConfigError(missingAccountMessage(sources));
+  const accessId = parseOption(o.accessId, z.string().regex(/^\S+$/, 'must not contain spaces'), sources[o.accessId.env]);
   const accessKey = readAccessKey(sources);
   const domain = parseOption(o.domain, domainSchema, sources[o.domain.env]);
   const platform = parseOption(o.platform, z.string().default('4').pipe(z.string().regex(/^\d{1,4}$/, 'must be a platform number such as 2, 4 or 62')), sources[o.platform.env]);

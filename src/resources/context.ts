@@ -14,14 +14,14 @@ export interface ResourceDeps {
  * A tool context for work done outside a tool call (a resource read, a completion), so that a resource is built by
  * the very code that answers the matching tool. There is nobody to send progress to.
  */
-export function readContext(deps: ResourceDeps, signal: AbortSignal = new AbortController().signal): ToolContext {
+export function readContext(deps: ResourceDeps, signal: AbortSignal = new AbortController().signal, lane?: string): ToolContext {
   allowFanOut(signal);
   return {
     connector: deps.connector,
     logger: deps.logger,
     signal,
     revealSecrets: deps.revealSecrets,
-    call: (operation, body = {}) => deps.connector.call(operation, body, { signal }),
+    call: (operation, body = {}) => deps.connector.call(operation, body, { signal, ...(lane ? { lane } : {}) }),
     progress: async () => undefined,
   };
 }

@@ -160,12 +160,14 @@ function invalidArguments(toolName: string, error: z.ZodError): string {
 function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
   const { signal } = mcp.mcpReq;
   const progressToken = mcp.mcpReq._meta?.progressToken;
+  // An HTTP session's calls share one lane toward the farm, so no session can crowd out the others.
+  const lane = mcp.sessionId;
   return {
     connector: runtime.connector,
     logger: runtime.logger,
     signal,
     revealSecrets: runtime.revealSecrets,
-    call: (operation, body = {}) => runtime.connector.call(operation, body, { signal }),
+    call: (operation, body = {}) => runtime.connector.call(operation, body, { signal, ...(lane ? { lane } : {}) }),
     progress: async (progress, total, message) => {
       if (progressToken === undefined) return;
       await mcp.mcpReq.notify({

@@ -23,8 +23,10 @@ export class StdioSession {
   private nextId = 1;
   private readonly waiting = new Map<number, (message: Message) => void>();
 
-  constructor(env: NodeJS.ProcessEnv, options: { cliArgs?: string[]; nodeArgs?: string[] } = {}) {
-    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...(options.cliArgs ?? [])], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Starts `node [nodeArgs] dist/cli.js [cliArgs]`, or `command` exactly as given (an installed package, say). */
+  constructor(env: NodeJS.ProcessEnv, options: { cliArgs?: string[]; nodeArgs?: string[]; command?: { file: string; args: string[]; cwd?: string } } = {}) {
+    const { file, args, cwd } = options.command ?? { file: process.execPath, args: [...(options.nodeArgs ?? []), CLI, ...(options.cliArgs ?? [])] };
+    this.child = spawn(file, args, { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
     this.child.stdout.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');

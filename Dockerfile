@@ -1,0 +1,32 @@
+# rayvision-mcp as a container: Streamable HTTP on port 3000 by default (README, "Container image").
+#   docker build -t rayvision-mcp .        (podman build works the same)
+# Stdio instead: docker run -i --rm -e ... rayvision-mcp --sandbox   (any arguments replace the HTTP ones)
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# No dependency needs an install script, so none runs.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY LICENSE ./
+# The MCP Registry checks this label against the server name (server.json, package.json mcpName).
+LABEL io.modelcontextprotocol.server.name="io.github.rayvision-mcp/rayvision-mcp" \
+      org.opencontainers.image.title="rayvision-mcp" \
+      org.opencontainers.image.description="MCP server for the Rayvision render farms (Renderbus, Fox Renderfarm, Dayan cloud)" \
+      org.opencontainers.image.source="https://github.com/rayvision-mcp/rayvision-mcp" \
+      org.opencontainers.image.licenses="MIT"
+# The official image's unprivileged user; the server writes nothing to disk.
+USER node
+EXPOSE 3000
+ENTRYPOINT ["node", "dist/cli.js"]
+# Off loopback the server refuses to start without RAYVISION_HTTP_TOKEN, and on 0.0.0.0 without
+# RAYVISION_HTTP_ALLOWED_HOSTS (the Host names clients use): pass both with -e.
+CMD ["--http", "--host", "0.0.0.0", "--port", "3000"]

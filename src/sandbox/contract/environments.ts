@@ -44,7 +44,11 @@ export const ENVIRONMENTS = {
     dayan: { asCurrent: DAYAN_UNDOCUMENTED },
   }),
   add_render_env: endpoint({
-    current: { path: `${R}/plugin/addUserPluginConfig`, source: sdk('§2 url.py'), params: renderEnv(seed('001', 'New user rendering environment configuration'), true) },
+    current: {
+      path: `${R}/plugin/addUserPluginConfig`,
+      source: sdk('§2 url.py'),
+      params: renderEnv(seed('001', 'New user rendering environment configuration'), true),
+    },
     classic: {
       path: `${R}/common/addRenderEnv`,
       source: seed('002', 'New user rendering environment configuration'),
@@ -53,7 +57,11 @@ export const ENVIRONMENTS = {
     dayan: { asCurrent: DAYAN_UNDOCUMENTED },
   }),
   update_render_env: endpoint({
-    current: { path: `${R}/plugin/editUserPluginConfig`, source: sdk('§2 url.py'), params: renderEnv(seed('001', 'Adjust user render environment configuration'), true) },
+    current: {
+      path: `${R}/plugin/editUserPluginConfig`,
+      source: sdk('§2 url.py'),
+      params: renderEnv(seed('001', 'Adjust user render environment configuration'), true),
+    },
     classic: {
       path: `${R}/common/updateRenderEnv`,
       source: seed('002', 'Adjust user render environment configuration'),

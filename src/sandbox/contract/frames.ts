@@ -116,7 +116,10 @@ export const FRAMES = {
     current: {
       path: `${R}/handle/loadTaskProcessImg`,
       source: sdk('§2 url.py'),
-      params: { taskId: int(sdk('§4 query.py get_task_processing_img'), REQUIRED), frameType: int(sdk('§4 query.py get_task_processing_img'), { allowed: [2, 5] }) },
+      params: {
+        taskId: int(sdk('§4 query.py get_task_processing_img'), REQUIRED),
+        frameType: int(sdk('§4 query.py get_task_processing_img'), { allowed: [2, 5] }),
+      },
     },
     classic: {
       path: `${R}/task/loadTaskProcessImg`,

@@ -4,7 +4,7 @@ import {
   NEWER_THAN_CLASSIC,
   R,
   REQUIRED,
-  assumed,
+  sdkArgumentOnly,
   endpoint,
   int,
   ints,
@@ -33,7 +33,11 @@ export const LABELS = {
   }),
   delete_project_label: endpoint({
     current: { path: `${R}/project/delete`, source: sdk('§2 url.py'), params: { delName: str(sdk('§4 tag.py delete_label'), REQUIRED) } },
-    classic: { path: `${R}/common/deleteLabel`, source: seed('002', 'Delete custom label'), params: { delName: str(seed('002', 'Delete custom label'), REQUIRED) } },
+    classic: {
+      path: `${R}/common/deleteLabel`,
+      source: seed('002', 'Delete custom label'),
+      params: { delName: str(seed('002', 'Delete custom label'), REQUIRED) },
+    },
     dayan: { asCurrent: DAYAN_UNDOCUMENTED },
   }),
   list_project_labels: endpoint({
@@ -57,8 +61,8 @@ export const LABELS = {
       path: `${R}/task/addTaskLabel`,
       source: seed('000', 'Add a task label'),
       params: {
-        label: str(assumed('seed 000 "Add a task label" documents the SDK argument tag; the current SDK\'s name is assumed'), REQUIRED),
-        taskIds: ints(assumed('seed 000 "Add a task label" documents the SDK argument task_ids; the current SDK\'s name is assumed'), REQUIRED),
+        label: str(sdkArgumentOnly(seed('000', 'Add a task label'), 'tag'), REQUIRED),
+        taskIds: ints(sdkArgumentOnly(seed('000', 'Add a task label'), 'task_ids'), REQUIRED),
       },
     },
     dayan: { asCurrent: DAYAN_UNDOCUMENTED },

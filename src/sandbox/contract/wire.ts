@@ -91,6 +91,9 @@ export const ints = param('int[]');
 export const strs = param('string[]');
 export const REQUIRED = { required: true } as const;
 export const assumed = (reason: string): Source => ({ assumed: reason });
+/** A name assumed because `where` documents only the SDK's keyword `argument`: the current SDK's name is used. */
+export const sdkArgumentOnly = (where: string, argument: string): Source =>
+  assumed(`${where} documents the SDK argument ${argument}; the current SDK's name is assumed`);
 
 /** A dialect as the entries write it: documented (path, source, names), or assumed to be the current dialect. */
 export type DialectSpec =

@@ -1,7 +1,8 @@
 /**
  * Generates the parts of README.md and manifest.json that must follow the code: the option table (from ALL_OPTIONS),
- * the tool and prompt lists (from what a real MCP client sees, joined with ALL_TOOLS for toolset and safety) and the
- * error-code table (from API_CODES). `npm run docs` writes them; test/docs.test.ts regenerates them in memory.
+ * the tool and prompt lists (from what a real MCP client sees, joined with ALL_TOOLS for toolset and safety), the
+ * error-code table (from API_CODES) and the dialect table (docs-dialects.ts, from the sandbox's wire contract).
+ * `npm run docs` writes them; test/docs.test.ts regenerates them in memory.
  */
 import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import { Connector } from '../src/client/connector.js';
@@ -15,6 +16,7 @@ import { ServerSurface } from '../src/server/create.js';
 import { ALL_OPTIONS } from '../src/server/options.js';
 import { VERSION } from '../src/server/version.js';
 import { ALL_TOOLS } from '../src/tools/index.js';
+import { dialectTable } from './docs-dialects.js';
 
 export interface ToolEntry {
   name: string;
@@ -122,7 +124,7 @@ export function errorCodesTable(): string {
   );
 }
 
-export type RegionName = 'options' | 'tools' | 'prompts' | 'error-codes';
+export type RegionName = 'options' | 'tools' | 'prompts' | 'error-codes' | 'dialects';
 
 export function regions(surface: Surface): Record<RegionName, string> {
   return {
@@ -130,6 +132,7 @@ export function regions(surface: Surface): Record<RegionName, string> {
     tools: toolsTable(surface.tools),
     prompts: promptsTable(surface.prompts),
     'error-codes': errorCodesTable(),
+    dialects: dialectTable(),
   };
 }
 

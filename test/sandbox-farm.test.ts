@@ -177,7 +177,7 @@ describe('a living farm, through the connector', () => {
     expect(await info(id)).toMatchObject({ taskStatus: 0, abortFrames: 0 });
     farm.advance(120);
     expect((await info(id)).taskStatus).toBe(5);
-    const log = (await connector.call('get_task_operation_log', { platform: 2, pageNum: 1, pageSize: 2 })) as { items: Row[] };
+    const log = (await connector.call('get_task_operation_log', { platform: 2, pageNum: 1, pageSize: 2, startDate: '', endDate: '' })) as { items: Row[] };
     expect(log.items.map((item) => [item.buttonName, item.taskIds])).toEqual([
       ['btn_start', JSON.stringify([`2W${id}`])],
       ['btn_stop', JSON.stringify([`2W${id}`])],

@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { Connector } from '../src/client/connector.js';
-import { OPERATIONS, OPERATION_IDS, SCHEMES, wireName, type OperationId, type Scheme } from '../src/client/operations.js';
+import { OPERATION_IDS, SCHEMES, type Scheme } from '../src/client/operations.js';
 import { signRequest } from '../src/client/sign.js';
+import { DIALECTS, endpointOf, type EndpointId } from '../src/sandbox/contract/index.js';
 import type { Farm } from '../src/sandbox/farm/index.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
+import { KNOWN_DISAGREEMENTS } from './helpers/wire-disagreements.js';
 
 /**
- * Every catalog operation with an endpoint, on every scheme, through the real connector over loopback HTTP, with
- * realistic arguments taken from the data set; then one raw signed request per operation to check the envelope.
+ * Every operation with an endpoint, on every scheme, through the real connector over loopback HTTP, with realistic
+ * arguments taken from the data set: the connector must reach the path the wire contract documents for the scheme
+ * (src/sandbox/contract/, transcribed from the documents, not from the client's catalog). Then one raw signed
+ * request per operation, built from the contract alone, to check the envelope.
  */
 
 type Row = Record<string, unknown>;
@@ -88,8 +92,11 @@ interface Case {
   check: (data: unknown) => void;
 }
 
-/** A realistic call of each operation, and what its answer must look like. Writes pick targets the state allows. */
-const CASES: Partial<Record<OperationId, (farm: Farm, scheme: Scheme) => Case>> = {
+/**
+ * A realistic call of each operation (arguments under their current wire names), and what its answer must look like.
+ * Writes pick targets the state allows. Total over the contract's endpoints: a missing case does not compile.
+ */
+const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
   list_platforms: () => ({
     args: { zone: 2 },
     check: (data) => {
@@ -174,8 +181,9 @@ const CASES: Partial<Record<OperationId, (farm: Farm, scheme: Scheme) => Case>> 
       }
     },
   }),
+  // The dates are required (seed 001); the SDK sends them as "" when not given.
   get_login_log: () => ({
-    args: { pageNum: 1, pageSize: 5 },
+    args: { pageNum: 1, pageSize: 5, startDate: '', endDate: '' },
     check: (data) => {
       expectFields(data, PAGED);
       expect(((data as Row).items as Row[]).length).toBe(5);
@@ -208,14 +216,16 @@ const CASES: Partial<Record<OperationId, (farm: Farm, scheme: Scheme) => Case>> 
     const [id] = (farm.call('create_task', { count: 1, taskUserLevel: 50 }) as { taskIdList: number[] }).taskIdList;
     return { args: { taskId: id, fileName: 'task.json', content: JSON.stringify({ task_info: { cg_id: '2000', input_cg_file: 'D:/p/shot.mb' } }) }, check: (data) => expect(data).toBeNull() };
   },
-  submit_task: (farm) => {
+  // The classic interface has no producer (a known disagreement: the catalog sends it there anyway).
+  submit_task: (farm, scheme) => {
     const [id] = (farm.call('create_task', { count: 1, taskUserLevel: 50 }) as { taskIdList: number[] }).taskIdList;
     farm.call('upload_task_json', { taskId: id, fileName: 'task.json', content: JSON.stringify({ task_info: { cg_id: '2007', input_cg_file: 'C:/p/robot.blend' }, scene_info_render: { common: { frames: '1-24[1]' } } }) });
     return {
       args: { taskId: id, producer: 'Li Wei' },
       check: (data) => {
         expect(data).toBeNull();
-        expect(farm.taskInfo(id!)).toMatchObject({ taskStatus: 0, totalFrames: 24, sceneName: 'robot.blend', cgId: 2007, producer: 'Li Wei' });
+        expect(farm.taskInfo(id!)).toMatchObject({ taskStatus: 0, totalFrames: 24, sceneName: 'robot.blend', cgId: 2007 });
+        if (scheme !== 'classic') expect(farm.taskInfo(id!)?.producer).toBe('Li Wei');
       },
     };
   },
@@ -438,7 +448,10 @@ const CASES: Partial<Record<OperationId, (farm: Farm, scheme: Scheme) => Case>> 
   }),
 };
 
-const ENDPOINTS = OPERATION_IDS.filter((id) => !OPERATIONS[id].composedOf);
+const ENDPOINTS = OPERATION_IDS.filter((id): id is EndpointId => endpointOf(id) !== undefined);
+const contractPath = (id: EndpointId, scheme: Scheme) => endpointOf(id)![scheme].path;
+/** Scheme paths the catalog gets wrong today (test/helpers/wire-disagreements.ts): served, but not as documented. */
+const knownPathDisagreement = (id: EndpointId, scheme: Scheme) => KNOWN_DISAGREEMENTS.some((line) => line.startsWith(`${id} ${scheme} path:`));
 const START = Date.UTC(2026, 2, 2, 9, 30);
 
 describe.each(SCHEMES)('every operation on the %s scheme, through the connector', (scheme) => {
@@ -453,17 +466,15 @@ describe.each(SCHEMES)('every operation on the %s scheme, through the connector'
     await sandbox.close();
   });
 
-  it('has a case for every operation with an endpoint', () => {
-    expect(ENDPOINTS.filter((id) => !CASES[id])).toEqual([]);
-  });
-
   it.each(ENDPOINTS)('%s', async (id) => {
-    const { args, check } = CASES[id]!(sandbox.farm, scheme);
+    const { args, check } = CASES[id](sandbox.farm, scheme);
     const data = await connector.call(id, args);
     check(data);
     const [record] = sandbox.requests.recent().slice(-1);
+    expect(record).toMatchObject({ operation: id, outcome: 200 });
     // Paths several schemes share are read with the current names first, so only the path is scheme-specific.
-    expect(record).toMatchObject({ operation: id, outcome: 200, path: OPERATIONS[id].paths[scheme] });
+    if (knownPathDisagreement(id, scheme)) expect(record!.path).not.toBe(contractPath(id, scheme));
+    else expect(record!.path).toBe(contractPath(id, scheme));
   });
 });
 
@@ -475,10 +486,10 @@ describe('the envelope of every operation, from raw signed requests', () => {
   afterAll(() => sandbox.close());
 
   it.each(ENDPOINTS)('%s', async (id) => {
-    const { args, check } = CASES[id]!(sandbox.farm, 'current');
-    const operation = OPERATIONS[id];
-    const body = Object.fromEntries(Object.entries(args).map(([key, value]) => [wireName(key, operation.params[key]!, 'current') ?? key, value])) as Record<string, never>;
-    const path = operation.paths.current;
+    // On the current dialect the wire names are the names the cases use.
+    const { args, check } = CASES[id](sandbox.farm, 'current');
+    const body = args as Record<string, never>;
+    const path = contractPath(id, 'current');
     const headers = signRequest({ accessId: sandbox.accessId, accessKey: sandbox.accessKey, platform: '2', host: sandbox.domain, path, body, timestamp: Date.now() / 1000 });
     const response = await request(`${sandbox.url}${path}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json', languageFlag: '1' }, body: JSON.stringify(body) });
     expect(response.statusCode).toBe(200);
@@ -492,15 +503,15 @@ describe('the envelope of every operation, from raw signed requests', () => {
   });
 
   it('answers every documented variant path too', async () => {
-    for (const id of ENDPOINTS) {
-      for (const path of OPERATIONS[id].variants) {
-        const { args } = CASES[id]!(sandbox.farm, 'current');
-        const body = args as Record<string, never>;
-        const headers = signRequest({ accessId: sandbox.accessId, accessKey: sandbox.accessKey, platform: '2', host: sandbox.domain, path, body, timestamp: Date.now() / 1000 });
-        const response = await request(`${sandbox.url}${path}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-        const envelope = (await response.body.json()) as Row;
-        expect(envelope.code, `${id} at ${path}: ${String(envelope.message)}`).toBe(200);
-      }
+    const variants = ENDPOINTS.flatMap((id) => DIALECTS.flatMap((dialect) => endpointOf(id)![dialect].variants.map((variant) => ({ id, path: variant.path }))));
+    expect(variants.length).toBeGreaterThan(0);
+    for (const { id, path } of variants) {
+      const { args } = CASES[id](sandbox.farm, 'current');
+      const body = args as Record<string, never>;
+      const headers = signRequest({ accessId: sandbox.accessId, accessKey: sandbox.accessKey, platform: '2', host: sandbox.domain, path, body, timestamp: Date.now() / 1000 });
+      const response = await request(`${sandbox.url}${path}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const envelope = (await response.body.json()) as Row;
+      expect(envelope.code, `${id} at ${path}: ${String(envelope.message)}`).toBe(200);
     }
   });
 });

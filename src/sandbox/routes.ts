@@ -1,24 +1,16 @@
-import {
-  OPERATIONS,
-  OPERATION_IDS,
-  SCHEMES,
-  isRequired,
-  wireName,
-  type Operation,
-  type OperationId,
-  type Scheme,
-  type WireParam,
-} from '../client/operations.js';
+import type { OperationId, Scheme } from '../client/operations.js';
+import { CONTRACT, DIALECTS, endpointOf, type DialectWire, type WireParam } from './contract/index.js';
 
 export interface Route {
   operation: OperationId;
-  /** Schemes whose wire names may be used on this path, tried in order. */
+  /** Dialects whose wire names may be used on this path, tried in order. */
   schemes: Scheme[];
 }
 
 /**
- * Every path the platform serves: each operation's path in every scheme plus the documented variants
- * (getTaskList with and without /v2, the docs' /handle/stopTask, ...). A variant is read with current names.
+ * Every path the platform serves, from the wire contract: each operation's path in every dialect plus the
+ * documented variants (getTaskList with and without /v2, the docs' /handle/stopTask, ...), read with the names of
+ * the dialect that documents them.
  */
 export function buildRoutes(): Map<string, Route> {
   const routes = new Map<string, Route>();
@@ -28,11 +20,11 @@ export function buildRoutes(): Map<string, Route> {
     else if (route.operation !== operation) throw new Error(`path ${path} is claimed by ${route.operation} and ${operation}`);
     else if (!route.schemes.includes(scheme)) route.schemes.push(scheme);
   };
-  for (const id of OPERATION_IDS) {
-    const operation = OPERATIONS[id];
-    if (operation.composedOf) continue;
-    for (const scheme of SCHEMES) add(operation.paths[scheme], id, scheme);
-    for (const variant of operation.variants) add(variant, id, 'current');
+  for (const id of Object.keys(CONTRACT) as OperationId[]) {
+    const endpoint = endpointOf(id);
+    if (!endpoint) continue;
+    for (const dialect of DIALECTS) add(endpoint[dialect].path, id, dialect);
+    for (const dialect of DIALECTS) for (const variant of endpoint[dialect].variants) add(variant.path, id, dialect);
   }
   return routes;
 }
@@ -40,32 +32,33 @@ export function buildRoutes(): Map<string, Route> {
 export type ArgsCheck = { ok: true; args: Record<string, unknown>; scheme: Scheme } | { ok: false; code: 600 | 601; message: string };
 
 /**
- * Checks a body the way the platform does: 601 when a required parameter is missing or empty, 600 when one has the
- * wrong type or a value outside its allowed set. Returns the arguments under their current names.
+ * Checks a body the way the platform does: 601 PARAMETER_CANT_BE_EMPTY when a required parameter is missing or
+ * empty, 600 PARAMETER_INVALID when one has the wrong type or a value outside its allowed set. Returns the
+ * arguments under the names the farm's handlers read (their current-dialect names).
  */
-export function checkArgs(operation: Operation, schemes: readonly Scheme[], body: Record<string, unknown>): ArgsCheck {
+export function checkArgs(operation: OperationId, schemes: readonly Scheme[], body: Record<string, unknown>): ArgsCheck {
+  const endpoint = endpointOf(operation);
+  if (!endpoint) throw new Error(`${operation} has no endpoint of its own`);
   let first: ArgsCheck | undefined;
   for (const scheme of schemes) {
-    const result = checkForScheme(operation, scheme, body);
+    const result = checkForDialect(endpoint[scheme], scheme, body);
     if (result.ok) return result;
     first ??= result;
   }
   return first!;
 }
 
-function checkForScheme(operation: Operation, scheme: Scheme, body: Record<string, unknown>): ArgsCheck {
+function checkForDialect(wire: DialectWire, scheme: Scheme, body: Record<string, unknown>): ArgsCheck {
   const args: Record<string, unknown> = {};
-  for (const [current, param] of Object.entries(operation.params)) {
-    const name = wireName(current, param, scheme);
-    if (name === null) continue;
+  for (const [name, param] of Object.entries(wire.params)) {
     const value = body[name];
     if (isMissing(value, param)) {
-      if (isRequired(param, scheme)) return { ok: false, code: 601, message: `parameter ${name} can not be empty` };
+      if (param.required) return { ok: false, code: 601, message: `parameter ${name} can not be empty` };
       continue;
     }
     const problem = typeProblem(value, param);
     if (problem) return { ok: false, code: 600, message: `parameter ${name} is invalid: ${problem}` };
-    args[current] = normalize(value, param);
+    args[param.as ?? name] = normalize(value, param);
   }
   return { ok: true, args, scheme };
 }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { ConnectorConfig } from '../client/config.js';
 import { codeName } from '../client/errors.js';
-import { OPERATIONS, type OperationId, type Scheme } from '../client/operations.js';
+import type { OperationId, Scheme } from '../client/operations.js';
 import { PROTOCOL_VERSION } from '../client/sign.js';
 import { createFarm, type Farm, type FarmOptions } from './farm/index.js';
 import { mulberry32 } from './farm/random.js';
@@ -142,7 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const verdict = verifier.verify(req.headers.host ?? '', path, req.headers, body);
     if (!verdict.ok) return answer(res, record, verdict.code, null, verdict.message);
-    const checked = checkArgs(OPERATIONS[operation], route.schemes, body);
+    const checked = checkArgs(operation, route.schemes, body);
     if (!checked.ok) return answer(res, record, checked.code, null, checked.message);
     record.scheme = checked.scheme;
     const languageFlag = String(req.headers['languageflag'] ?? '0');

@@ -1,4 +1,5 @@
 import type { OperationId } from '../../client/operations.js';
+import type { EndpointId } from '../contract/index.js';
 import { FarmError, type FarmRequest } from '../types.js';
 import { HARDWARE_CONFIGS } from './account.js';
 import * as actions from './actions.js';
@@ -21,8 +22,11 @@ const MAX_FRAME_PAGE = 100;
 
 const ids = (args: Record<string, unknown>, name = 'taskIds') => (args[name] as number[] | undefined) ?? [];
 
-/** One handler per operation with an interface; arguments arrive under their current wire names, already checked. */
-export const HANDLERS: Partial<Record<OperationId, Handler>> = {
+/**
+ * One handler per operation with an endpoint in the wire contract (a missing one, or one for an SDK-only helper, does
+ * not compile); arguments arrive under their current wire names, already checked.
+ */
+export const HANDLERS: Readonly<Partial<Record<OperationId, Handler>>> = {
   // ── account ──
   list_platforms: (farm, { args }) => farm.account.platforms(args.zone as number),
   get_user_profile: (farm, { now }) => {
@@ -105,7 +109,7 @@ export const HANDLERS: Partial<Record<OperationId, Handler>> = {
   delete_render_env: (farm, { args }) => void farm.envs.delete(String(args.editName)),
   set_default_render_env: (farm, { args }) => void farm.envs.setDefault(String(args.editName)),
   get_render_env: (farm, { args }) => farm.envs.list(args),
-};
+} satisfies Record<EndpointId, Handler>;
 
 /**
  * Top-level tasks (layers inside `respRenderingTaskList`), newest first, filtered like the platform: status list,

@@ -135,6 +135,10 @@ describe.concurrent('both protocol eras over stdio, HTTP sessions and HTTP --sta
     const answers: ElicitResult[] = [];
     const client = await connect(way, era, answers);
     expect(client.getProtocolEra()).toBe(era);
+    // The lists never change inside one process, so no list_changed is promised.
+    const capabilities = client.getServerCapabilities();
+    expect(capabilities?.tools?.listChanged).toBeFalsy();
+    expect(capabilities?.prompts?.listChanged).toBeFalsy();
 
     // Tools, in the same order every time, and a call.
     const { tools } = await client.listTools();

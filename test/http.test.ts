@@ -215,6 +215,9 @@ describe('DNS rebinding protection', () => {
     expect(response.status).toBe(204);
     expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(response.headers['access-control-expose-headers']).toMatch(/Mcp-Session-Id/);
+    // 2026-07-28 clients send the method and name as headers too; a browser may send only what the preflight allows.
+    const allowed = String(response.headers['access-control-allow-headers']).split(/,\s*/).map((h) => h.toLowerCase());
+    for (const header of ['mcp-protocol-version', 'mcp-method', 'mcp-name', 'mcp-session-id', 'authorization']) expect(allowed).toContain(header);
   });
 });
 

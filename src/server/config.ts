@@ -38,7 +38,8 @@ export const SERVER_OPTIONS = {
     type: 'string',
     group: G,
     defaultText: 'auto',
-    description: 'How destructive tools are confirmed: auto (ask the user if the client can, else a token), elicitation (ask or refuse) or token.',
+    description:
+      'How destructive tools are confirmed: auto (the user is asked through the client; refused when the client cannot ask), elicitation (the same, tokens refused) or token (a preview and a token the assistant passes back once the user agreed).',
   },
   logLevel: {
     env: 'RAYVISION_LOG_LEVEL',

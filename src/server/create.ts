@@ -1,4 +1,4 @@
-import { McpServer, type ServerCapabilities, type ServerOptions } from '@modelcontextprotocol/server';
+import { Server, type ServerCapabilities, type ServerOptions } from '@modelcontextprotocol/server';
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
 import { PromptTable, installPrompts } from '../prompts/index.js';
@@ -113,14 +113,19 @@ export class ServerSurface {
     };
   }
 
-  newServer(options: InstanceOptions): { mcp: McpServer; watcher?: TaskWatcher } {
-    const mcp = new McpServer(SERVER_INFO, {
+  /**
+   * One instance on the SDK's protocol layer (`Server`): this server owns its dispatch, from tables shared by every
+   * instance. McpServer's register* API would rebuild them per instance, and it advertises listChanged for lists
+   * that never change here.
+   */
+  newServer(options: InstanceOptions): { mcp: Server; watcher?: TaskWatcher } {
+    const server = new Server(SERVER_INFO, {
       capabilities: this.capabilities(options),
       instructions: this.instructions,
       cacheHints: CACHE_HINTS,
       requestState: { verify: this.confirmations.codec.verify },
     });
-    const { server } = mcp;
+    const mcp = server;
     installTools(server, this.tools, this.runtime);
     installResources(server, this.resources, this.readDeps);
     installPrompts(server, this.prompts);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler, isInitializeRequest, isLegacyRequest, type JSONRPCMessage, type McpServer } from '@modelcontextprotocol/server';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest, type JSONRPCMessage, type Server } from '@modelcontextprotocol/server';
 import type { Logger } from '../client/log.js';
 import { ConfigError } from '../client/options.js';
 import { ListenFollower, listenRequest } from '../resources/listen.js';
@@ -38,7 +38,7 @@ export interface RunningHttpServer {
 
 interface Session {
   transport: NodeStreamableHTTPServerTransport;
-  mcp: McpServer;
+  mcp: Server;
   lastSeen: number;
   open: number;
 }

@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../../src/client/log.js';
 import { TOOLSETS, type OperationId } from '../../src/client/operations.js';
 import type { ServerSettings } from '../../src/server/config.js';
 import { ServerSurface, type ServerDeps } from '../../src/server/create.js';
-import type { McpServer } from '@modelcontextprotocol/server';
+import type { Server } from '@modelcontextprotocol/server';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
 import type { Confirmations } from '../../src/tools/confirm.js';
 import { CANARY_ACCESS_KEY, witness } from './canary.js';
@@ -51,7 +51,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
 };
 
 /** A server instance for one 2025-era connection, for tests that wire their own client and transport. */
-export function legacyServer(deps: ServerDeps): McpServer {
+export function legacyServer(deps: ServerDeps): Server {
   return new ServerSurface(deps).newServer({ era: 'legacy', connection: true }).mcp;
 }
 

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import type { CallToolResult } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport, type CallToolResult } from '@modelcontextprotocol/client';
 import { startFarm, type FarmProcess } from '../lib/farm.js';
 import { FARM_START, count, type BenchOptions, type ScenarioResult } from '../lib/report.js';
 import { CLI } from '../lib/server.js';
@@ -14,8 +13,9 @@ interface HttpServer {
 }
 
 /** `rayvision-mcp --http --port 0` against the farm; the URL is read from its start-up log line. */
-function startHttp(farm: FarmProcess): Promise<HttpServer> {
-  const child = spawn(process.execPath, [CLI, '--http', '--port', '0'], { env: farm.serverEnv({ RAYVISION_LOG_LEVEL: 'info' }), stdio: ['ignore', 'ignore', 'pipe'] });
+function startHttp(farm: FarmProcess, stateless: boolean): Promise<HttpServer> {
+  const args = [CLI, '--http', '--port', '0', ...(stateless ? ['--stateless'] : [])];
+  const child = spawn(process.execPath, args, { env: farm.serverEnv({ RAYVISION_LOG_LEVEL: 'info' }), stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let stderr = '';
     let started = false;
@@ -39,77 +39,121 @@ async function stopHttp(server: HttpServer): Promise<void> {
   await exited;
 }
 
+interface Variant {
+  key: string;
+  label: string;
+  /** The server runs --stateless. */
+  stateless: boolean;
+  /** The clients speak MCP 2026-07-28 (always served statelessly); otherwise 2025-11-25. */
+  modern: boolean;
+}
+
+const VARIANTS: Variant[] = [
+  { key: 'sessions', label: '2025 clients, sessions', stateless: false, modern: false },
+  { key: 'modern', label: '2026-07-28 clients (stateless)', stateless: false, modern: true },
+  { key: 'stateless', label: '2025 clients, --stateless', stateless: true, modern: false },
+];
+
+interface VariantFigures {
+  callsPerSecond: ReturnType<typeof figure>;
+  p50Ms: ReturnType<typeof figure>;
+  p99Ms: ReturnType<typeof figure>;
+  errors: number;
+  firstError?: string;
+}
+
 /**
- * Streamable HTTP under load: 50 MCP clients (each its own session) call get_task_info 200 times each, all at once.
- * Throughput over the whole burst, latency percentiles over every call, and errors (protocol errors, failed
- * connections and isError results all count).
+ * Streamable HTTP under load: 50 MCP clients call get_task_info 200 times each, all at once, for each way of serving
+ * HTTP: 2025 clients with a session each, 2026-07-28 clients (every request stands alone), and 2025 clients of a
+ * --stateless server. Throughput over the whole burst, latency percentiles over every call, and errors (protocol
+ * errors, failed connections and isError results all count).
  */
 export async function http(options: BenchOptions): Promise<ScenarioResult> {
   const rounds = options.quick ? 1 : 3;
   const clientCount = 50;
   const callsEach = options.quick ? 40 : 200;
   const farm = await startFarm({ seed: 1, speed: 0, startTime: FARM_START });
+  const results: Record<string, VariantFigures> = {};
+  try {
+    const { finished: taskId } = await farm.sample();
+    for (const variant of VARIANTS) {
+      options.log(`  ${variant.label}`);
+      results[variant.key] = await runVariant(farm, variant, { rounds, clientCount, callsEach, taskId, log: options.log });
+    }
+  } finally {
+    await farm.close();
+  }
+  const errors = Object.values(results).reduce((sum, r) => sum + r.errors, 0);
+  return {
+    name: 'http',
+    data: { rounds, clients: clientCount, callsPerClient: callsEach, ...results },
+    rows: [
+      ...VARIANTS.flatMap((variant) => {
+        const r = results[variant.key]!;
+        return [
+          { area: 'HTTP', metric: `${variant.label}: ${clientCount} clients × ${callsEach} get_task_info`, value: show(r.callsPerSecond, 0, ' calls/s') },
+          { area: 'HTTP', metric: `${variant.label}: latency p50 / p99`, value: `${show(r.p50Ms, 1)} / ${show(r.p99Ms, 1)} ms` },
+        ];
+      }),
+      { area: 'HTTP', metric: 'errors', value: String(errors), target: '0', pass: errors === 0 },
+    ],
+    notes: [
+      `HTTP: ${count(rounds, 'round')} per way of serving, each a fresh \`--http --port 0\` server (\`--stateless\` for the last) with ${clientCount} clients; every call's latency counts, throughput over the whole burst.`,
+    ],
+  };
+}
+
+async function runVariant(
+  farm: FarmProcess,
+  variant: Variant,
+  run: { rounds: number; clientCount: number; callsEach: number; taskId: number; log: (line: string) => void },
+): Promise<VariantFigures> {
   const throughput: number[] = [];
   const p50: number[] = [];
   const p99: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
-  try {
-    const { finished: taskId } = await farm.sample();
-    for (let r = 0; r < rounds; r++) {
-      const server = await startHttp(farm);
-      const clients: Client[] = [];
-      try {
-        for (let i = 0; i < clientCount; i++) {
-          const client = new Client({ name: `bench-${i}`, version: '1.0.0' });
-          await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
-          clients.push(client);
-        }
-        // Warm-up: a few calls per client before the clock starts.
-        await Promise.all(clients.map((client) => client.callTool({ name: 'get_task_info', arguments: { task_ids: [taskId] } })));
-        const latencies: number[] = [];
-        const started = performance.now();
-        await Promise.all(
-          clients.map(async (client) => {
-            for (let i = 0; i < callsEach; i++) {
-              const t0 = performance.now();
-              try {
-                const result = (await client.callTool({ name: 'get_task_info', arguments: { task_ids: [taskId] } })) as CallToolResult;
-                if (result.isError) throw new Error(JSON.stringify(result.content).slice(0, 300));
-              } catch (error) {
-                errors++;
-                firstError ??= String(error);
-              }
-              latencies.push(performance.now() - t0);
-            }
-          }),
-        );
-        const seconds = (performance.now() - started) / 1000;
-        const p = percentiles(latencies);
-        throughput.push(latencies.length / seconds);
-        p50.push(p.p50);
-        p99.push(p.p99);
-        options.log(`  round ${r + 1}: ${Math.round(latencies.length / seconds)} calls/s, p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, ${errors} errors so far`);
-      } finally {
-        await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
-        await stopHttp(server);
-        // The farm refuses a nonce seen twice in one second (603); the next server draws its own from scratch.
-        await new Promise((resolve) => setTimeout(resolve, 1100));
+  for (let r = 0; r < run.rounds; r++) {
+    const server = await startHttp(farm, variant.stateless);
+    const clients: Client[] = [];
+    try {
+      for (let i = 0; i < run.clientCount; i++) {
+        const client = new Client({ name: `bench-${i}`, version: '1.0.0' }, variant.modern ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
+        await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+        clients.push(client);
       }
+      // Warm-up: a few calls per client before the clock starts.
+      const args = { task_ids: [run.taskId] };
+      await Promise.all(clients.map((client) => client.callTool({ name: 'get_task_info', arguments: args })));
+      const latencies: number[] = [];
+      const started = performance.now();
+      await Promise.all(
+        clients.map(async (client) => {
+          for (let i = 0; i < run.callsEach; i++) {
+            const t0 = performance.now();
+            try {
+              const result = (await client.callTool({ name: 'get_task_info', arguments: args })) as CallToolResult;
+              if (result.isError) throw new Error(JSON.stringify(result.content).slice(0, 300));
+            } catch (error) {
+              errors++;
+              firstError ??= String(error);
+            }
+            latencies.push(performance.now() - t0);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const p = percentiles(latencies);
+      throughput.push(latencies.length / seconds);
+      p50.push(p.p50);
+      p99.push(p.p99);
+      run.log(`    round ${r + 1}: ${Math.round(latencies.length / seconds)} calls/s, p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, ${errors} errors so far`);
+    } finally {
+      await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+      await stopHttp(server);
+      // The farm refuses a nonce seen twice in one second (603); the next server draws its own from scratch.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
     }
-  } finally {
-    await farm.close();
   }
-  const rate = figure(throughput);
-  const tail = figure(p99);
-  return {
-    name: 'http',
-    data: { rounds, clients: clientCount, callsPerClient: callsEach, callsPerSecond: rate, p50Ms: figure(p50), p99Ms: tail, errors, ...(firstError ? { firstError } : {}) },
-    rows: [
-      { area: 'HTTP', metric: `${clientCount} clients × ${callsEach} get_task_info: throughput`, value: show(rate, 0, ' calls/s') },
-      { area: 'HTTP', metric: 'latency p50 / p99', value: `${show(figure(p50), 1)} / ${show(tail, 1)} ms` },
-      { area: 'HTTP', metric: 'errors', value: String(errors), target: '0', pass: errors === 0 },
-    ],
-    notes: [`HTTP: ${count(rounds, 'round')}, each a fresh \`--http --port 0\` server with ${clientCount} sessions; every call's latency counts, throughput over the whole burst.`],
-  };
+  return { callsPerSecond: figure(throughput), p50Ms: figure(p50), p99Ms: figure(p99), errors, ...(firstError ? { firstError } : {}) };
 }

@@ -45,14 +45,35 @@ export interface ToolRuntime {
 
 interface Entry {
   tool: AnyTool;
-  input: z.ZodObject;
   allowed: boolean;
+  /** Compiled on the tool's first call: most processes call a few of the tools they list. */
+  input?: z.ZodObject;
+}
+
+/** What tools/list says about one tool's arguments and answer, as JSON Schema. */
+export interface ToolSchemas {
+  inputSchema: Tool['inputSchema'];
+  outputSchema: Tool['outputSchema'];
 }
 
 /**
- * The tools of one policy, built once and shared by every server instance: the tools/list answer (schemas derived
- * once, without the SDK's per-schema `$schema` header) and each tool's compiled input schema. A stateless HTTP
- * server builds an instance per request, and registering 57 tools each time would cost more than the call.
+ * The JSON Schemas of every tool, derived by the production build (scripts/build.ts) with `toolSchemas` and
+ * inlined into the bundle, so a start does not run 114 `z.toJSONSchema` conversions; test/build.test.ts checks the
+ * built tools/list against this live derivation. Absent when running from source: then they are derived here.
+ */
+declare const __RAYVISION_TOOL_SCHEMAS__: string | undefined;
+const prebuiltSchemas = (): Record<string, ToolSchemas> | undefined =>
+  typeof __RAYVISION_TOOL_SCHEMAS__ === 'string' ? (JSON.parse(__RAYVISION_TOOL_SCHEMAS__) as Record<string, ToolSchemas>) : undefined;
+
+/** A tool's input and output as tools/list shows them (without the SDK's per-schema `$schema` header). */
+export function toolSchemas(tool: AnyTool): ToolSchemas {
+  return { inputSchema: jsonSchema(z.object(inputShapeOf(tool)), 'input'), outputSchema: jsonSchema(z.object(tool.output), 'output') };
+}
+
+/**
+ * The tools of one policy, built once and shared by every server instance: the tools/list answer and each tool's
+ * input schema. A stateless HTTP server builds an instance per request, and registering 57 tools each time would
+ * cost more than the call.
  */
 export class ToolTable {
   readonly listed: Tool[];
@@ -62,24 +83,25 @@ export class ToolTable {
     tools: readonly AnyTool[],
     readonly policy: Policy,
   ) {
-    for (const tool of tools) {
-      const input = z.object(inputShapeOf(tool));
-      this.entries.set(tool.name, { tool, input, allowed: isAllowed(tool, policy) });
-    }
+    for (const tool of tools) this.entries.set(tool.name, { tool, allowed: isAllowed(tool, policy) });
+    const prebuilt = prebuiltSchemas();
     this.listed = [...this.entries.values()]
       .filter((entry) => entry.allowed)
-      .map(({ tool, input }) => ({
+      .map(({ tool }) => ({
         name: tool.name,
         title: tool.title,
         description: tool.description,
-        inputSchema: jsonSchema(input, 'input'),
-        outputSchema: jsonSchema(z.object(tool.output), 'output'),
+        ...(prebuilt?.[tool.name] ?? toolSchemas(tool)),
         annotations: tool.annotations,
       }));
   }
 
   entry(name: string): Entry | undefined {
     return this.entries.get(name);
+  }
+
+  input(entry: Entry): z.ZodObject {
+    return (entry.input ??= z.object(inputShapeOf(entry.tool)));
   }
 }
 
@@ -102,7 +124,7 @@ async function callTool(
   if (!entry) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool "${params.name}"; tools/list shows the tools this server offers.`);
   const { tool } = entry;
   if (!entry.allowed) return errorResult(refusalReason(tool, table.policy));
-  const parsed = entry.input.safeParse(params.arguments ?? {});
+  const parsed = table.input(entry).safeParse(params.arguments ?? {});
   if (!parsed.success) return errorResult(invalidArguments(tool.name, parsed.error));
   const ctx = createContext(runtime, mcp);
   try {

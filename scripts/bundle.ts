@@ -1,6 +1,7 @@
 /**
  * `npm run bundle`: builds bundle/rayvision-mcp.mcpb, an MCP Bundle for Claude Desktop and other hosts. A clean
- * compile and the production dependencies are staged in a temporary folder, so nothing stale or dev-only ships.
+ * production build (scripts/build.ts) is staged in a temporary folder, so nothing stale ships. The build carries its
+ * dependencies inside, so the bundle has no node_modules.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -11,20 +12,14 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const output = join(root, 'bundle', 'rayvision-mcp.mcpb');
 const stage = mkdtempSync(join(tmpdir(), 'rayvision-mcp-bundle-'));
-const run = (command: string, args: string[], cwd = root) => execFileSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], shell: windowsCmd(command) });
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-// Node refuses to spawn .cmd files without a shell.
-function windowsCmd(command: string): boolean {
-  return command.endsWith('.cmd');
-}
+const run = (command: string, args: string[], cwd = root) => execFileSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
 
 try {
   process.stderr.write(`staging in ${stage}\n`);
-  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(stage, 'dist')]);
-  for (const file of ['manifest.json', 'icon.png', 'package.json', 'package-lock.json', 'README.md', 'LICENSE']) {
+  run(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts/build.ts'), '--outdir', join(stage, 'dist')]);
+  for (const file of ['manifest.json', 'icon.png', 'package.json', 'README.md', 'LICENSE']) {
     if (existsSync(join(root, file))) copyFileSync(join(root, file), join(stage, file));
   }
-  run(npm, ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], stage);
   mkdirSync(join(root, 'bundle'), { recursive: true });
   rmSync(output, { force: true });
   run(process.execPath, [join(root, 'node_modules/@anthropic-ai/mcpb/dist/cli/cli.js'), 'pack', stage, output]);

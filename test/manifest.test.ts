@@ -5,7 +5,6 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOLSETS } from '../src/client/operations.js';
-import { LOW_MEMORY_FLAGS } from '../bench/scenarios/memory.js';
 import { ALL_OPTIONS } from '../src/server/options.js';
 import { ROOT, ensureBuilt } from './helpers/built.js';
 import { witness } from './helpers/canary.js';
@@ -84,8 +83,8 @@ describe('manifest.json', () => {
     const referenced = Object.values(env).flatMap((value) => [...value.matchAll(/\$\{user_config\.(\w+)\}/g)].map((m) => m[1]!));
     expect(referenced.sort()).toEqual(Object.keys(config).sort());
     expect(env['RAYVISION_API_ACCESS_KEY']).toBe('${user_config.access_key}');
-    // The bundle always runs over stdio, so it starts with the low-memory flags the memory benchmark measures.
-    expect(manifest.server.mcp_config.args.slice(0, -1)).toEqual(LOW_MEMORY_FLAGS);
+    // The bundle starts the command as every launch path does: the heap bounds are set inside it (src/launcher.ts).
+    expect(manifest.server.mcp_config.args).toEqual(['${__dirname}/dist/cli.js']);
     for (const toolset of TOOLSETS) expect(config['toolsets']!.description).toContain(toolset);
   });
 

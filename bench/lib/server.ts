@@ -19,6 +19,8 @@ export interface StdioServer {
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 export interface ServerOptions {
+  /** The script to start; CLI (BENCH_CLI or dist/cli.js) unless given. */
+  cli?: string;
   /** Flags for the server's node (before the script). */
   nodeArgs?: string[];
   /** Arguments after the script. */
@@ -28,7 +30,7 @@ export interface ServerOptions {
 export async function startStdioServer(env: NodeJS.ProcessEnv, options: ServerOptions = {}): Promise<StdioServer> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [...NODE_ARGS, ...(options.nodeArgs ?? []), CLI, ...(options.args ?? [])],
+    args: [...NODE_ARGS, ...(options.nodeArgs ?? []), options.cli ?? CLI, ...(options.args ?? [])],
     env: env as Record<string, string>,
     stderr: 'pipe',
     cwd: ROOT,

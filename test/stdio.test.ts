@@ -83,6 +83,37 @@ describe('stdio', () => {
   });
 });
 
+describe('reading stdin', () => {
+  it('skips a line that is not JSON, drops a message the JSON-RPC schema refuses, and serves the rest, CRLF lines too', async () => {
+    const session = sandboxSession();
+    try {
+      await session.initialize();
+      const send = (line: string) => session.child.stdin.write(`${line}\n`);
+      send('this is not JSON');
+      send(JSON.stringify({ jsonrpc: '2.0', id: 900, method: 'ping', unexpected: true }));
+      send(JSON.stringify({ jsonrpc: '1.0', id: 901, method: 'ping' }));
+      send(JSON.stringify({ jsonrpc: '2.0', id: 902.5, method: 'ping' }));
+      send(JSON.stringify({ jsonrpc: '2.0', id: 903, method: 'ping', params: { _meta: { progressToken: { not: 'a token' } } } }));
+      session.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 904, method: 'ping' })}\r\n`);
+      const list = await session.request('tools/call', { name: 'list_platforms', arguments: {}, _meta: { progressToken: 'p-1' } });
+      expect(list.result?.isError).toBeFalsy();
+      const ids = expectOnlyProtocol(session.stdout).map((m) => m.id);
+      expect(ids).toContain(904);
+      expect(ids.filter((id) => typeof id === 'number' && id >= 900 && id < 904)).toEqual([]);
+    } finally {
+      expect(await session.end()).toBe(0);
+    }
+  });
+
+  it('ends the connection with an error when a message outgrows the 10 MB buffer, and exits 1 when the client goes', async () => {
+    const session = sandboxSession();
+    await session.initialize();
+    session.child.stdin.write('x'.repeat(10 * 1024 * 1024 + 1));
+    await expect.poll(() => session.stderr, { timeout: 20_000 }).toMatch(/stdin: ReadBuffer exceeded maximum size of 10485760 bytes; the connection cannot go on/);
+    expect(await session.end()).toBe(1);
+  });
+});
+
 describe('guardStdout', () => {
   it('lets only the protocol stream reach stdout and sends everything else to the diversion', async () => {
     const stdout = new PassThrough();

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import type { JSONRPCMessage, MessageExtraInfo, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
-import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import { parseJSONRPCMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
+import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from '../client/log.js';
 import { endedRequestId, ListenFollower, listenRequest } from '../resources/listen.js';
 import type { ServerSurface } from './create.js';
@@ -9,14 +9,20 @@ type Write = (chunk: unknown, ...rest: unknown[]) => boolean;
 
 /**
  * In stdio mode stdout carries protocol messages only. From this call on, anything else written to `stdout` (a
- * dependency's console.log, a stray process.stdout.write) goes to `divert` (stderr) instead. Protocol messages go
- * through the returned stream, the only remaining way to the real stdout.
+ * dependency's console.log, a stray process.stdout.write) goes to `divert` (stderr) instead; the returned function
+ * is the only remaining way to the real stdout.
  */
-export function guardStdout(stdout: NodeJS.WriteStream | Writable = process.stdout, divert: Writable = process.stderr): Writable {
+function divertStdout(stdout: NodeJS.WriteStream | Writable, divert: Writable): Write {
   const realWrite = stdout.write.bind(stdout) as Write;
   const divertWrite = divert.write.bind(divert) as Write;
   // console.log and friends write through stdout.write, so replacing it covers them too.
   stdout.write = ((chunk: unknown, ...rest: unknown[]) => divertWrite(chunk, ...rest)) as typeof stdout.write;
+  return realWrite;
+}
+
+/** `divertStdout`, with the way to the real stdout as a stream. */
+export function guardStdout(stdout: NodeJS.WriteStream | Writable = process.stdout, divert: Writable = process.stderr): Writable {
+  const realWrite = divertStdout(stdout, divert);
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
       if (realWrite(chunk)) done();
@@ -25,39 +31,154 @@ export function guardStdout(stdout: NodeJS.WriteStream | Writable = process.stdo
   });
 }
 
-/** A transport that lets the server see what passes through it, in both directions, without changing anything. */
-class ObservedTransport implements Transport {
+interface Observer {
+  inbound(message: JSONRPCMessage): void;
+  outbound(message: JSONRPCMessage): void;
+  closed(): void;
+}
+
+const ENVELOPE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
+const RESOLVED = Promise.resolve();
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRequestId = (value: unknown) => typeof value === 'string' || Number.isSafeInteger(value);
+
+/**
+ * A request or notification whose envelope the SDK's JSONRPCMessageSchema accepts as it is: `jsonrpc: "2.0"`, a
+ * string method, a string or safe-integer id, no other top-level key, params an object whose `_meta`, if any, is an
+ * object with at most a string or integer progressToken among the keys that schema checks. Parsing such a message
+ * with the schema gives back the same message; anything else (responses, batches, odd envelopes) is parsed by it.
+ */
+function isPlainCall(value: unknown): value is JSONRPCMessage {
+  if (!isRecord(value) || value['jsonrpc'] !== '2.0' || typeof value['method'] !== 'string') return false;
+  for (const key in value) if (!ENVELOPE_KEYS.has(key)) return false;
+  if ('id' in value && !isRequestId(value['id'])) return false;
+  const params = value['params'];
+  if (params === undefined) return true;
+  if (!isRecord(params)) return false;
+  const meta = params['_meta'];
+  if (meta === undefined) return true;
+  if (!isRecord(meta) || 'io.modelcontextprotocol/related-task' in meta) return false;
+  return !('progressToken' in meta) || isRequestId(meta['progressToken']);
+}
+
+/**
+ * The stdio wire: newline-delimited JSON-RPC on stdin and stdout, as the SDK's StdioServerTransport reads and
+ * writes it (same buffer limit and errors, lines that are not JSON skipped, messages the schema refuses reported
+ * to onerror), minus the work a call does not need: its envelope is not parsed a second time when it is plainly
+ * valid (the protocol layer validates each request against its method's schema anyway), and a message is written
+ * straight to stdout, without a promise and two listeners per message. It also shows the server each message that
+ * passes, in both directions.
+ */
+class StdioWire implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
-  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  private pending: Buffer | undefined;
+  private started = false;
+  private closed = false;
 
   constructor(
-    private readonly inner: Transport,
-    private readonly observe: { inbound(message: JSONRPCMessage): void; outbound(message: JSONRPCMessage): void; closed(): void },
-  ) {
-    inner.onmessage = (message, extra) => {
-      observe.inbound(message);
-      this.onmessage?.(message, extra);
-    };
-    inner.onerror = (error) => this.onerror?.(error);
-    inner.onclose = () => {
-      observe.closed();
-      this.onclose?.();
-    };
+    private readonly stdin: NodeJS.ReadStream,
+    private readonly stdout: NodeJS.WriteStream,
+    private readonly write: Write,
+    private readonly observe: Observer,
+    private readonly maxBufferSize = STDIO_DEFAULT_MAX_BUFFER_SIZE,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error('the stdio transport is already started');
+    this.started = true;
+    if (this.stdin.readableEnded || this.stdin.destroyed) setImmediate(this.onStdinEnd);
+    this.stdin.on('data', this.onData);
+    this.stdin.on('error', this.onStdinError);
+    this.stdin.on('end', this.onStdinEnd);
+    this.stdin.on('close', this.onStdinEnd);
+    // Stays attached after close: a write the client can no longer read must not crash the process.
+    this.stdout.on('error', this.onStdoutError);
   }
 
-  start(): Promise<void> {
-    return this.inner.start();
-  }
-
-  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+  send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the stdio transport is closed'));
     this.observe.outbound(message);
-    return this.inner.send(message, options);
+    if (this.write(`${JSON.stringify(message)}\n`)) return RESOLVED;
+    return new Promise((resolve, reject) => {
+      const settle = (error?: Error) => {
+        this.stdout.off('drain', settle);
+        this.stdout.off('error', settle);
+        if (error) reject(error);
+        else resolve();
+      };
+      this.stdout.once('drain', settle);
+      this.stdout.once('error', settle);
+    });
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stdin.off('data', this.onData);
+    this.stdin.off('error', this.onStdinError);
+    this.stdin.off('end', this.onStdinEnd);
+    this.stdin.off('close', this.onStdinEnd);
+    if (this.stdin.listenerCount('data') === 0) this.stdin.pause();
+    this.pending = undefined;
+    this.observe.closed();
+    this.onclose?.();
   }
+
+  private readonly onData = (chunk: Buffer) => {
+    try {
+      if ((this.pending?.length ?? 0) + chunk.length > this.maxBufferSize) {
+        this.pending = undefined;
+        throw new Error(`ReadBuffer exceeded maximum size of ${this.maxBufferSize} bytes`);
+      }
+      this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+      this.readLines();
+    } catch (error) {
+      this.onerror?.(error as Error);
+      void this.close();
+    }
+  };
+
+  private readLines(): void {
+    while (this.pending) {
+      try {
+        const newline = this.pending.indexOf(10);
+        if (newline === -1) return;
+        // A trailing \r is dropped, as the SDK does.
+        const end = newline > 0 && this.pending[newline - 1] === 13 ? newline - 1 : newline;
+        const line = this.pending.toString('utf8', 0, end);
+        this.pending = this.pending.subarray(newline + 1);
+        const message = parseLine(line);
+        if (message === undefined) continue;
+        this.observe.inbound(message);
+        this.onmessage?.(message);
+      } catch (error) {
+        this.onerror?.(error as Error);
+      }
+    }
+  }
+
+  private readonly onStdinError = (error: Error) => this.onerror?.(error);
+  private readonly onStdinEnd = () => void this.close();
+  private readonly onStdoutError = (error: Error) => {
+    if (this.closed) return;
+    this.onerror?.(error);
+    void this.close();
+  };
+}
+
+/** One line: undefined when it is not JSON (skipped, as the SDK does); throws when the schema refuses it. */
+function parseLine(line: string): JSONRPCMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+  return isPlainCall(value) ? value : parseJSONRPCMessage(value);
 }
 
 /**
@@ -66,7 +187,7 @@ class ObservedTransport implements Transport {
  * 2026 client names in subscriptions/listen, which the entry acknowledges but does not report.
  */
 export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => Promise<void>): StdioServerHandle {
-  const protocolOut = guardStdout();
+  const protocolOut = divertStdout(process.stdout, process.stderr);
   let follower: ListenFollower | undefined;
   // Open listen streams by request id. A listen can be the first message of a connection (a client that probed on a
   // separate process), before the entry has built the instance, so following starts once the instance exists.
@@ -76,7 +197,7 @@ export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => 
     listens.delete(id);
   };
   let closing = false;
-  const transport = new ObservedTransport(new StdioServerTransport(process.stdin, protocolOut), {
+  const transport = new StdioWire(process.stdin, process.stdout, protocolOut, {
     inbound(message) {
       const listen = listenRequest(message);
       if (listen) listens.set(listen.id, { uris: listen.uris, ...(follower ? { stop: follower.follow(listen.uris) } : {}) });

@@ -179,30 +179,37 @@ function invalidArguments(toolName: string, error: z.ZodError): string {
   return `${toolName}: invalid arguments: ${problems.join('; ')}${more}. Nothing was sent to the farm.`;
 }
 
+const noProgress = async (): Promise<void> => undefined;
+
 function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
   const { signal } = mcp.mcpReq;
   const progressToken = mcp.mcpReq._meta?.progressToken;
   // An HTTP session's calls share one lane toward the farm, so no session can crowd out the others.
   const lane = mcp.sessionId;
+  const options = lane ? { signal, lane } : { signal };
+  const { connector } = runtime;
   return {
-    connector: runtime.connector,
+    connector,
     logger: runtime.logger,
     signal,
     revealSecrets: runtime.revealSecrets,
-    call: (operation, body = {}) => runtime.connector.call(operation, body, { signal, ...(lane ? { lane } : {}) }),
-    progress: async (progress, total, message) => {
-      if (progressToken === undefined) return;
-      await mcp.mcpReq.notify({
-        method: 'notifications/progress',
-        params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
-      });
-    },
+    call: (operation, body = {}) => connector.call(operation, body, options),
+    progress:
+      progressToken === undefined
+        ? noProgress
+        : async (progress, total, message) => {
+            await mcp.mcpReq.notify({
+              method: 'notifications/progress',
+              params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+            });
+          },
   };
 }
 
 function toResult(answer: ToolAnswer<unknown>): CallToolResult {
+  const text = { type: 'text' as const, text: answer.text };
   return {
-    content: [{ type: 'text', text: answer.text }, ...(answer.links ?? [])],
+    content: answer.links?.length ? [text, ...answer.links] : [text],
     structuredContent: answer.structured as Record<string, unknown>,
   };
 }

@@ -160,7 +160,9 @@ const treePath = z
   .transform((path) => `/${path}`.replace(/\/{2,}/g, '/'))
   .describe('Folder path');
 
-const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+// Made on first use: an ICU collator costs every start a few milliseconds and megabytes, for one tool.
+let collator: Intl.Collator | undefined;
+const byName = (a: string, b: string) => (collator ??= new Intl.Collator('en', { numeric: true, sensitivity: 'base' })).compare(a, b);
 
 export const listOutputFiles = defineTool({
   operation: 'list_output_files',
@@ -183,7 +185,7 @@ export const listOutputFiles = defineTool({
           arrears: num(f['isArrears']) === 1 ? true : undefined,
         });
       })
-      .sort((a, b) => Number(b.folder) - Number(a.folder) || byName.compare(a.name, b.name));
+      .sort((a, b) => Number(b.folder) - Number(a.folder) || byName(a.name, b.name));
     const start = (args.page - 1) * args.page_size;
     const shown = entries.slice(start, start + args.page_size);
     const folders = entries.filter((e) => e.folder).length;

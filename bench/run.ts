@@ -11,15 +11,16 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/farm.js';
 import { markdownTable, type BenchOptions, type ScenarioResult } from './lib/report.js';
-import { coldStart } from './scenarios/cold-start.js';
+import { coldStartScenario as coldStart } from './scenarios/cold-start.js';
 import { context } from './scenarios/context.js';
 import { http } from './scenarios/http.js';
 import { memory } from './scenarios/memory.js';
 import { overhead } from './scenarios/overhead.js';
+import { peers } from './scenarios/peers.js';
 import { polling } from './scenarios/polling.js';
 import { scale } from './scenarios/scale.js';
 
-const SCENARIOS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = { coldStart, overhead, memory, context, scale, http, polling };
+const SCENARIOS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = { coldStart, peers, overhead, memory, context, scale, http, polling };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const chosen = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(SCENARIOS);
@@ -47,7 +48,8 @@ for (const name of chosen) {
 const durationS = Math.round((Date.now() - started) / 1000);
 const rows = results.flatMap((r) => r.rows);
 const missed = rows.filter((row) => row.pass === false);
-const command = `npm run bench${values.quick ? ' -- --quick' : ''}${values.only ? ` -- --only ${values.only}` : ''}`;
+const flags = [values.quick ? '--quick' : '', values.only ? `--only ${values.only}` : ''].filter(Boolean).join(' ');
+const command = `npm run bench${flags ? ` -- ${flags}` : ''}`;
 const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
 const closing = missed.length
   ? [

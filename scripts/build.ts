@@ -23,7 +23,7 @@
  *   function the server uses when it runs from source (src/tools/registry.ts; checked by test/build.test.ts).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -105,6 +105,8 @@ const hashes = Object.fromEntries(
     .map((file) => [file, createHash('sha256').update(readFileSync(join(dist, file))).digest('hex').slice(0, 16)]),
 );
 await bundle(join(root, 'src/launcher.ts'), 'cli.js', { define: { __RAYVISION_BUILD_HASHES__: JSON.stringify(hashes) }, banner: { js: '#!/usr/bin/env node' } });
+// Runnable by name, as `npm install -g` would make it.
+chmodSync(join(dist, 'cli.js'), 0o755);
 writeFileSync(join(dist, 'THIRD_PARTY_LICENSES.txt'), licences(metafiles));
 
 const sizes = readdirSync(dist).map((file) => `${file} ${(readFileSync(join(dist, file)).length / 1024).toFixed(0)} KB`);

@@ -1,88 +1,91 @@
-import { spawn } from 'node:child_process';
 import { startFarm } from '../lib/farm.js';
-import { FARM_START, type BenchOptions, type ScenarioResult } from '../lib/report.js';
+import { coldStart, installedCommand, nodeBaseline, type Launch } from '../lib/launch.js';
+import { FARM_START, type BenchOptions, type Row, type ScenarioResult } from '../lib/report.js';
 import { CLI } from '../lib/server.js';
-import { figure, show } from '../lib/stats.js';
+import { figure, show, type Figure } from '../lib/stats.js';
 
-const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'rayvision-bench', version: '1' } } };
+/** Spawn → first tools/list answered, as a multiple of `node -e 0` run just before: the targets of issue 15. */
+const TARGETS = { real: 2.0, sandbox: 2.5 };
 
-/** Milliseconds from spawn to the exit of `node -e 0`. */
-function nodeBaseline(): Promise<number> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', () => resolve(performance.now() - started));
-  });
+interface Measured {
+  label: string;
+  ms: Figure;
+  ratio: Figure;
+  initializeMs: Figure;
+  cpuMs: Figure;
 }
 
 /**
- * Milliseconds from spawning the server to the answer of its first tools/list: initialize is written at once
- * (the pipe holds it until the server reads), tools/list as soon as initialize is answered.
+ * Cold start on the launch path the README documents: the `rayvision-mcp` command `npm install -g .` installs,
+ * started by name through its `#!/usr/bin/env node` line, in real mode (pointed at a farm it never calls: listing
+ * tools needs none) and with --sandbox; and `node dist/cli.js`, which the MCP bundle and the container run. Each
+ * round runs `node -e 0` and then every launch once, each a fresh process; a launch's ratio is taken against the
+ * `node -e 0` of its own round, so a busy moment weighs on both sides of it.
  */
-function serverToToolsList(env: NodeJS.ProcessEnv): Promise<{ total: number; initialize: number; bytes: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [CLI], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let buffer = '';
-  let initialize = 0;
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdin.write(`${JSON.stringify(INITIALIZE)}\n`);
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before answering tools/list: ${stderr}`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let newline;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        const message = JSON.parse(line) as { id?: number };
-        if (message.id === 1) {
-          initialize = performance.now() - started;
-          child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
-        } else if (message.id === 2) {
-          const total = performance.now() - started;
-          child.removeAllListeners('exit');
-          child.once('exit', () => resolve({ total, initialize, bytes: Buffer.byteLength(line) }));
-          child.stdin.end();
-        }
-      }
-    });
-  });
-}
-
-/** Cold start of the built server (real mode, pointed at a farm it never calls) against `node -e 0`, interleaved. */
-export async function coldStart(options: BenchOptions): Promise<ScenarioResult> {
-  const runs = options.quick ? 4 : 15;
+export async function coldStartScenario(options: BenchOptions): Promise<ScenarioResult> {
+  const runs = options.quick ? 4 : 21;
   const farm = await startFarm({ seed: 1, speed: 0, startTime: FARM_START });
+  const installed = installedCommand();
   try {
-    const env = farm.serverEnv();
-    await serverToToolsList(env);
+    const env = { ...farm.serverEnv(), PATH: installed.pathEnv };
+    const sandboxEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('RAYVISION_'))) as NodeJS.ProcessEnv;
+    const launches: Launch[] = [
+      { label: '`rayvision-mcp` (installed command), real mode', command: installed.command, args: [], env },
+      { label: '`rayvision-mcp --sandbox` (installed command)', command: installed.command, args: ['--sandbox'], env: sandboxEnv },
+      { label: '`node dist/cli.js`, real mode', command: process.execPath, args: [CLI], env },
+    ];
+    // Warm-up: the first start of a build writes its code cache; file caches settle.
+    for (const launch of launches) await coldStart(launch);
     await nodeBaseline();
     const node: number[] = [];
-    const server: number[] = [];
-    const init: number[] = [];
+    const samples = launches.map(() => ({ ms: [] as number[], ratio: [] as number[], init: [] as number[], cpu: [] as number[] }));
     for (let i = 0; i < runs; i++) {
-      node.push(await nodeBaseline());
-      const run = await serverToToolsList(env);
-      server.push(run.total);
-      init.push(run.initialize);
+      const baseline = await nodeBaseline();
+      node.push(baseline);
+      for (const [k, launch] of launches.entries()) {
+        const run = await coldStart(launch);
+        samples[k]!.ms.push(run.toolsListMs);
+        samples[k]!.ratio.push(run.toolsListMs / baseline);
+        samples[k]!.init.push(run.initializeMs);
+        samples[k]!.cpu.push(run.cpuMs);
+      }
     }
-    const total = figure(server);
+    const measured: Measured[] = launches.map((launch, k) => ({
+      label: launch.label,
+      ms: figure(samples[k]!.ms),
+      ratio: figure(samples[k]!.ratio),
+      initializeMs: figure(samples[k]!.init),
+      cpuMs: figure(samples[k]!.cpu),
+    }));
     const baseline = figure(node);
-    const added = figure(server.map((ms, i) => ms - node[i]!));
-    options.log(`  tools/list answered after ${show(total, 0, ' ms')}; node -e 0 ${show(baseline, 0, ' ms')}`);
+    for (const m of measured) options.log(`  ${m.label}: ${show(m.ms, 0, ' ms')}, ${show(m.ratio, 2, '×')} node -e 0`);
+    options.log(`  node -e 0: ${show(baseline, 0, ' ms')}`);
+    const [real, sandbox, direct] = measured as [Measured, Measured, Measured];
+    const rows: Row[] = [
+      { area: 'Cold start', metric: '`node -e 0` on the same machine (the baseline of each round)', value: show(baseline, 0, ' ms') },
+      { area: 'Cold start', metric: `${real.label}: spawn → first tools/list`, value: `${show(real.ms, 0, ' ms')}; ${show(real.ratio, 2, '×')}`, target: `≤ ${TARGETS.real.toFixed(1)}× node -e 0`, pass: real.ratio.median <= TARGETS.real },
+      { area: 'Cold start', metric: `${sandbox.label}: spawn → first tools/list`, value: `${show(sandbox.ms, 0, ' ms')}; ${show(sandbox.ratio, 2, '×')}`, target: `≤ ${TARGETS.sandbox.toFixed(1)}× node -e 0`, pass: sandbox.ratio.median <= TARGETS.sandbox },
+      { area: 'Cold start', metric: `${direct.label}: spawn → first tools/list`, value: `${show(direct.ms, 0, ' ms')}; ${show(direct.ratio, 2, '×')}` },
+      { area: 'Cold start', metric: 'real mode: spawn → initialize answered; server CPU to the first tools/list', value: `${show(real.initializeMs, 0, ' ms')}; ${show(real.cpuMs, 0, ' ms')}` },
+    ];
+    const missed = [real, sandbox].filter((m, k) => m.ratio.median > (k === 0 ? TARGETS.real : TARGETS.sandbox));
     return {
       name: 'coldStart',
-      data: { runs, toolsListMs: total, initializeMs: figure(init), nodeMs: baseline, addedMs: added },
-      rows: [
-        { area: 'Cold start', metric: 'spawn → first tools/list answered', value: show(total, 0, ' ms'), target: '< 250 ms', pass: total.median < 250 },
-        { area: 'Cold start', metric: 'spawn → initialize answered', value: show(figure(init), 0, ' ms') },
-        { area: 'Cold start', metric: '`node -e 0` on the same machine', value: show(baseline, 0, ' ms') },
+      data: { runs, nodeMs: baseline, launches: measured },
+      rows,
+      notes: [
+        `Cold start: ${runs} rounds after a warm-up start of each launch (which writes the code cache); each round runs \`node -e 0\`, then each launch once, every one a fresh process; ratios are to the round's own \`node -e 0\`. Real mode is pointed at the bench farm, which listing tools never calls.`,
       ],
-      notes: [`Cold start: ${runs} runs, each a fresh process, interleaved with \`node -e 0\`.`],
+      ...(missed.length
+        ? {
+            whyMissed:
+              `Cold start: ${missed.map((m) => `${m.label} took ${m.ratio.median.toFixed(2)}× node -e 0 (${m.ms.median.toFixed(0)} ms against ${baseline.median.toFixed(0)} ms)`).join('; ')}. ` +
+              `The process spent ${real.cpuMs.median.toFixed(0)} ms of CPU to its first tools/list in real mode; what is left is evaluating the MCP SDK's schemas and the tools' own zod schemas, and the SDK's handling of the first two messages (bench/RESULTS.md notes).`,
+          }
+        : {}),
     };
   } finally {
+    installed.dispose();
     await farm.close();
   }
 }

@@ -5,10 +5,10 @@ import { FARM_START, count, type BenchOptions, type Row, type ScenarioResult } f
 import { call, rssMb, startStdioServer, type StdioServer } from '../lib/server.js';
 import { figure, show, type Figure } from '../lib/stats.js';
 
-const LIVE_HEAP = fileURLToPath(new URL('../lib/live-heap.mjs', import.meta.url));
-/** Node flags that bound the young generation and the heap: the low-memory way to start the server. */
-export const LOW_MEMORY_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=256'];
+const LIVE_HEAP = fileURLToPath(new URL('../lib/live-heap.cjs', import.meta.url));
 const IDLE_S = 30;
+/** Issue 15's targets, with Node's defaults (no flags on the command line: the command sets its own). */
+const TARGETS = { startMb: 64, endMb: 90, growthMb: 5 };
 const TOOLS = 'get_task_list, get_task_info, get_task_frames, get_frame_stats, get_user_profile, get_render_log in turn';
 
 interface Variant {
@@ -33,7 +33,7 @@ interface VariantResult {
 const MB = 1024 * 1024;
 
 /**
- * As the preloaded bench/lib/live-heap.mjs reports them on SIGUSR2: the young and old generations' sizes as they
+ * As the preloaded bench/lib/live-heap.cjs reports them on SIGUSR2: the young and old generations' sizes as they
  * are, then the heap in use after a full collection.
  */
 async function heapOf(server: StdioServer): Promise<{ liveMb: number; youngMb: number; oldMb: number }> {
@@ -58,9 +58,11 @@ async function measure(farm: FarmProcess, mix: ToolCallSpec[], variant: Variant,
   let errors = 0;
   for (let r = 0; r < rounds; r++) {
     let note = '';
-    const server = await startStdioServer(farm.serverEnv(), { nodeArgs: ['--expose-gc', '--import', LIVE_HEAP, ...variant.nodeArgs] });
+    const server = await startStdioServer(farm.serverEnv(), { nodeArgs: ['--expose-gc', '--require', LIVE_HEAP, ...variant.nodeArgs] });
     try {
       await server.client.listTools();
+      // Idle: a second after tools/list, as the peers scenario measures every server.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       start.push(rssMb(server.pid));
       const run = (count: number) =>
         pool(count, 4, async (i) => {
@@ -107,18 +109,16 @@ async function measure(farm: FarmProcess, mix: ToolCallSpec[], variant: Variant,
 
 /**
  * Resident memory of one server process over a long session: after start, after 5,000 and after 10,000 calls of
- * the main read tools (four in flight), read from /proc/<pid>/status; each round a fresh process. Measured with
- * Node's defaults and with the low-memory flags; also the live heap after a full collection (retained memory, as
- * opposed to garbage not yet collected) and, once, RSS after the session idles.
+ * the main read tools (four in flight), read from /proc/<pid>/status; each round a fresh process, started with
+ * Node's defaults as every launch path starts it (the command bounds its heap itself: src/launcher.ts). Also the
+ * live heap after a full collection (retained memory, as opposed to garbage not collected yet) and, once, RSS
+ * after the session idles. The preload that reports the heap (--expose-gc --require) changes no heap limit.
  */
 export async function memory(options: BenchOptions): Promise<ScenarioResult> {
   const rounds = options.quick ? 1 : 3;
   const calls = options.quick ? 2000 : 10_000;
   const farm = await startFarm({ seed: 1, speed: 0, startTime: FARM_START });
-  const variants: Variant[] = [
-    { label: 'Node defaults', nodeArgs: [] },
-    { label: LOW_MEMORY_FLAGS.join(' '), nodeArgs: LOW_MEMORY_FLAGS },
-  ];
+  const variants: Variant[] = [{ label: 'Node defaults', nodeArgs: [] }];
   const results: VariantResult[] = [];
   try {
     const mix = readCalls(await farm.sample());
@@ -128,24 +128,22 @@ export async function memory(options: BenchOptions): Promise<ScenarioResult> {
   }
   const n = (count: number) => count.toLocaleString('en');
   const rows: Row[] = results.flatMap((v) => [
-    { area: 'Memory', metric: `${v.label}: RSS after start`, value: show(v.start, 1, ' MB') },
-    { area: 'Memory', metric: `${v.label}: RSS after ${n(calls)} calls`, value: show(v.end, 1, ' MB'), target: '< 100 MB', pass: v.end.median < 100 },
-    { area: 'Memory', metric: `${v.label}: growth from ${n(calls / 2)} to ${n(calls)} calls`, value: show(v.growth, 1, ' MB'), target: '< 5 MB', pass: v.growth.median < 5 && v.errors === 0 },
+    { area: 'Memory', metric: `${v.label}: RSS idle after start (1 s after tools/list)`, value: show(v.start, 1, ' MB'), target: `≤ ${TARGETS.startMb} MB`, pass: v.start.median <= TARGETS.startMb },
+    { area: 'Memory', metric: `${v.label}: RSS after ${n(calls)} calls`, value: show(v.end, 1, ' MB'), target: `≤ ${TARGETS.endMb} MB`, pass: v.end.median <= TARGETS.endMb },
+    { area: 'Memory', metric: `${v.label}: growth from ${n(calls / 2)} to ${n(calls)} calls`, value: show(v.growth, 1, ' MB'), target: `≤ ${TARGETS.growthMb} MB`, pass: v.growth.median <= TARGETS.growthMb && v.errors === 0 },
     { area: 'Memory', metric: `${v.label}: live heap after ${n(calls)} calls (after a full GC)`, value: show(v.liveHeap, 1, ' MB') },
+    ...(v.young && v.old ? [{ area: 'Memory', metric: `${v.label}: young / old generation after ${n(calls)} calls`, value: `${v.young.median.toFixed(1)} / ${v.old.median.toFixed(1)} MB` }] : []),
     ...(v.idle === undefined ? [] : [{ area: 'Memory', metric: `${v.label}: RSS after ${n(calls)} calls and ${IDLE_S} s idle`, value: `${v.idle.toFixed(1)} MB` }]),
   ]);
   const defaults = results[0]!;
-  const low = results[1]!;
   const missed = rows.some((row) => row.pass === false);
   return {
     ...(missed
       ? {
           whyMissed:
-            `Memory: with Node's defaults V8 sizes its heap for the burst (${n(calls)} calls back to back)` +
-            (defaults.young && defaults.old ? `: after it the young generation takes ${defaults.young.median.toFixed(0)} MB and the old generation ${defaults.old.median.toFixed(0)} MB, mostly garbage not collected yet. ` : '. ') +
-            `Nothing is retained: the heap in use after a full GC is ${defaults.liveHeap.median.toFixed(1)} MB` +
-            (defaults.idle === undefined ? '. ' : defaults.idle < defaults.end.median * 0.8 ? `, and RSS falls to ${defaults.idle.toFixed(1)} MB once the session has been idle ${IDLE_S} s. ` : `; RSS was still ${defaults.idle.toFixed(1)} MB after ${IDLE_S} s idle. `) +
-            `Started with \`node ${LOW_MEMORY_FLAGS.join(' ')}\` the same session stays at ${low.end.median.toFixed(1)} MB, growing ${low.growth.median.toFixed(1)} MB over the second half.`,
+            `Memory: RSS ${defaults.start.median.toFixed(1)} MB after start, ${defaults.end.median.toFixed(1)} MB after ${n(calls)} calls` +
+            (defaults.young && defaults.old ? ` (young generation ${defaults.young.median.toFixed(0)} MB, old ${defaults.old.median.toFixed(0)} MB)` : '') +
+            `; the heap in use after a full GC is ${defaults.liveHeap.median.toFixed(1)} MB, the rest is Node itself (its binary's pages, about 40 MB) and garbage not collected yet.`,
         }
       : {}),
     name: 'memory',

@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { DirectClient } from '../lib/direct.js';
+import { cpuMsOf } from '../lib/launch.js';
 import { startFarm } from '../lib/farm.js';
 import { FARM_START, count, type BenchOptions, type Row, type ScenarioResult } from '../lib/report.js';
 import { call, startStdioServer } from '../lib/server.js';
@@ -7,6 +9,9 @@ import { figure, percentiles, show, type Figure, type Percentiles } from '../lib
 type Side = 'mcp' | 'direct';
 /** Latency of a farm across a network, for the comparison that shows what the overhead means in practice. */
 const REMOTE_LATENCY_MS = 20;
+/** MCP over stdio against the same request sent directly, at p50 on the loopback farm (issue 15). */
+const TARGET_RATIO = 1.6;
+const FLOOR = fileURLToPath(new URL('../floor-server.ts', import.meta.url));
 interface Case {
   label: string;
   taskId: number;
@@ -61,6 +66,33 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
       options.log(`  round ${r + 1}: ${cases.map((c, k) => `${c.label} MCP p50 ${perRound[k]![r]!.mcp.p50.toFixed(3)} ms, direct ${perRound[k]![r]!.direct.p50.toFixed(3)} ms`).join('; ')}`);
     }
 
+    // The server's own CPU per call: calls back to back, one in flight, nothing else on the connection.
+    const cpuCalls = options.quick ? 300 : 2000;
+    const cpuBefore = cpuMsOf(server.pid);
+    for (let i = 0; i < cpuCalls; i++) await send('mcp', cases[0]!.taskId);
+    const serverCpuMs = (cpuMsOf(server.pid) - cpuBefore) / cpuCalls;
+
+    // The floor: the same client and connector with no MCP server in between (bench/floor-server.ts).
+    const floorServer = await startStdioServer(farm.serverEnv(), { cli: FLOOR, nodeArgs: ['--import', 'tsx'] });
+    const floorRatios: number[] = [];
+    try {
+      for (let r = 0; r < (options.quick ? 1 : 3); r++) {
+        const floor = { mcp: [] as number[], direct: [] as number[] };
+        for (let i = 0; i < callsPerRound; i++) {
+          for (const side of (i % 2 ? ['mcp', 'direct'] : ['direct', 'mcp']) as Side[]) {
+            const started = performance.now();
+            if (side === 'direct') await direct.send('get_task_info', { taskIds: [cases[0]!.taskId] });
+            else await call(floorServer.client, 'get_task_info', { task_ids: [cases[0]!.taskId] });
+            floor[side].push(performance.now() - started);
+          }
+        }
+        floorRatios.push(percentiles(floor.mcp).p50 / percentiles(floor.direct).p50);
+      }
+    } finally {
+      await floorServer.close();
+    }
+    const floorRatio = figure(floorRatios);
+
     // The same comparison against a farm that takes 20 ms to answer, as one across a network does.
     await farm.command({ cmd: 'fault', rule: { kind: 'latency', latencyMs: REMOTE_LATENCY_MS } });
     const remote = { mcp: [] as number[], direct: [] as number[] };
@@ -92,14 +124,16 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
       { area: 'Per call', metric: `get_task_info, ${m.label}: MCP over stdio, p50 / p95 / p99`, value: trio(m.mcpMs) },
       { area: 'Per call', metric: `get_task_info, ${m.label}: direct (signed, undici), p50 / p95 / p99`, value: trio(m.directMs) },
       k === 0
-        ? { area: 'Per call', metric: `overhead at p50, ${m.label}`, value: show(m.overheadP50Ms, 3, ' ms'), target: '< 0.5 ms', pass: m.overheadP50Ms.median < 0.5 }
+        ? { area: 'Per call', metric: `overhead at p50, ${m.label}`, value: show(m.overheadP50Ms, 3, ' ms') }
         : { area: 'Per call', metric: `overhead at p50, ${m.label}`, value: show(m.overheadP50Ms, 3, ' ms') },
       k === 0
-        ? { area: 'Per call', metric: `ratio at p50 (MCP / direct), ${m.label}`, value: show(m.ratioP50, 2, '×'), target: '< 2×', pass: m.ratioP50.median < 2 }
+        ? { area: 'Per call', metric: `ratio at p50 (MCP / direct), ${m.label}`, value: show(m.ratioP50, 2, '×'), target: `≤ ${TARGET_RATIO}×`, pass: m.ratioP50.median <= TARGET_RATIO }
         : { area: 'Per call', metric: `ratio at p50 (MCP / direct), ${m.label}`, value: show(m.ratioP50, 2, '×') },
     ]);
     rows.push(
       { area: 'Per call', metric: 'MCP ping over stdio, p50 (the transport alone)', value: show(ping, 3, ' ms') },
+      { area: 'Per call', metric: 'floor: the same client and connector, a bare JSON-RPC loop instead of the server (bench/floor-server.ts), ratio at p50', value: show(floorRatio, 2, '×') },
+      { area: 'Per call', metric: `server CPU per get_task_info call (${cpuCalls.toLocaleString('en')} calls back to back; farm and client excluded)`, value: `${serverCpuMs.toFixed(3)} ms` },
       {
         area: 'Per call',
         metric: `ratio at p50 against a farm ${REMOTE_LATENCY_MS} ms away, typical task`,
@@ -109,14 +143,14 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
     const typical = measured[0]!;
     return {
       name: 'overhead',
-      data: { tool: 'get_task_info', rounds, callsPerRound, cases: measured, pingP50Ms: ping, remote: { latencyMs: REMOTE_LATENCY_MS, mcpP50Ms: percentiles(remote.mcp).p50, directP50Ms: percentiles(remote.direct).p50, ratio: remoteRatio } },
+      data: { tool: 'get_task_info', rounds, callsPerRound, cases: measured, pingP50Ms: ping, serverCpuMs, floorRatio, remote: { latencyMs: REMOTE_LATENCY_MS, mcpP50Ms: percentiles(remote.mcp).p50, directP50Ms: percentiles(remote.direct).p50, ratio: remoteRatio } },
       rows,
-      ...(typical.ratioP50.median >= 2 || typical.overheadP50Ms.median >= 0.5
+      ...(typical.ratioP50.median > TARGET_RATIO
         ? {
             whyMissed:
               `Per call: the loopback farm answers get_task_info directly in ${typical.directMs.p50.median.toFixed(3)} ms, so any fixed cost doubles it. ` +
               `MCP adds ${typical.overheadP50Ms.median.toFixed(3)} ms at p50: ${ping.median.toFixed(3)} ms is the JSON-RPC round trip over stdio itself (an MCP ping through the SDK on both ends, two pipe hops), ` +
-              `the rest is the SDK validating the call and its result and the tool shaping its answer. Against a farm ${REMOTE_LATENCY_MS} ms away the ratio is ${remoteRatio.toFixed(2)}.`,
+              `the rest is the SDK's protocol layer on both ends (its schemas check the call, its result and every message's kind) and the tool shaping its answer; the server spends ${serverCpuMs.toFixed(3)} ms of CPU per call. The same client around the same connector with a bare JSON-RPC loop instead of the server gets ${floorRatio.median.toFixed(2)}× on this machine now. Against a farm ${REMOTE_LATENCY_MS} ms away the ratio is ${remoteRatio.toFixed(2)}.`,
           }
         : {}),
       notes: [`Per call: ${count(rounds, 'round')} × ${callsPerRound} calls each way per task after ${options.quick ? 200 : 1000} warm-up calls, alternating MCP and direct (and which goes first); one call in flight.`],

@@ -1,7 +1,8 @@
-// Preloaded into the server by the memory benchmark (node --expose-gc --import): on SIGUSR2, the sizes of V8's
+// Preloaded into the server by the memory benchmark (node --expose-gc --require): on SIGUSR2, the sizes of V8's
 // young and old generations as they are, then the heap still in use after a full garbage collection, on stderr.
-// It tells retained memory from garbage not collected yet.
-import { getHeapSpaceStatistics } from 'node:v8';
+// It tells retained memory from garbage not collected yet. CommonJS: an ES preload would start Node's ES module
+// loader in a server that does not otherwise use it, and count it in the RSS measured.
+const { getHeapSpaceStatistics } = require('node:v8');
 
 process.on('SIGUSR2', () => {
   const size = (name) => getHeapSpaceStatistics().find((space) => space.space_name === name)?.space_size ?? 0;

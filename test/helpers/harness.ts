@@ -88,6 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await Promise.all([mcp.connect(serverTransport), client.connect(clientTransport)]);
     closeServer = () => mcp.close();
   }
+  if (client.getProtocolEra() !== era) throw new Error(`the harness client negotiated the ${client.getProtocolEra()} era, not ${era}`);
   // Listing the tools makes the SDK client check every later result against the published output schema.
   await client.listTools();
   return {

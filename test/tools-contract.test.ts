@@ -1,4 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, OPERATION_IDS, isOperationId } from '../src/client/operations.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
@@ -7,6 +8,7 @@ import { callTool, startHarness, type Harness } from './helpers/harness.js';
 
 /** Tools that are not catalog operations: the workflows of the resources/workflows issue. */
 const WORKFLOW_TOOLS = new Set(['job_status_summary', 'triage_failures', 'resubmit_failures', 'wait_for_tasks', 'configure_render_env']);
+const SNAPSHOTS = new URL('__snapshots__/tools/', import.meta.url);
 /** Planted in every secret the farm returns (transfer passwords, RaySync keys). */
 const SECRET_CANARY = 'SECRETcanary7Q2Z';
 
@@ -59,12 +61,14 @@ describe('the published tool surface', () => {
     }
   });
 
-  it('keeps tools/list small and matches the committed schema snapshot', async () => {
+  it('keeps tools/list small and matches the committed schema snapshot of each tool', async () => {
     const bytes = JSON.stringify({ tools }).length;
     console.info(`tools/list: ${tools.length} tools, ${bytes} bytes (~${Math.round(bytes / 4)} tokens)`);
     expect(bytes).toBeLessThan(48 * 1024);
-    const snapshot = [...tools].sort((a, b) => a.name.localeCompare(b.name));
-    await expect(JSON.stringify(snapshot, null, 1)).toMatchFileSnapshot('__snapshots__/tools-list.json');
+    for (const tool of tools) await expect(JSON.stringify(tool, null, 1)).toMatchFileSnapshot(`__snapshots__/tools/${tool.name}.json`);
+    // A snapshot left behind by a removed or renamed tool would otherwise go unnoticed.
+    const committed = readdirSync(SNAPSHOTS).map((file) => file.replace(/\.json$/, ''));
+    expect(committed.sort()).toEqual(tools.map((tool) => tool.name).sort());
   });
 });
 

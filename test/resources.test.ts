@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { TOOLSETS } from '../src/client/operations.js';
+import { TOOLSETS } from '../src/tools/toolsets.js';
 import { startHarness, useFarmSession } from './helpers/harness.js';
 
 const session = useFarmSession({ seed: 31 });

@@ -3,7 +3,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import { ErrorCode, McpError, type ListResourcesResult, type ReadResourceResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Paged, SoftwareList, TaskInfo } from '../client/types.js';
-import type { Toolset } from '../client/operations.js';
+import type { Toolset } from '../tools/toolsets.js';
 import { summarizeTask } from '../tools/records.js';
 import { cgId as cgIdSchema, softwareName, taskId as taskIdSchema } from '../tools/schema.js';
 import type { Completions } from './complete.js';

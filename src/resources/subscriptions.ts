@@ -3,7 +3,7 @@ import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema }
 import { taskItems } from '../client/composite.js';
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
-import type { Toolset } from '../client/operations.js';
+import type { Toolset } from '../tools/toolsets.js';
 import type { Paged, TaskInfo } from '../client/types.js';
 import { frameCounts } from '../tools/records.js';
 import { taskId as taskIdSchema } from '../tools/schema.js';

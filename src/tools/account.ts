@@ -4,6 +4,8 @@ import { blocks, compact, duration, facts, isoTime, money, plural, tsv } from '.
 import { accountLink, platformsLink } from './links.js';
 import { item, softwareName } from './schema.js';
 
+const toolset = 'account';
+
 const ZONE = { china: 1, international: 2 } as const;
 type ZoneName = keyof typeof ZONE;
 const zoneName = (code: unknown): ZoneName | undefined => (Number(code) === 1 ? 'china' : Number(code) === 2 ? 'international' : undefined);
@@ -21,8 +23,8 @@ interface Platform {
 }
 
 export const listPlatforms = defineTool({
+  toolset,
   operation: 'list_platforms',
-  title: 'List render platforms',
   description: 'Render platforms (clusters) of the account; the number goes in RAYVISION_API_PLATFORM.',
   input: {
     zone: z.enum(['china', 'international']).optional().describe('Region; default from domain'),
@@ -89,8 +91,8 @@ interface UserProfile {
 const yes = (flag: unknown): boolean | undefined => (flag === null || flag === undefined || flag === '' ? undefined : Number(flag) === 1);
 
 export const getUserProfile = defineTool({
+  toolset,
   operation: 'get_user_profile',
-  title: 'Get account profile',
   description: 'Account id, balance, coupons, unit prices and account flags; contact details are left out.',
   input: {},
   output: { profile: item({}) },
@@ -183,8 +185,8 @@ function timeoutSeconds(s: UserSettings): number | undefined {
 }
 
 export const getUserSettings = defineTool({
+  toolset,
   operation: 'get_user_settings',
-  title: 'Get account settings',
   description: 'Account render settings: task timeout, analysis switches, download lock.',
   input: {},
   output: {
@@ -214,8 +216,8 @@ export const getUserSettings = defineTool({
 });
 
 export const updateUserSettings = defineTool({
+  toolset,
   operation: 'update_user_settings',
-  title: 'Update account task timeout',
   description: 'Set the account-wide task timeout, in seconds (43200 = 12 h).',
   input: {
     timeout_seconds: z.number().int().min(60).max(30 * 86_400).describe('Timeout in seconds'),

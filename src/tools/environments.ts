@@ -18,12 +18,14 @@ import {
   type RenderEnvChoice,
 } from './software.js';
 
+const toolset = 'environments';
+
 const envName = z.string().trim().min(1).max(64).describe('Environment name');
 const envItem = item({ name: z.string() });
 
 export const getSupportedSoftware = defineTool({
+  toolset,
   operation: 'get_supported_software',
-  title: 'Supported software',
   description: 'Programs the farm renders: cgId, scene file types, Linux support.',
   input: {},
   output: { software: z.array(item({ cg_id: z.number() })), default_cg_id: z.number().optional() },
@@ -53,8 +55,8 @@ export const getSupportedSoftware = defineTool({
 });
 
 export const getSupportedPlugins = defineTool({
+  toolset,
   operation: 'get_supported_plugins',
-  title: 'Software versions and plugins',
   description: 'Versions of a program and their plugin versions, with the ids render environments take.',
   input: {
     cg_id: cgId,
@@ -90,8 +92,8 @@ function groupPlugins(plugins: { pluginId: number; pluginName: string; pluginVer
 }
 
 export const getRenderEnv = defineTool({
+  toolset,
   operation: 'get_render_env',
-  title: 'List render environments',
   description: 'Your render environments (version, OS, plugins, default); both OSes unless os is given.',
   input: {
     cg_id: cgId.optional().describe('Software; omit for all'),
@@ -162,8 +164,8 @@ async function findEnvToChange(ctx: ToolContext, cgId: number, name: string) {
 const envOutput = { env: envItem, message: z.string() };
 
 export const addRenderEnv = defineTool({
+  toolset,
   operation: 'add_render_env',
-  title: 'Create render environment',
   description: 'Create a render environment from software, version, OS and plugin ids (get_supported_plugins).',
   input: envInput,
   output: envOutput,
@@ -180,8 +182,8 @@ export const addRenderEnv = defineTool({
 });
 
 export const updateRenderEnv = defineTool({
+  toolset,
   operation: 'update_render_env',
-  title: 'Update render environment',
   description: 'Change a render environment; omitted fields keep their values.',
   input: {
     ...envInput,
@@ -218,8 +220,8 @@ export const updateRenderEnv = defineTool({
 const envTarget = { cg_id: cgId, name: envName };
 
 export const deleteRenderEnv = defineTool({
+  toolset,
   operation: 'delete_render_env',
-  title: 'Delete render environment',
   description: 'Delete a render environment. Asks for confirmation first.',
   input: envTarget,
   output: destructiveOutput,
@@ -236,8 +238,8 @@ export const deleteRenderEnv = defineTool({
 });
 
 export const setDefaultRenderEnv = defineTool({
+  toolset,
   operation: 'set_default_render_env',
-  title: 'Set default render environment',
   description: 'Make a render environment the default for its software.',
   input: envTarget,
   output: { env: item({}), previous_default: z.string().optional(), message: z.string() },

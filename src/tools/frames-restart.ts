@@ -15,6 +15,8 @@ import { frameTable, noFramesReason, pagingWithProgress } from './frames-common.
 import { fetchTasks, frameCounts, frameItem, summarizeFrame, summarizeTask } from './records.js';
 import { FRAME_STATUS_CODE, dryRun, frameIds, frameStatusFilter, item, matchesFrameFilter, taskId, taskIds, type FrameFilterStatus } from './schema.js';
 
+const toolset = 'frames';
+
 /** Frames listed at most in a dry run or a confirmation. */
 const LISTED = 100;
 
@@ -47,8 +49,8 @@ async function framesInStatus(call: Caller, task: TaskInfo, status: readonly Fra
 }
 
 export const restartFailedFrames = defineTool({
+  toolset,
   operation: 'restart_failed_frames',
-  title: 'Resubmit failed frames',
   description: 'Resubmit failed (or chosen-status) frames of tasks; billed. dry_run counts them.',
   input: { task_ids: taskIds, status: statuses.describe('Default: failed'), dry_run: dryRun },
   output: {
@@ -115,8 +117,8 @@ function selectionBody(args: { task_id: number; frame_ids?: number[] | undefined
 const selectionOutput = { dry_run: z.boolean(), task_id: z.number(), frames: z.array(frameItem), count: z.number(), message: z.string() };
 
 export const restartFrames = defineTool({
+  toolset,
   operation: 'restart_frames',
-  title: 'Resubmit chosen frames',
   description: 'Resubmit frames of a task by frame id, or all of them; billed. dry_run lists them.',
   input: { ...selectionInput, dry_run: dryRun },
   output: selectionOutput,
@@ -158,8 +160,8 @@ const frameNumber = z
   .refine((text) => parseFrameRange(text) !== undefined, 'use a frame number or range such as 6, 7-9 or 7-9[1]');
 
 export const restartFramesByNumber = defineTool({
+  toolset,
   operation: 'restart_frames_by_number',
-  title: 'Resubmit frames by number',
   description: 'Resubmit frames of a task by number or range; billed. dry_run lists the matches.',
   input: {
     task_id: taskId,
@@ -205,8 +207,8 @@ function frameSpan(frames: readonly FrameInfo[]): string {
 }
 
 export const stopTaskFrames = defineTool({
+  toolset,
   operation: 'stop_task_frames',
-  title: 'Stop chosen frames',
   description: 'Stop frames of a task by frame id, or all of them.',
   input: selectionInput,
   output: { task_id: z.number(), count: z.number(), message: z.string() },

@@ -9,12 +9,14 @@ import { framesLink } from './links.js';
 import { countByStatus, countsLine, frameItem, summarizeFrame } from './records.js';
 import { frameId, frameStatusFilter, frameStatusName, item, keyword, matchesFrameFilter, page, pageSize, taskId } from './schema.js';
 
+const toolset = 'frames';
+
 const statusFilter = frameStatusFilter.optional();
 const groupKeyword = keyword.optional().describe('Machine group name');
 
 export const getTaskFrames = defineTool({
+  toolset,
   operation: 'get_task_frames',
-  title: 'List task frames',
   description: 'One page of a task\'s frames in the farm\'s order; layered tasks keep frames in child tasks.',
   input: {
     task_id: taskId,
@@ -56,8 +58,8 @@ export const getTaskFrames = defineTool({
 const LIST_CAP = 1000;
 
 export const getAllTaskFramesTool = defineTool({
+  toolset,
   operation: 'get_all_task_frames',
-  title: 'List all task frames',
   description: `All frames of a task (up to ${MAX_FRAME_PAGES * MAX_FRAME_PAGE_SIZE}): counts by status and a capped list.`,
   input: {
     task_id: taskId,
@@ -107,8 +109,8 @@ interface FrameStats {
 }
 
 export const getFrameStats = defineTool({
+  toolset,
   operation: 'get_frame_stats',
-  title: 'Account frame overview',
   description: 'Frame counts by status across all tasks of the account.',
   input: {},
   output: { rendering: z.number(), done: z.number(), failed: z.number(), waiting: z.number(), abandoned: z.number().optional(), total: z.number() },
@@ -161,8 +163,8 @@ const STAGE = { photon: 2, main: 5 } as const;
 const seconds = (value: string | number | null | undefined) => (value === null || value === undefined || value === '' ? undefined : duration(Number(value)));
 
 export const getTaskProgress = defineTool({
+  toolset,
   operation: 'get_task_progress',
-  title: 'Live render progress',
   description: 'Block-by-block progress of a 3ds Max task, with preview image paths.',
   input: { task_id: taskId, stage: z.enum(['photon', 'main']).optional().describe('Default: the current stage') },
   output: { task_id: z.number(), stage: z.string().optional(), blocks: z.array(item({ block: z.string() })) },
@@ -205,8 +207,8 @@ export const getTaskProgress = defineTool({
 });
 
 export const getFrameThumbnail = defineTool({
+  toolset,
   operation: 'get_frame_thumbnail',
-  title: 'Frame thumbnail',
   description: 'Thumbnail image paths of a done frame.',
   input: { frame_id: frameId },
   output: { frame_id: z.number(), paths: z.array(z.string()) },

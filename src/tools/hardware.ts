@@ -4,6 +4,8 @@ import { blocks, compact, plural, tsv } from './format.js';
 import { fetchTasks, summarizeTask, taskLine } from './records.js';
 import { dryRun, item, softwareName, taskIds } from './schema.js';
 
+const toolset = 'hardware';
+
 /** A hardware configuration as the farm returns it (seed 001). */
 interface HardwareConfig {
   id: number;
@@ -56,8 +58,8 @@ async function fetchConfigs(ctx: ToolContext, ids?: readonly number[]): Promise<
 }
 
 export const listHardwareConfigs = defineTool({
+  toolset,
   operation: 'list_hardware_configs',
-  title: 'List hardware configurations',
   description: 'Machine configurations (model, RAM, GPUs) of the platform; task_ids marks their current one.',
   input: { task_ids: taskIds.optional() },
   output: { configs: z.array(item({ id: z.number() })) },
@@ -90,8 +92,8 @@ export const listHardwareConfigs = defineTool({
 });
 
 export const listPackNodes = defineTool({
+  toolset,
   operation: 'list_pack_nodes',
-  title: 'List reserved machine plans',
   description: 'Your reserved-machine (pack node) plans, by id and name.',
   input: {},
   output: { plans: z.array(item({ id: z.number() })) },
@@ -106,8 +108,8 @@ export const listPackNodes = defineTool({
 });
 
 export const editTaskHardwareConfig = defineTool({
+  toolset,
   operation: 'edit_task_hardware_config',
-  title: 'Change task hardware',
   description: 'Move tasks to another hardware configuration; changes price and speed. dry_run shows old → new.',
   input: {
     task_ids: taskIds.max(50),

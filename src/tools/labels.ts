@@ -7,6 +7,8 @@ import { destructiveOutput, doneAnswer } from './safety.js';
 import { item, taskIds } from './schema.js';
 import { nearest } from './software.js';
 
+const toolset = 'labels';
+
 /**
  * Projects (the classic documents call them "custom labels": get_task_list shows them as a task's project) and task
  * labels (free tags on tasks), api-catalog §5.4.
@@ -31,8 +33,8 @@ function projectAnswer(projects: Project[], scope: string) {
 }
 
 export const listProjectLabels = defineTool({
+  toolset,
   operation: 'list_project_labels',
-  title: 'List projects',
   description: 'Projects (custom labels) of this account, by id and name.',
   input: {},
   output: { projects: z.array(projectItem) },
@@ -43,8 +45,8 @@ const SCOPES = { own: 0, own_and_main: 1, all_under_main: 2 } as const;
 const SCOPE_TEXT = { own: 'this account', own_and_main: 'this account and its main account', all_under_main: 'every account under the same main account' };
 
 export const listProjects = defineTool({
+  toolset,
   operation: 'list_projects',
-  title: 'List projects by scope',
   description: 'Projects of this account, or also of its main account, or of all accounts under it.',
   input: { scope: z.enum(['own', 'own_and_main', 'all_under_main']).default('own').describe('Whose projects') },
   output: { projects: z.array(projectItem) },
@@ -52,8 +54,8 @@ export const listProjects = defineTool({
 });
 
 export const addProjectLabel = defineTool({
+  toolset,
   operation: 'add_project_label',
-  title: 'Create project',
   description: 'Create a project (custom label) that tasks can be filed under.',
   input: {
     name: projectName,
@@ -91,8 +93,8 @@ function usedBy(count: number, scanned: number, total: number): string {
 }
 
 export const deleteProjectLabel = defineTool({
+  toolset,
   operation: 'delete_project_label',
-  title: 'Delete project',
   description: 'Delete a project (custom label). Asks for confirmation first.',
   input: { name: projectName },
   output: destructiveOutput,
@@ -151,8 +153,8 @@ function taskLabels(task: TaskInfo): string[] | undefined {
 }
 
 export const addTaskLabel = defineTool({
+  toolset,
   operation: 'add_task_label',
-  title: 'Label tasks',
   description: 'Attach a label (tag) to tasks.',
   input: { task_ids: taskIds, label: labelText.describe('Label text') },
   output: { label: z.string(), tasks: z.array(item({})), message: z.string() },
@@ -169,8 +171,8 @@ export const addTaskLabel = defineTool({
 });
 
 export const deleteTaskLabel = defineTool({
+  toolset,
   operation: 'delete_task_label',
-  title: 'Remove task labels',
   description: 'Remove labels from tasks (classic API: by label_ids). Asks for confirmation first.',
   input: {
     task_ids: taskIds.optional(),

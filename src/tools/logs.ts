@@ -4,6 +4,8 @@ import { defineTool } from './define.js';
 import { blocks, compact, isoTime, pageFooter, plural, remaining, tsv } from './format.js';
 import { dateTime, frameId, item, page, pageSize } from './schema.js';
 
+const toolset = 'logs';
+
 interface OperationRecord {
   userName?: string | null;
   taskType?: string | null;
@@ -52,8 +54,8 @@ function anyTime(value: string | number | null | undefined): string | undefined 
 }
 
 export const getTaskOperationLog = defineTool({
+  toolset,
   operation: 'get_task_operation_log',
-  title: 'Task operation log',
   description: 'Who did what to which tasks, and when (audit log).',
   input: {
     page,
@@ -114,8 +116,8 @@ export function shortUserAgent(ua: string | null | undefined): string | undefine
 }
 
 export const getLoginLog = defineTool({
+  toolset,
   operation: 'get_login_log',
-  title: 'Login history',
   description: 'Account login history: time, result, method, IP, client.',
   input: { page, page_size: pageSize(20), after, before },
   output: { logins: z.array(item({ time: z.string().optional(), ok: z.boolean() })), total: z.number(), more: z.number() },
@@ -219,8 +221,8 @@ export function errorLines(lines: readonly string[]): ErrorLine[] {
 const errorText = (e: ErrorLine) => (e.context ? `${e.line}\n  preceded by: ${e.context}` : e.line);
 
 export const getRenderLog = defineTool({
+  toolset,
   operation: 'get_render_log',
-  title: 'Frame render log',
   description: 'Render log of a frame, paged by lines; error lines and codes come first.',
   input: {
     frame_id: frameId,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Connector } from '../client/connector.js';
 import { RayvisionError } from '../client/errors.js';
 import type { Logger } from '../client/log.js';
-import type { Toolset } from '../client/operations.js';
+import type { Toolset } from './toolsets.js';
 import { RefusedError, type AnyTool, type Preview, type ToolAnswer, type ToolContext } from './define.js';
 import { ConfirmationTokens, TOKEN_PROBLEMS, type ConfirmationMode } from './safety.js';
 

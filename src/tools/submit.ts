@@ -5,6 +5,8 @@ import { fetchTasks, summarizeTask, taskLine } from './records.js';
 import { taskLink } from './links.js';
 import { dryRun, taskId } from './schema.js';
 
+const toolset = 'tasks';
+
 interface CreatedTasks {
   taskIdList?: number[] | null;
   aliasTaskIdList?: string[] | null;
@@ -12,8 +14,8 @@ interface CreatedTasks {
 }
 
 export const createTask = defineTool({
+  toolset,
   operation: 'create_task',
-  title: 'Reserve task ids',
   description: 'Reserve new task ids for upload_task_json and submit_task; nothing renders yet.',
   input: {
     count: z.number().int().min(1).max(50).default(1).describe('How many ids'),
@@ -47,8 +49,8 @@ export const createTask = defineTool({
 const JSON_FILES = ['task.json', 'upload.json', 'asset.json', 'tips.json'] as const;
 
 export const uploadTaskJson = defineTool({
+  toolset,
   operation: 'upload_task_json',
-  title: 'Upload task JSON file',
   description: 'Store a task config file (task.json by default) for a reserved task.',
   input: {
     task_id: taskId,
@@ -80,8 +82,8 @@ function isJson(text: string): boolean {
 }
 
 export const submitTask = defineTool({
+  toolset,
   operation: 'submit_task',
-  title: 'Submit task for rendering',
   description: 'Submit a reserved task for billed rendering, once only. dry_run checks first.',
   input: { task_id: taskId, producer: z.string().trim().min(1).max(100).optional().describe('Producer name'), dry_run: dryRun },
   output: { dry_run: z.boolean(), task_id: z.number(), task: z.record(z.string(), z.unknown()).optional(), message: z.string() },

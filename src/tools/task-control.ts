@@ -5,6 +5,8 @@ import { previewTasks } from './records.js';
 import { destructiveOutput, doneAnswer } from './safety.js';
 import { dryRun, taskId, taskIds } from './schema.js';
 
+const toolset = 'tasks';
+
 /** Output of the task writes that need no preview: what was changed and one sentence about it. */
 const writeOutput = { task_ids: z.array(z.number()), message: z.string() };
 
@@ -25,8 +27,8 @@ async function costlyBatch(ctx: ToolContext, ids: number[], dry: boolean, verb: 
 }
 
 export const stopTask = defineTool({
+  toolset,
   operation: 'stop_task',
-  title: 'Stop tasks',
   description: 'Stop (pause) rendering of tasks; resume later with start_task.',
   input: { task_ids: taskIds },
   output: writeOutput,
@@ -39,8 +41,8 @@ export const stopTask = defineTool({
 });
 
 export const startTask = defineTool({
+  toolset,
   operation: 'start_task',
-  title: 'Start tasks',
   description: 'Start or resume stopped tasks; rendering is billed. dry_run shows what would start.',
   input: { task_ids: taskIds, dry_run: dryRun },
   output: costlyOutput,
@@ -49,8 +51,8 @@ export const startTask = defineTool({
 });
 
 export const abandonTask = defineTool({
+  toolset,
   operation: 'abandon_task',
-  title: 'Abandon tasks',
   description: 'Abandon tasks for good; unfinished frames never render. Asks for confirmation.',
   input: { task_ids: taskIds },
   output: destructiveOutput,
@@ -64,8 +66,8 @@ export const abandonTask = defineTool({
 });
 
 export const deleteTask = defineTool({
+  toolset,
   operation: 'delete_task',
-  title: 'Delete tasks',
   description: 'Delete tasks into the recycle bin (get_task_list deleted=true). Asks for confirmation first.',
   input: { task_ids: taskIds },
   output: destructiveOutput,
@@ -79,8 +81,8 @@ export const deleteTask = defineTool({
 });
 
 export const setTaskOvertimeStop = defineTool({
+  toolset,
   operation: 'set_task_overtime_stop',
-  title: 'Set task timeout stop',
   description: 'Stop tasks automatically once they render longer than this.',
   input: {
     task_ids: taskIds,
@@ -97,8 +99,8 @@ export const setTaskOvertimeStop = defineTool({
 });
 
 export const fullSpeedRender = defineTool({
+  toolset,
   operation: 'full_speed_render',
-  title: 'Render at full speed',
   description: 'Let tasks use as many nodes as the farm can give; billed faster. dry_run shows them.',
   input: { task_ids: taskIds, dry_run: dryRun },
   output: costlyOutput,
@@ -114,8 +116,8 @@ export const fullSpeedRender = defineTool({
 });
 
 export const updateTaskPriority = defineTool({
+  toolset,
   operation: 'update_task_priority',
-  title: 'Change task priority',
   description: 'Set a task\'s priority level (documented: 50 default, 60).',
   input: { task_id: taskId, priority: z.number().int().min(0).max(100).describe('Level, e.g. 60') },
   output: { ...writeOutput, priority: z.number() },
@@ -128,8 +130,8 @@ export const updateTaskPriority = defineTool({
 });
 
 export const updateTaskLimit = defineTool({
+  toolset,
   operation: 'update_task_limit',
-  title: 'Change task node limit',
   description: 'Set the most render nodes a task may use at once.',
   input: { task_id: taskId, node_limit: z.number().int().min(1).max(10_000).describe('Most nodes at once') },
   output: { ...writeOutput, node_limit: z.number() },

@@ -9,6 +9,8 @@ import { SUBMIT_TOOLS } from './submit.js';
 import { TASK_CONTROL_TOOLS } from './task-control.js';
 import { TASK_STATUS_CODE, dateTime, item, keyword, page, pageSize, taskId, taskIds, taskStatus, taskStatusName } from './schema.js';
 
+const toolset = 'tasks';
+
 const TASK_COLUMNS = ['id', 'alias', 'scene', 'status', 'done', 'failed', 'total', 'submitted', 'cost'] as const;
 
 function taskRows(tasks: TaskInfo[]) {
@@ -19,8 +21,8 @@ function taskRows(tasks: TaskInfo[]) {
 }
 
 export const getTaskList = defineTool({
+  toolset,
   operation: 'get_task_list',
-  title: 'List tasks',
   description: 'Page through render tasks, newest first, filtered by status, keyword or submit time.',
   input: {
     page,
@@ -120,8 +122,8 @@ function detailText(d: TaskDetail): string {
 }
 
 export const getTaskInfo = defineTool({
+  toolset,
   operation: 'get_task_info',
-  title: 'Get task details',
   description: 'Details of tasks: status, frame counts, times, cost, and child (layer) tasks.',
   input: { task_ids: taskIds },
   output: { tasks: z.array(taskItem), missing: z.array(z.number()).optional() },
@@ -137,8 +139,8 @@ export const getTaskInfo = defineTool({
 });
 
 export const getSubtaskIds = defineTool({
+  toolset,
   operation: 'get_subtask_ids',
-  title: 'List child task ids',
   description: 'Child (layer or stage) task ids, where frames live; a task without children lists itself.',
   input: { task_id: taskId },
   output: { task_id: z.number(), subtask_ids: z.array(z.number()) },
@@ -158,8 +160,8 @@ export const getSubtaskIds = defineTool({
 const LANGUAGE = { chinese: 0, english: 1 } as const;
 
 export const getAnalysisErrorDetail = defineTool({
+  toolset,
   operation: 'get_analysis_error_detail',
-  title: 'Explain error codes',
   description: 'Explain analysis or render-log error codes: severity, description, fix.',
   input: {
     // Numbers are taken as codes too; anything else (an object) is refused rather than read as "[object Object]".

@@ -3,6 +3,8 @@ import { defineTool } from './define.js';
 import { blocks, bytes, compact, facts, isoTime, pageFooter, plural, redactSecrets, tsv } from './format.js';
 import { item, page, pageSize, taskId } from './schema.js';
 
+const toolset = 'transfer';
+
 const REVEAL_HINT = 'Secrets are hidden; set RAYVISION_REVEAL_SECRETS=1 to show them.';
 
 type Raw = Record<string, unknown>;
@@ -31,8 +33,8 @@ function readBids(d: Raw) {
 const bidOutput = { bids: item({}), sub_accounts: z.array(item({})).optional() };
 
 export const getTransferBid = defineTool({
+  toolset,
   operation: 'get_transfer_bid',
-  title: 'Get transfer bucket ids',
   description: 'Transfer bucket ids (bids) for uploads, config files and downloads.',
   input: {},
   output: bidOutput,
@@ -71,8 +73,8 @@ function engineView(e: Raw) {
 }
 
 export const getTransferConfig = defineTool({
+  toolset,
   operation: 'get_transfer_config',
-  title: 'Get transfer configuration',
   description: 'Transfer bids, engines (RaySync, Aspera), lines and accounts; passwords hidden.',
   input: {},
   output: { ...bidOutput, engines: z.array(item({})).optional(), redacted: z.boolean() },
@@ -103,8 +105,8 @@ export const getTransferConfig = defineTool({
 });
 
 export const getTransferServerInfo = defineTool({
+  toolset,
   operation: 'get_transfer_server_info',
-  title: 'Get RaySync server info',
   description: 'RaySync transfer server address, ports and client version.',
   input: {},
   output: { info: item({}) },
@@ -126,8 +128,8 @@ export const getTransferServerInfo = defineTool({
 });
 
 export const getRaysyncUserKey = defineTool({
+  toolset,
   operation: 'get_raysync_user_key',
-  title: 'Get RaySync user key',
   description: 'RaySync transfer key of this account; hidden unless RAYVISION_REVEAL_SECRETS=1.',
   input: {},
   output: { credentials: item({}), redacted: z.boolean() },
@@ -163,8 +165,8 @@ const treePath = z
 const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 export const listOutputFiles = defineTool({
+  toolset,
   operation: 'list_output_files',
-  title: 'Browse output files',
   description: 'Folders and files in your output storage (render results), optionally of one task.',
   input: { tree_path: treePath, task_id: taskId.optional(), page, page_size: pageSize(50, 500) },
   output: { path: z.string(), files: z.array(item({ name: z.string() })), total: z.number() },

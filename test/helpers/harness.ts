@@ -5,7 +5,8 @@ import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@mo
 import type { ConnectorConfig } from '../../src/client/config.js';
 import { Connector } from '../../src/client/connector.js';
 import { createLogger, type Logger } from '../../src/client/log.js';
-import { TOOLSETS, type OperationId } from '../../src/client/operations.js';
+import type { OperationId } from '../../src/client/operations.js';
+import { TOOLSETS } from '../../src/tools/toolsets.js';
 import type { ServerSettings } from '../../src/server/config.js';
 import { createMcpServer } from '../../src/server/create.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';

@@ -1,6 +1,6 @@
 import type { Paged, TaskInfo } from '../client/types.js';
-import { SOFTWARE, resolveCgId } from '../tools/schema.js';
-import { loadSoftwareCatalog } from '../tools/software.js';
+import { SOFTWARE, resolveCgId } from '../tools/support/schema.js';
+import { loadSoftwareCatalog } from '../tools/support/software.js';
 import { readContext, type ResourceDeps } from './context.js';
 
 /** MCP caps a completion answer at 100 values. */

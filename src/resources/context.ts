@@ -1,7 +1,7 @@
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
 import type { ToolContext } from '../tools/define.js';
-import { allowFanOut } from '../tools/workflows/task-sets.js';
+import { allowFanOut } from '../tools/support/task-sets.js';
 
 /** What resource reads, completions and pollers need: the farm, and the same secrecy rule as the tools. */
 export interface ResourceDeps {

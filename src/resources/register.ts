@@ -4,8 +4,8 @@ import { ErrorCode, McpError, type ListResourcesResult, type ReadResourceResult,
 import { z } from 'zod';
 import type { Paged, SoftwareList, TaskInfo } from '../client/types.js';
 import type { Toolset } from '../tools/toolsets.js';
-import { summarizeTask } from '../tools/records.js';
-import { cgId as cgIdSchema, softwareName, taskId as taskIdSchema } from '../tools/schema.js';
+import { summarizeTask } from '../tools/support/records.js';
+import { cgId as cgIdSchema, softwareName, taskId as taskIdSchema } from '../tools/support/schema.js';
 import type { Completions } from './complete.js';
 import { readContext, type ResourceDeps } from './context.js';
 import { accountText, framesText, platformsText, renderEnvsText, softwareText, taskText, tasksText } from './views.js';

@@ -5,10 +5,10 @@ import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
 import type { Toolset } from '../tools/toolsets.js';
 import type { Paged, TaskInfo } from '../client/types.js';
-import { frameCounts } from '../tools/records.js';
-import { taskId as taskIdSchema } from '../tools/schema.js';
-import { MIN_POLL_SECONDS, PollSchedule, type PollSettings } from '../tools/workflows/poll.js';
-import { ACTIVE_STATUS_CODES } from '../tools/workflows/task-sets.js';
+import { frameCounts } from '../tools/support/records.js';
+import { taskId as taskIdSchema } from '../tools/support/schema.js';
+import { MIN_POLL_SECONDS, PollSchedule, type PollSettings } from '../server/poll.js';
+import { ACTIVE_STATUS_CODES } from '../tools/support/task-sets.js';
 import { notFound } from './views.js';
 
 /** Subscriptions one connection may hold at once. */

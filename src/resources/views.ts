@@ -1,16 +1,16 @@
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { getSubtaskIds } from '../client/composite.js';
 import type { Paged, TaskInfo } from '../client/types.js';
-import { getUserProfile, getUserSettings, listPlatforms } from '../tools/account.js';
+import { getUserProfile, getUserSettings, listPlatforms } from '../tools/catalog/account.js';
 import type { ToolContext } from '../tools/define.js';
-import { getRenderEnv, getSupportedSoftware } from '../tools/environments.js';
-import { blocks, pageFooter, plural, tsv } from '../tools/format.js';
-import { frameTable } from '../tools/frames-common.js';
-import { countByStatus, countsLine, fetchTasks, summarizeFrame, summarizeTask, type FrameSummary } from '../tools/records.js';
-import { loadSoftwareCatalog } from '../tools/software.js';
-import { getTaskInfo } from '../tools/tasks.js';
-import { analyseFailures, causesText, explainCodes, framesOf, frameNumbers, mergeCauses } from '../tools/workflows/failures.js';
-import { ACTIVE_STATUS_CODES } from '../tools/workflows/task-sets.js';
+import { getRenderEnv, getSupportedSoftware } from '../tools/catalog/environments.js';
+import { blocks, pageFooter, plural, tsv } from '../tools/support/format.js';
+import { frameTable } from '../tools/support/frames.js';
+import { countByStatus, countsLine, fetchTasks, summarizeFrame, summarizeTask, type FrameSummary } from '../tools/support/records.js';
+import { loadSoftwareCatalog } from '../tools/support/software.js';
+import { getTaskInfo } from '../tools/catalog/tasks.js';
+import { analyseFailures, causesText, explainCodes, framesOf, frameNumbers, mergeCauses } from '../tools/support/failures.js';
+import { ACTIVE_STATUS_CODES } from '../tools/support/task-sets.js';
 
 /**
  * The text of each resource. Where a tool shows the same thing, its handler builds the text, so a resource and its

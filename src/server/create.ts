@@ -8,7 +8,7 @@ import { registerSubscriptions } from '../resources/subscriptions.js';
 import { ALL_TOOLS } from '../tools/index.js';
 import { registerTools, type Policy } from '../tools/registry.js';
 import type { ConfirmationTokens } from '../tools/safety.js';
-import { pollSettings } from '../tools/workflows/poll.js';
+import { pollSettings } from './poll.js';
 import type { ServerSettings } from './config.js';
 import { VERSION } from './version.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from './define.js';
-import { blocks, bytes, compact, facts, isoTime, pageFooter, plural, redactSecrets, tsv } from './format.js';
-import { item, page, pageSize, taskId } from './schema.js';
+import { defineTool } from '../define.js';
+import { blocks, bytes, compact, facts, isoTime, pageFooter, plural, redactSecrets, tsv } from '../support/format.js';
+import { item, page, pageSize, taskId } from '../support/schema.js';
 
 const toolset = 'transfer';
 

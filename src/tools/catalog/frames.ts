@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { MAX_FRAME_PAGES, MAX_FRAME_PAGE_SIZE, getAllTaskFrames } from '../client/composite.js';
-import type { FrameInfo, Paged } from '../client/types.js';
-import { RefusedError, defineTool } from './define.js';
-import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, remaining, tsv } from './format.js';
+import { MAX_FRAME_PAGES, MAX_FRAME_PAGE_SIZE, getAllTaskFrames } from '../../client/composite.js';
+import type { FrameInfo, Paged } from '../../client/types.js';
+import { RefusedError, defineTool } from '../define.js';
+import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, remaining, tsv } from '../support/format.js';
 import { FRAME_RESTART_TOOLS } from './frames-restart.js';
-import { frameTable, noFramesReason, pagingWithProgress } from './frames-common.js';
-import { framesLink } from './links.js';
-import { countByStatus, countsLine, frameItem, summarizeFrame } from './records.js';
-import { frameId, frameStatusFilter, frameStatusName, item, keyword, matchesFrameFilter, page, pageSize, taskId } from './schema.js';
+import { frameTable, noFramesReason, pagingWithProgress } from '../support/frames.js';
+import { framesLink } from '../links.js';
+import { countByStatus, countsLine, frameItem, summarizeFrame } from '../support/records.js';
+import { frameId, frameStatusFilter, frameStatusName, item, keyword, matchesFrameFilter, page, pageSize, taskId } from '../support/schema.js';
 
 const toolset = 'frames';
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { RayvisionError } from '../../client/errors.js';
-import type { TaskInfo } from '../../client/types.js';
-import { RefusedError, defineTool, type ToolContext } from '../define.js';
-import { blocks, plural, tsv } from '../format.js';
-import { taskLink } from '../links.js';
-import { fetchTasks, frameCounts, summarizeTask } from '../records.js';
-import { item, taskIds } from '../schema.js';
-import { failedFramesOf, frameNumbers } from './failures.js';
-import { allowFanOut } from './task-sets.js';
+import { RayvisionError } from '../../../client/errors.js';
+import type { TaskInfo } from '../../../client/types.js';
+import { RefusedError, defineTool, type ToolContext } from '../../define.js';
+import { blocks, plural, tsv } from '../../support/format.js';
+import { taskLink } from '../../links.js';
+import { fetchTasks, frameCounts, summarizeTask } from '../../support/records.js';
+import { item, taskIds } from '../../support/schema.js';
+import { failedFramesOf, frameNumbers } from '../../support/failures.js';
+import { allowFanOut } from '../../support/task-sets.js';
 
 type Outcome = 'would_resubmit' | 'resubmitted' | 'failed' | 'refused' | 'skipped' | 'not_found';
 

@@ -1,5 +1,5 @@
-import { getSubtaskIds, type AllFramesOptions } from '../client/composite.js';
-import type { ToolContext } from './define.js';
+import { getSubtaskIds, type AllFramesOptions } from '../../client/composite.js';
+import type { ToolContext } from '../define.js';
 import { tsv } from './format.js';
 import type { FrameSummary } from './records.js';
 import { taskStatusName } from './schema.js';

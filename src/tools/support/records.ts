@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { FrameInfo, Paged, TaskInfo } from '../client/types.js';
-import { RefusedError, type Preview, type ToolContext } from './define.js';
+import type { FrameInfo, Paged, TaskInfo } from '../../client/types.js';
+import { RefusedError, type Preview, type ToolContext } from '../define.js';
 import { compact, duration, isoTime, money } from './format.js';
 import { frameStatusName, frameTypeName, item, softwareName, taskStatusName } from './schema.js';
 

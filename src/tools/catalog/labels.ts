@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Paged, TaskInfo } from '../client/types.js';
-import { defineTool, RefusedError, type Preview, type ToolContext } from './define.js';
-import { blocks, compact, plural, tsv } from './format.js';
-import { fetchTasks, summarizeTask, taskLine } from './records.js';
-import { destructiveOutput, doneAnswer } from './safety.js';
-import { item, taskIds } from './schema.js';
-import { nearest } from './software.js';
+import type { Paged, TaskInfo } from '../../client/types.js';
+import { defineTool, RefusedError, type Preview, type ToolContext } from '../define.js';
+import { blocks, compact, plural, tsv } from '../support/format.js';
+import { fetchTasks, summarizeTask, taskLine } from '../support/records.js';
+import { destructiveOutput, doneAnswer } from '../safety.js';
+import { item, taskIds } from '../support/schema.js';
+import { nearest } from '../support/software.js';
 
 const toolset = 'labels';
 

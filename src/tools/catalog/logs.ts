@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Paged } from '../client/types.js';
-import { defineTool } from './define.js';
-import { blocks, compact, isoTime, pageFooter, plural, remaining, tsv } from './format.js';
-import { dateTime, frameId, item, page, pageSize } from './schema.js';
+import type { Paged } from '../../client/types.js';
+import { defineTool } from '../define.js';
+import { blocks, compact, isoTime, pageFooter, plural, remaining, tsv } from '../support/format.js';
+import { dateTime, frameId, item, page, pageSize } from '../support/schema.js';
 
 const toolset = 'logs';
 

@@ -7,13 +7,13 @@ import {
   getAllTaskFrames,
   parseFrameRange,
   type Caller,
-} from '../client/composite.js';
-import type { FrameInfo, TaskInfo } from '../client/types.js';
-import { RefusedError, defineTool, type ToolContext } from './define.js';
-import { blocks, plural } from './format.js';
-import { frameTable, noFramesReason, pagingWithProgress } from './frames-common.js';
-import { fetchTasks, frameCounts, frameItem, summarizeFrame, summarizeTask } from './records.js';
-import { FRAME_STATUS_CODE, dryRun, frameIds, frameStatusFilter, item, matchesFrameFilter, taskId, taskIds, type FrameFilterStatus } from './schema.js';
+} from '../../client/composite.js';
+import type { FrameInfo, TaskInfo } from '../../client/types.js';
+import { RefusedError, defineTool, type ToolContext } from '../define.js';
+import { blocks, plural } from '../support/format.js';
+import { frameTable, noFramesReason, pagingWithProgress } from '../support/frames.js';
+import { fetchTasks, frameCounts, frameItem, summarizeFrame, summarizeTask } from '../support/records.js';
+import { FRAME_STATUS_CODE, dryRun, frameIds, frameStatusFilter, item, matchesFrameFilter, taskId, taskIds, type FrameFilterStatus } from '../support/schema.js';
 
 const toolset = 'frames';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineTool, RefusedError, type ToolContext } from './define.js';
-import { blocks, compact, plural, tsv } from './format.js';
-import { fetchTasks, summarizeTask, taskLine } from './records.js';
-import { dryRun, item, softwareName, taskIds } from './schema.js';
+import { defineTool, RefusedError, type ToolContext } from '../define.js';
+import { blocks, compact, plural, tsv } from '../support/format.js';
+import { fetchTasks, summarizeTask, taskLine } from '../support/records.js';
+import { dryRun, item, softwareName, taskIds } from '../support/schema.js';
 
 const toolset = 'hardware';
 

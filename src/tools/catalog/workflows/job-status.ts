@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { RayvisionError } from '../../client/errors.js';
-import type { Paged, TaskInfo } from '../../client/types.js';
+import { RayvisionError } from '../../../client/errors.js';
+import type { Paged, TaskInfo } from '../../../client/types.js';
 import { getUserProfile } from '../account.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { blocks, duration, isoTime, plural, tsv } from '../format.js';
-import { taskLink, tasksLink } from '../links.js';
-import { frameCounts, summarizeTask } from '../records.js';
-import { TASK_STATUS_CODE, dateTime, item, taskStatusName } from '../schema.js';
-import { FAILURE_STATUS_CODES, allowFanOut } from './task-sets.js';
+import { defineTool, type ToolContext } from '../../define.js';
+import { blocks, duration, isoTime, plural, tsv } from '../../support/format.js';
+import { taskLink, tasksLink } from '../../links.js';
+import { frameCounts, summarizeTask } from '../../support/records.js';
+import { TASK_STATUS_CODE, dateTime, item, taskStatusName } from '../../support/schema.js';
+import { FAILURE_STATUS_CODES, allowFanOut } from '../../support/task-sets.js';
 
 const RUNNING_CODES = [5, 8];
 /** Rows shown per list: one screen of text. */

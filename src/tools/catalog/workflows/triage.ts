@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { TaskInfo } from '../../client/types.js';
-import { RefusedError, defineTool } from '../define.js';
-import { blocks, plural, tsv } from '../format.js';
-import { framesLink } from '../links.js';
-import { fetchTasks, frameCounts, summarizeTask } from '../records.js';
-import { dateTime, item, taskIds } from '../schema.js';
-import { analyseFailures, causesText, explainCodes, frameNumbers, mergeCauses, type TaskFailures } from './failures.js';
-import { FAILABLE_STATUS_CODES, allowFanOut, listAllTasks, monotonicProgress } from './task-sets.js';
+import type { TaskInfo } from '../../../client/types.js';
+import { RefusedError, defineTool } from '../../define.js';
+import { blocks, plural, tsv } from '../../support/format.js';
+import { framesLink } from '../../links.js';
+import { fetchTasks, frameCounts, summarizeTask } from '../../support/records.js';
+import { dateTime, item, taskIds } from '../../support/schema.js';
+import { analyseFailures, causesText, explainCodes, frameNumbers, mergeCauses, type TaskFailures } from '../../support/failures.js';
+import { FAILABLE_STATUS_CODES, allowFanOut, listAllTasks, monotonicProgress } from '../../support/task-sets.js';
 
 /** Render logs read per task at most; the answer says when it sampled. */
 export const LOGS_PER_TASK = 10;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineTool } from './define.js';
-import { blocks, compact, duration, facts, isoTime, money, plural, tsv } from './format.js';
-import { accountLink, platformsLink } from './links.js';
-import { item, softwareName } from './schema.js';
+import { defineTool } from '../define.js';
+import { blocks, compact, duration, facts, isoTime, money, plural, tsv } from '../support/format.js';
+import { accountLink, platformsLink } from '../links.js';
+import { item, softwareName } from '../support/schema.js';
 
 const toolset = 'account';
 

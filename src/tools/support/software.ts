@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { PluginVersion, RenderEnv, SoftwareDetail } from '../client/types.js';
-import { RefusedError, type ToolContext } from './define.js';
+import type { PluginVersion, RenderEnv, SoftwareDetail } from '../../client/types.js';
+import { RefusedError, type ToolContext } from '../define.js';
 import { compact } from './format.js';
 import { softwareName } from './schema.js';
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { getSubtaskIds as loadSubtasks } from '../client/composite.js';
-import type { ErrorCodeInfo, Paged, TaskInfo } from '../client/types.js';
-import { RefusedError, defineTool } from './define.js';
-import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, remaining, tsv } from './format.js';
-import { taskLink, tasksLink } from './links.js';
-import { fetchTasks, frameCounts, summarizeTask, taskItem, type TaskSummary } from './records.js';
+import { getSubtaskIds as loadSubtasks } from '../../client/composite.js';
+import type { ErrorCodeInfo, Paged, TaskInfo } from '../../client/types.js';
+import { RefusedError, defineTool } from '../define.js';
+import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, remaining, tsv } from '../support/format.js';
+import { taskLink, tasksLink } from '../links.js';
+import { fetchTasks, frameCounts, summarizeTask, taskItem, type TaskSummary } from '../support/records.js';
 import { SUBMIT_TOOLS } from './submit.js';
 import { TASK_CONTROL_TOOLS } from './task-control.js';
-import { TASK_STATUS_CODE, dateTime, item, keyword, page, pageSize, taskId, taskIds, taskStatus, taskStatusName } from './schema.js';
+import { TASK_STATUS_CODE, dateTime, item, keyword, page, pageSize, taskId, taskIds, taskStatus, taskStatusName } from '../support/schema.js';
 
 const toolset = 'tasks';
 

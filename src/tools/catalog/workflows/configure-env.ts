@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { RefusedError, defineTool } from '../define.js';
-import { blocks, compact } from '../format.js';
-import { renderEnvsLink } from '../links.js';
-import { cgId, dryRun, item } from '../schema.js';
-import { envLine, listRenderEnvs, os, resolveRenderEnv, summarizeEnv, type EnvSummary } from '../software.js';
+import { RefusedError, defineTool } from '../../define.js';
+import { blocks, compact } from '../../support/format.js';
+import { renderEnvsLink } from '../../links.js';
+import { cgId, dryRun, item } from '../../support/schema.js';
+import { envLine, listRenderEnvs, os, resolveRenderEnv, summarizeEnv, type EnvSummary } from '../../support/software.js';
 
 /** Trimmed, not empty, at most `max` characters (checked in refine so that the bounds are not shipped in tools/list). */
 const text = (max: number) =>

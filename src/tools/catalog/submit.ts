@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineTool } from './define.js';
-import { blocks, plural } from './format.js';
-import { fetchTasks, summarizeTask, taskLine } from './records.js';
-import { taskLink } from './links.js';
-import { dryRun, taskId } from './schema.js';
+import { defineTool } from '../define.js';
+import { blocks, plural } from '../support/format.js';
+import { fetchTasks, summarizeTask, taskLine } from '../support/records.js';
+import { taskLink } from '../links.js';
+import { dryRun, taskId } from '../support/schema.js';
 
 const toolset = 'tasks';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { TaskInfo } from '../../client/types.js';
-import { RefusedError, defineTool, type ToolContext } from '../define.js';
-import { blocks, duration, plural } from '../format.js';
-import { taskLink } from '../links.js';
-import { fetchTasks, frameCounts, summarizeTask, taskItem, taskLine } from '../records.js';
-import { FINAL_TASK_STATUSES, taskIds } from '../schema.js';
-import { MIN_POLL_SECONDS, PollSchedule, pause } from './poll.js';
+import type { TaskInfo } from '../../../client/types.js';
+import { RefusedError, defineTool, type ToolContext } from '../../define.js';
+import { blocks, duration, plural } from '../../support/format.js';
+import { taskLink } from '../../links.js';
+import { fetchTasks, frameCounts, summarizeTask, taskItem, taskLine } from '../../support/records.js';
+import { FINAL_TASK_STATUSES, taskIds } from '../../support/schema.js';
+import { MIN_POLL_SECONDS, PollSchedule, pause } from '../../../server/poll.js';
 
 /** wait_for_tasks polls every 5 s while tasks move, backing off to 30 s while they do not. */
 const WAIT_POLL = { intervalSec: MIN_POLL_SECONDS, maxIntervalSec: 30 };

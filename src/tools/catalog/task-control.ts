@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineTool, type ToolContext } from './define.js';
-import { blocks, duration, plural } from './format.js';
-import { previewTasks } from './records.js';
-import { destructiveOutput, doneAnswer } from './safety.js';
-import { dryRun, taskId, taskIds } from './schema.js';
+import { defineTool, type ToolContext } from '../define.js';
+import { blocks, duration, plural } from '../support/format.js';
+import { previewTasks } from '../support/records.js';
+import { destructiveOutput, doneAnswer } from '../safety.js';
+import { dryRun, taskId, taskIds } from '../support/schema.js';
 
 const toolset = 'tasks';
 

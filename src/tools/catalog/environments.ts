@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { SoftwareList } from '../client/types.js';
-import { defineTool, RefusedError, type ToolContext } from './define.js';
-import { blocks, compact, plural, tsv } from './format.js';
-import { renderEnvsLink, softwareLink } from './links.js';
-import { destructiveOutput, doneAnswer } from './safety.js';
-import { cgId, item, softwareName } from './schema.js';
+import type { SoftwareList } from '../../client/types.js';
+import { defineTool, RefusedError, type ToolContext } from '../define.js';
+import { blocks, compact, plural, tsv } from '../support/format.js';
+import { renderEnvsLink, softwareLink } from '../links.js';
+import { destructiveOutput, doneAnswer } from '../safety.js';
+import { cgId, item, softwareName } from '../support/schema.js';
 import {
   envLine,
   listRenderEnvs,
@@ -16,7 +16,7 @@ import {
   resolveVersion,
   summarizeEnv,
   type RenderEnvChoice,
-} from './software.js';
+} from '../support/software.js';
 
 const toolset = 'environments';
 

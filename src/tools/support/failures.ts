@@ -2,11 +2,11 @@ import { MAX_FRAME_PAGES, MAX_FRAME_PAGE_SIZE, compressNumbers, countNumbers, fr
 import { RayvisionError } from '../../client/errors.js';
 import type { FrameInfo, Paged, TaskInfo } from '../../client/types.js';
 import type { ToolContext } from '../define.js';
-import { tsv } from '../format.js';
-import type { ErrorLine } from '../logs.js';
-import { getRenderLog } from '../logs.js';
-import { frameCounts } from '../records.js';
-import { getAnalysisErrorDetail } from '../tasks.js';
+import { tsv } from './format.js';
+import type { ErrorLine } from '../catalog/logs.js';
+import { getRenderLog } from '../catalog/logs.js';
+import { frameCounts } from './records.js';
+import { getAnalysisErrorDetail } from '../catalog/tasks.js';
 import { FAILED_FRAME_CODES } from './task-sets.js';
 
 /**

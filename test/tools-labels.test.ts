@@ -3,7 +3,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { silentLogger } from '../src/client/log.js';
-import type { Paged, TaskInfo } from '../src/client/types.js';
+import type { Paged, TaskInfo } from '../src/client/api/index.js';
 import { createMcpServer } from '../src/server/create.js';
 import { callTool, DEFAULT_SETTINGS, expectOk as ok, useFarmSession } from './helpers/harness.js';
 

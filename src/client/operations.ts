@@ -644,6 +644,9 @@ export type BodyOf<Id extends OperationId> = Id extends OperationId
       >
   : never;
 
+/** The arguments after the id: the body may be left out when nothing in it is required. */
+export type BodyArgs<Id extends OperationId> = {} extends BodyOf<Id> ? [body?: BodyOf<Id>] : [body: BodyOf<Id>];
+
 const pathOf = (dialect: string | Assumed, current: string) => (typeof dialect === 'string' ? dialect : (dialect.path ?? current));
 
 function build(id: string, spec: OperationSpec, specs: Record<string, OperationSpec>): Operation {

@@ -1,3 +1,4 @@
+import { FarmApi } from '../client/api/index.js';
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
 import type { ToolContext } from '../tools/define.js';
@@ -12,16 +13,15 @@ export interface ResourceDeps {
 
 /**
  * A tool context for work done outside a tool call (a resource read, a completion), so that a resource is built by
- * the very code that answers the matching tool. There is nobody to send progress to.
+ * the same farm API and formatters as the matching tool. There is nobody to send progress to.
  */
 export function readContext(deps: ResourceDeps, signal: AbortSignal = new AbortController().signal): ToolContext {
   allowFanOut(signal);
   return {
-    connector: deps.connector,
+    api: new FarmApi(deps.connector, signal),
     logger: deps.logger,
     signal,
     revealSecrets: deps.revealSecrets,
-    call: (operation, body = {}) => deps.connector.call(operation, body, { signal }),
     progress: async () => undefined,
   };
 }

@@ -2,7 +2,6 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ErrorCode, McpError, type ListResourcesResult, type ReadResourceResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { Paged, SoftwareList, TaskInfo } from '../client/types.js';
 import type { Toolset } from '../tools/toolsets.js';
 import { summarizeTask } from '../tools/support/records.js';
 import { cgId as cgIdSchema, softwareName, taskId as taskIdSchema } from '../tools/support/schema.js';
@@ -97,9 +96,9 @@ export function registerResources(mcp: McpServer, options: ResourceOptions): voi
  */
 async function recentTasks(options: ResourceOptions, extra: Extra): Promise<ListResourcesResult> {
   try {
-    const data = await readContext(options, extra.signal).call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: 20 });
+    const { items } = await readContext(options, extra.signal).api.tasks.list({ pageNum: 1, pageSize: 20 });
     return {
-      resources: (data?.items ?? []).map((task) => {
+      resources: items.map((task) => {
         const s = summarizeTask(task);
         return {
           uri: `rayvision://tasks/${task.id}`,
@@ -118,10 +117,9 @@ async function recentTasks(options: ResourceOptions, extra: Extra): Promise<List
 
 async function supportedSoftware(options: ResourceOptions, extra: Extra): Promise<ListResourcesResult> {
   try {
-    const data = await readContext(options, extra.signal).call<SoftwareList | null>('get_supported_software');
+    const { software } = await readContext(options, extra.signal).api.environments.software();
     return {
-      resources: (data?.renderInfoList ?? [])
-        .filter((s) => s && typeof s.cgId === 'number')
+      resources: software
         .map((s) => ({ uri: `rayvision://render-envs/${s.cgId}`, name: `render environments for ${softwareName(s.cgId)}`, title: `${s.cgName || softwareName(s.cgId)} environments`, mimeType: TEXT })),
     };
   } catch (error) {

@@ -1,14 +1,14 @@
 import type { ResourceLink, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import type { Connector } from '../client/connector.js';
+import type { FarmApi } from '../client/api/index.js';
 import type { Logger } from '../client/log.js';
 import { OPERATIONS, type OperationId, type Safety } from '../client/operations.js';
 import type { Toolset } from './toolsets.js';
 
-/** Everything a tool handler may use. `call` is bound to the MCP request's cancellation signal. */
+/** Everything a tool handler may use. */
 export interface ToolContext {
-  call<T = unknown>(operation: OperationId, body?: Record<string, unknown>): Promise<T>;
-  connector: Connector;
+  /** The farm, every call bound to the MCP request's cancellation signal. */
+  api: FarmApi;
   signal: AbortSignal;
   logger: Logger;
   /** RAYVISION_REVEAL_SECRETS=1: show passwords and keys the farm returns. */

@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ListToolsRequestSchema, type CallToolResult, type ServerNotification, type ServerRequest, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { FarmApi } from '../client/api/index.js';
 import type { Connector } from '../client/connector.js';
 import { RayvisionError } from '../client/errors.js';
 import type { Logger } from '../client/log.js';
@@ -168,11 +169,10 @@ function createContext(mcp: McpServer, deps: RegistryDeps, extra: Extra): ToolCo
   const progressToken = extra._meta?.progressToken;
   const canElicit = Boolean(mcp.server.getClientCapabilities()?.elicitation);
   return {
-    connector: deps.connector,
+    api: new FarmApi(deps.connector, extra.signal),
     logger: deps.logger,
     signal: extra.signal,
     revealSecrets: deps.revealSecrets,
-    call: (operation, body = {}) => deps.connector.call(operation, body, { signal: extra.signal }),
     progress: async (progress, total, message) => {
       if (progressToken === undefined) return;
       await extra.sendNotification({

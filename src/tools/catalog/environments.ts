@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import type { SoftwareList } from '../../client/types.js';
 import { defineTool, RefusedError, type ToolContext } from '../define.js';
 import { blocks, compact, plural, tsv } from '../support/format.js';
 import { renderEnvsLink, softwareLink } from '../links.js';
 import { destructiveOutput, doneAnswer } from '../safety.js';
 import { cgId, item, softwareName } from '../support/schema.js';
 import {
+  describeRenderEnvs,
+  describeSoftware,
   envLine,
-  listRenderEnvs,
-  loadSoftwareCatalog,
   os,
   pickRenderEnv,
   pluginVersionText,
@@ -30,25 +29,15 @@ export const getSupportedSoftware = defineTool({
   input: {},
   output: { software: z.array(item({ cg_id: z.number() })), default_cg_id: z.number().optional() },
   handler: async (_args, ctx) => {
-    const data = await ctx.call<SoftwareList | null>('get_supported_software');
-    const list = (data?.renderInfoList ?? []).filter((s) => s && typeof s.cgId === 'number');
-    const software = list.map((s) =>
-      compact({
-        cg_id: s.cgId,
-        name: s.cgName || softwareName(s.cgId),
-        key: softwareName(s.cgId),
-        file_types: s.cgType ? s.cgType.split(';').filter(Boolean) : undefined,
-        linux: s.isSupportLinux === undefined ? undefined : s.isSupportLinux === 1,
-        default: data?.defaultCgId === s.cgId ? true : undefined,
-      }),
-    );
+    const { software: list, defaultCgId } = await ctx.api.environments.software();
+    const software = describeSoftware(list, defaultCgId);
     const rows = software.map((s) => [s.cg_id, s.name, s.key, s.file_types?.join(' '), s.linux === undefined ? '' : s.linux ? 'yes' : 'no', s.default ? 'yes' : '']);
     return {
       text: blocks(
         `${plural(software.length, 'supported program')}.`,
         software.length ? tsv(['cg_id', 'name', 'key', 'file_types', 'linux', 'default'], rows) : undefined,
       ),
-      structured: typeof data?.defaultCgId === 'number' ? { software, default_cg_id: data.defaultCgId } : { software },
+      structured: defaultCgId !== undefined ? { software, default_cg_id: defaultCgId } : { software },
       links: [softwareLink()],
     };
   },
@@ -65,7 +54,7 @@ export const getSupportedPlugins = defineTool({
   },
   output: { software: z.string(), versions: z.array(item({ id: z.number() })) },
   handler: async (args, ctx) => {
-    const catalog = await loadSoftwareCatalog(ctx, args.cg_id, args.os);
+    const catalog = await ctx.api.environments.catalog(args.cg_id, args.os, softwareName(args.cg_id));
     const versions = args.version ? [resolveVersion(catalog, args.version)] : catalog.versions;
     const view = versions.map((v) => ({ id: v.id, version: v.version, plugins: groupPlugins(v.plugins) }));
     const rows = view.flatMap((v) =>
@@ -106,14 +95,10 @@ export const getRenderEnv = defineTool({
     // Wire: the SDK asks with one program name and defaults osName to 1 (Windows), which hides Linux environments;
     // we send the OS only when asked, and ask for every supported program when none is named.
     const cgIds = ids.length ? ids : await supportedCgIds(ctx);
-    const envs = (await listRenderEnvs(ctx, cgIds, args.os)).map(summarizeEnv);
+    const envs = (await ctx.api.environments.renderEnvs(cgIds, args.os)).map(summarizeEnv);
     const scope = `${ids.length ? ids.map(softwareName).join(', ') : 'all software'}${args.os ? ` on ${args.os}` : ''}`;
-    const rows = envs.map((e) => [e.name, e.software, e.version, e.os, e.default ? 'yes' : '', e.plugins?.join(', '), e.project_path]);
     return {
-      text: blocks(
-        `${plural(envs.length, 'render environment')} for ${scope}.`,
-        envs.length ? tsv(['name', 'software', 'version', 'os', 'default', 'plugins', 'project_path'], rows) : 'add_render_env creates one.',
-      ),
+      text: describeRenderEnvs(envs, scope),
       structured: { envs },
       links: cgIds.length === 1 ? [renderEnvsLink(cgIds[0]!)] : [],
     };
@@ -121,8 +106,7 @@ export const getRenderEnv = defineTool({
 });
 
 async function supportedCgIds(ctx: ToolContext): Promise<number[]> {
-  const data = await ctx.call<SoftwareList | null>('get_supported_software');
-  const ids = (data?.renderInfoList ?? []).map((s) => s?.cgId).filter((id): id is number => typeof id === 'number');
+  const ids = (await ctx.api.environments.software()).software.map((s) => s.cgId);
   if (!ids.length) throw new RefusedError('The farm lists no supported software, so there are no render environments to show; pass cg_id to ask for one program.');
   return ids;
 }
@@ -157,7 +141,7 @@ function unchanged<T>(run: () => T): T {
 }
 
 async function findEnvToChange(ctx: ToolContext, cgId: number, name: string) {
-  const envs = await listRenderEnvs(ctx, [cgId]);
+  const envs = await ctx.api.environments.renderEnvs([cgId]);
   return { envs, env: unchanged(() => pickRenderEnv(envs, cgId, name)) };
 }
 
@@ -170,12 +154,12 @@ export const addRenderEnv = defineTool({
   input: envInput,
   output: envOutput,
   handler: async (args, ctx) => {
-    const existing = await listRenderEnvs(ctx, [args.cg_id]);
+    const existing = await ctx.api.environments.renderEnvs([args.cg_id]);
     if (existing.some((env) => String(env.editName) === args.name)) {
       throw new RefusedError(`A render environment named "${args.name}" already exists for ${softwareName(args.cg_id)}; use update_render_env to change it. Nothing was changed.`);
     }
     const { body, summary } = await envBody(ctx, { ...args, plugins: args.plugin_ids });
-    await ctx.call('add_render_env', body);
+    await ctx.api.environments.add(body);
     const message = `Created render environment "${args.name}".`;
     return { text: blocks(message, envLine(summary)), structured: { env: summary, message }, links: [renderEnvsLink(args.cg_id)] };
   },
@@ -206,7 +190,7 @@ export const updateRenderEnv = defineTool({
       // Not an argument (its values are undocumented); an update keeps what the environment has.
       render_layer_type: current.renderLayerType ?? undefined,
     });
-    await ctx.call('update_render_env', body);
+    await ctx.api.environments.update(body);
     const env = compact({ ...summary, default: previous.default });
     const message = `Updated render environment "${args.name}".`;
     return {
@@ -232,7 +216,7 @@ export const deleteRenderEnv = defineTool({
     return { action: `delete render environment "${env.name}"`, lines: [`${envLine(env)}${note}`], items: [env] };
   },
   handler: async (args, ctx) => {
-    await ctx.call('delete_render_env', { editName: args.name });
+    await ctx.api.environments.delete({ editName: args.name });
     return doneAnswer(`Deleted render environment "${args.name}".`, [{ name: args.name, cg_id: args.cg_id }]);
   },
 });
@@ -254,7 +238,7 @@ export const setDefaultRenderEnv = defineTool({
       const message = `"${args.name}" is already the default render environment; nothing was changed.`;
       return { text: message, structured: { env: target, message } };
     }
-    await ctx.call('set_default_render_env', { editName: args.name });
+    await ctx.api.environments.setDefault({ editName: args.name });
     const message = `"${args.name}" is now the default render environment for ${target.software}${previous ? ` (was "${previous.name}")` : ''}.`;
     return {
       text: message,
@@ -264,12 +248,3 @@ export const setDefaultRenderEnv = defineTool({
   },
 });
 
-export const ENVIRONMENT_TOOLS = [
-  getSupportedSoftware,
-  getSupportedPlugins,
-  getRenderEnv,
-  addRenderEnv,
-  updateRenderEnv,
-  deleteRenderEnv,
-  setDefaultRenderEnv,
-];

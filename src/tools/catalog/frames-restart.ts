@@ -4,15 +4,16 @@ import {
   countNumbers,
   frameRangeOf,
   framesByNumber,
-  getAllTaskFrames,
   parseFrameRange,
-  type Caller,
-} from '../../client/composite.js';
-import type { FrameInfo, TaskInfo } from '../../client/types.js';
+  type FarmApi,
+  type FrameInfo,
+  type TaskInfo,
+} from '../../client/api/index.js';
+import type { BodyOf } from '../../client/operations.js';
 import { RefusedError, defineTool, type ToolContext } from '../define.js';
 import { blocks, plural } from '../support/format.js';
 import { frameTable, noFramesReason, pagingWithProgress } from '../support/frames.js';
-import { fetchTasks, frameCounts, frameItem, summarizeFrame, summarizeTask } from '../support/records.js';
+import { frameCounts, frameItem, summarizeFrame, summarizeTask } from '../support/records.js';
 import { FRAME_STATUS_CODE, dryRun, frameIds, frameStatusFilter, item, matchesFrameFilter, taskId, taskIds, type FrameFilterStatus } from '../support/schema.js';
 
 const toolset = 'frames';
@@ -22,9 +23,9 @@ const LISTED = 100;
 
 const statuses = frameStatusFilter.optional();
 
-/** Frame statuses the classic interface cannot choose (it resubmits failed frames only and sends no `status`). */
-function refuseStatusOnClassic(ctx: ToolContext, tool: string, status: readonly FrameFilterStatus[] | undefined) {
-  if (ctx.connector.config.scheme === 'classic' && status && !(status.length === 1 && status[0] === 'failed')) {
+/** Frame statuses a dialect without `status` (classic) cannot choose: it resubmits failed frames only. */
+function refuseStatusChoice(ctx: ToolContext, tool: 'restart_failed_frames' | 'restart_frames', status: readonly FrameFilterStatus[] | undefined) {
+  if (!ctx.api.frames.takesStatus(tool) && status && !(status.length === 1 && status[0] === 'failed')) {
     throw new RefusedError(`${tool} cannot choose frame statuses on the classic API scheme (it has no status parameter); leave status out. Nothing was sent.`);
   }
 }
@@ -32,7 +33,7 @@ function refuseStatusOnClassic(ctx: ToolContext, tool: string, status: readonly 
 const COUNTERS: Partial<Record<FrameFilterStatus, 'failed' | 'done' | 'rendering'>> = { failed: 'failed', done: 'done', rendering: 'rendering' };
 
 /** Frames of a task in the given statuses: from the task's counters when they tell, otherwise by reading its frames. */
-async function framesInStatus(call: Caller, task: TaskInfo, status: readonly FrameFilterStatus[], signal: AbortSignal): Promise<number> {
+async function framesInStatus(api: FarmApi, task: TaskInfo, status: readonly FrameFilterStatus[]): Promise<number> {
   if (status.every((name) => COUNTERS[name])) {
     const counts = frameCounts(task);
     return status.reduce((sum, name) => sum + counts[COUNTERS[name]!], 0);
@@ -42,7 +43,7 @@ async function framesInStatus(call: Caller, task: TaskInfo, status: readonly Fra
   const codes = new Set<number>(status.map((name) => FRAME_STATUS_CODE[name]));
   let count = 0;
   for (const owner of owners) {
-    const { frames } = await getAllTaskFrames(call, owner, { signal });
+    const { frames } = await api.frames.all(owner);
     count += frames.filter((frame) => codes.has(frame.frameStatus ?? -1)).length;
   }
   return count;
@@ -60,14 +61,14 @@ export const restartFailedFrames = defineTool({
     message: z.string(),
   },
   handler: async (args, ctx) => {
-    refuseStatusOnClassic(ctx, 'restart_failed_frames', args.status);
+    refuseStatusChoice(ctx, 'restart_failed_frames', args.status);
     const status = args.status ?? ['failed'];
     const words = status.join('/');
     const ids = [...new Set(args.task_ids)];
-    const { tasks, missing } = await fetchTasks(ctx, ids);
+    const { tasks, missing } = await ctx.api.tasks.find(ids);
     if (tasks.length === 0) throw new RefusedError(`No task with id ${ids.join(', ')} exists on the farm; nothing was resubmitted.`);
     const counted = [];
-    for (const task of tasks) counted.push({ ...summarizeTask(task), frames: await framesInStatus(ctx.call, task, status, ctx.signal) });
+    for (const task of tasks) counted.push({ ...summarizeTask(task), frames: await framesInStatus(ctx.api, task, status) });
     const targets = counted.filter((task) => task.frames > 0);
     const frames = targets.reduce((sum, task) => sum + task.frames, 0);
     const lines = counted.map((t) => `${t.id}  ${t.scene ?? ''}  ${t.status}  ${plural(t.frames, `${words} frame`)}`.replace(/ {3,}/g, '  '));
@@ -82,9 +83,11 @@ export const restartFailedFrames = defineTool({
       const message = `Dry run: nothing was resubmitted. ${frames ? `Call again with dry_run false to resubmit ${plural(frames, 'frame')} of ${plural(targets.length, 'task')}.` : `There are no ${words} frames to resubmit.`}`;
       return { text: blocks(lines.join('\n'), ...notes, message), structured: { dry_run: true, tasks: counted, frames, message } };
     }
-    // Wire: current omits `status` unless chosen (omitted = failed frames, as the SDK does); dayan requires it.
-    const sendStatus = args.status !== undefined || ctx.connector.config.scheme === 'dayan';
-    await ctx.call('restart_failed_frames', { taskIds: targets.map((t) => t.id), status: sendStatus ? status.map((name) => FRAME_STATUS_CODE[name]) : undefined });
+    // The status goes only when chosen (omitted = failed frames, as the SDK does); the API adds it where required.
+    await ctx.api.frames.restartFailed(
+      targets.map((t) => t.id),
+      args.status?.map((name) => FRAME_STATUS_CODE[name]),
+    );
     const message = `Resubmitted ${plural(frames, `${words} frame`)} of ${plural(targets.length, 'task')}; follow them with get_task_info.`;
     return { text: blocks(message, lines.join('\n'), ...notes), structured: { dry_run: false, tasks: counted, frames, message } };
   },
@@ -105,7 +108,7 @@ const selectionInput = {
   status: statuses.describe('With all_frames: only these'),
 };
 
-function selectionBody(args: { task_id: number; frame_ids?: number[] | undefined; all_frames: boolean; status?: FrameFilterStatus[] | undefined }) {
+function selectionBody(args: { task_id: number; frame_ids?: number[] | undefined; all_frames: boolean; status?: FrameFilterStatus[] | undefined }): BodyOf<'restart_frames'> {
   return {
     taskId: args.task_id,
     selectAll: args.all_frames ? 1 : 0,
@@ -124,9 +127,9 @@ export const restartFrames = defineTool({
   output: selectionOutput,
   handler: async (args, ctx) => {
     frameSelection('restart_frames', args);
-    refuseStatusOnClassic(ctx, 'restart_frames', args.status);
+    refuseStatusChoice(ctx, 'restart_frames', args.status);
     if (args.dry_run) {
-      const all = await getAllTaskFrames(ctx.call, args.task_id, pagingWithProgress(ctx));
+      const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));
       if (all.frames.length === 0) throw new RefusedError(`${await noFramesReason(ctx, args.task_id)} Nothing to resubmit.`);
       const wantedIds = args.frame_ids ? new Set(args.frame_ids) : undefined;
       const wantedStatus = args.status;
@@ -145,7 +148,7 @@ export const restartFrames = defineTool({
         structured: { dry_run: true, task_id: args.task_id, frames: picked.slice(0, LISTED), count: picked.length, message },
       };
     }
-    await ctx.call('restart_frames', selectionBody(args));
+    await ctx.api.frames.restart(selectionBody(args));
     const what = args.frame_ids ? plural(args.frame_ids.length, 'frame') : `all${args.status ? ` ${args.status.join('/')}` : ''} frames`;
     const message = `Resubmitted ${what} of task ${args.task_id}; follow them with get_task_frames.`;
     const frames = (args.frame_ids ?? []).slice(0, LISTED).map((id) => ({ id, status: 'resubmitted' }));
@@ -178,7 +181,7 @@ export const restartFramesByNumber = defineTool({
   },
   output: { ...selectionOutput, unmatched: z.array(z.string()).optional() },
   handler: async (args, ctx) => {
-    const all = await getAllTaskFrames(ctx.call, args.task_id, pagingWithProgress(ctx));
+    const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));
     if (all.frames.length === 0) throw new RefusedError(`${await noFramesReason(ctx, args.task_id)} Nothing was resubmitted.`);
     const { frames, unmatched } = framesByNumber(all.frames, args.frames);
     const picked = frames.map(summarizeFrame);
@@ -193,7 +196,7 @@ export const restartFramesByNumber = defineTool({
       const message = `Dry run: nothing was resubmitted. Call again with dry_run false to resubmit ${plural(picked.length, 'frame')} of task ${args.task_id}.`;
       return { text: blocks(`Would resubmit ${plural(picked.length, 'frame')}:`, listing, more, unmatchedNote, message), structured: { dry_run: true, ...base, message } };
     }
-    await ctx.call('restart_frames', { taskId: args.task_id, selectAll: 0, ids: frames.map((frame) => frame.id) });
+    await ctx.api.frames.restart({ taskId: args.task_id, selectAll: 0, ids: frames.map((frame) => frame.id) });
     const message = `Resubmitted ${plural(picked.length, 'frame')} of task ${args.task_id}; follow them with get_task_frames.`;
     return { text: blocks(message, listing, more, unmatchedNote), structured: { dry_run: false, ...base, message } };
   },
@@ -215,11 +218,9 @@ export const stopTaskFrames = defineTool({
   idempotent: true,
   handler: async (args, ctx) => {
     frameSelection('stop_task_frames', args);
-    await ctx.call('stop_task_frames', selectionBody(args));
+    await ctx.api.frames.stop(selectionBody(args));
     const what = args.frame_ids ? plural(args.frame_ids.length, 'frame') : `all${args.status ? ` ${args.status.join('/')}` : ''} frames`;
     const message = `Stopped ${what} of task ${args.task_id}; restart_frames resumes them.`;
     return { text: message, structured: { task_id: args.task_id, count: args.frame_ids?.length ?? 0, message } };
   },
 });
-
-export const FRAME_RESTART_TOOLS = [restartFailedFrames, restartFrames, restartFramesByNumber, stopTaskFrames];

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { MAX_FRAME_PAGES, MAX_FRAME_PAGE_SIZE, getAllTaskFrames } from '../../client/composite.js';
-import type { FrameInfo, Paged } from '../../client/types.js';
+import { MAX_FRAME_PAGES, MAX_FRAME_PAGE_SIZE } from '../../client/api/index.js';
 import { RefusedError, defineTool } from '../define.js';
 import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, remaining, tsv } from '../support/format.js';
-import { FRAME_RESTART_TOOLS } from './frames-restart.js';
 import { frameTable, noFramesReason, pagingWithProgress } from '../support/frames.js';
 import { framesLink } from '../links.js';
 import { countByStatus, countsLine, frameItem, summarizeFrame } from '../support/records.js';
@@ -27,14 +25,9 @@ export const getTaskFrames = defineTool({
   },
   output: { task_id: z.number(), frames: z.array(frameItem), total: z.number(), more: z.number() },
   handler: async (args, ctx) => {
-    const data = await ctx.call<Paged<FrameInfo> | null>('get_task_frames', {
-      taskId: args.task_id,
-      pageNum: args.page,
-      pageSize: args.page_size,
-      searchKeyword: args.keyword,
-    });
-    const items = (data?.items ?? []).map(summarizeFrame);
-    const total = data?.total ?? items.length;
+    const page = await ctx.api.frames.page({ taskId: args.task_id, pageNum: args.page, pageSize: args.page_size, searchKeyword: args.keyword });
+    const items = page.items.map(summarizeFrame);
+    const total = page.total;
     const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: items.length });
     if (total === 0) {
       const reason = args.keyword ? `Task ${args.task_id} has no frames in group "${args.keyword}".` : await noFramesReason(ctx, args.task_id);
@@ -57,7 +50,7 @@ export const getTaskFrames = defineTool({
 
 const LIST_CAP = 1000;
 
-export const getAllTaskFramesTool = defineTool({
+export const getAllTaskFrames = defineTool({
   toolset,
   operation: 'get_all_task_frames',
   description: `All frames of a task (up to ${MAX_FRAME_PAGES * MAX_FRAME_PAGE_SIZE}): counts by status and a capped list.`,
@@ -75,7 +68,7 @@ export const getAllTaskFramesTool = defineTool({
     complete: z.boolean(),
   },
   handler: async (args, ctx) => {
-    const all = await getAllTaskFrames(ctx.call, args.task_id, pagingWithProgress(ctx));
+    const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));
     if (all.frames.length === 0) {
       return { text: await noFramesReason(ctx, args.task_id), structured: { task_id: args.task_id, total: 0, counts: {}, frames: [], matching: 0, complete: all.complete } };
     }
@@ -99,15 +92,6 @@ export const getAllTaskFramesTool = defineTool({
   },
 });
 
-interface FrameStats {
-  executingFramesTotal?: number | null;
-  doneFramesTotal?: number | null;
-  failedFramesTotal?: number | null;
-  waitingFramesTotal?: number | null;
-  abandonFramesTotal?: number | null;
-  totalFrames?: number | null;
-}
-
 export const getFrameStats = defineTool({
   toolset,
   operation: 'get_frame_stats',
@@ -115,7 +99,7 @@ export const getFrameStats = defineTool({
   input: {},
   output: { rendering: z.number(), done: z.number(), failed: z.number(), waiting: z.number(), abandoned: z.number().optional(), total: z.number() },
   handler: async (_args, ctx) => {
-    const data = (await ctx.call<FrameStats | null>('get_frame_stats')) ?? {};
+    const data = await ctx.api.frames.stats();
     const stats = compact({
       rendering: data.executingFramesTotal ?? 0,
       done: data.doneFramesTotal ?? 0,
@@ -131,34 +115,6 @@ export const getFrameStats = defineTool({
   },
 });
 
-interface GrabInfo {
-  frameIndex?: string | null;
-  frameBlock?: string | null;
-  frameStatus?: string | number | null;
-  framePercent?: string | number | null;
-  frameUsed?: string | number | null;
-  frameEst?: string | number | null;
-  feeAmount?: string | number | null;
-  couponFee?: string | number | null;
-  startTime?: string | null;
-  endTime?: string | null;
-  renderInfo?: string | null;
-  grabUrl?: string | null;
-}
-
-interface ProcessImage {
-  width?: number | null;
-  height?: number | null;
-  block?: number | null;
-  isRenderPhoton?: boolean | null;
-  currentTaskType?: string | null;
-  sceneName?: string | null;
-  startTime?: string | null;
-  endTime?: string | null;
-  completedTime?: string | null;
-  grabInfo?: (GrabInfo[] | null)[] | null;
-}
-
 const STAGE = { photon: 2, main: 5 } as const;
 const seconds = (value: string | number | null | undefined) => (value === null || value === undefined || value === '' ? undefined : duration(Number(value)));
 
@@ -169,7 +125,7 @@ export const getTaskProgress = defineTool({
   input: { task_id: taskId, stage: z.enum(['photon', 'main']).optional().describe('Default: the current stage') },
   output: { task_id: z.number(), stage: z.string().optional(), blocks: z.array(item({ block: z.string() })) },
   handler: async (args, ctx) => {
-    const data = (await ctx.call<ProcessImage | null>('get_task_progress', { taskId: args.task_id, frameType: args.stage ? STAGE[args.stage] : undefined })) ?? {};
+    const data = await ctx.api.frames.progress({ taskId: args.task_id, frameType: args.stage ? STAGE[args.stage] : undefined });
     const stage = data.currentTaskType === 'RenderPhoton' || data.isRenderPhoton ? 'photon' : data.currentTaskType ? 'main' : args.stage;
     const grabs = (data.grabInfo ?? []).flatMap((row, block) => (row ?? []).map((grab) => ({ grab, block: block + 1 })));
     const progress = grabs.map(({ grab, block }) =>
@@ -213,13 +169,8 @@ export const getFrameThumbnail = defineTool({
   input: { frame_id: frameId },
   output: { frame_id: z.number(), paths: z.array(z.string()) },
   handler: async (args, ctx) => {
-    // Wire: frameStatus must be 4 (done), as the SDK's get_frame_thumbnall sends by default.
-    const data = await ctx.call<string[] | string | null>('get_frame_thumbnail', { id: args.frame_id, frameStatus: 4 });
-    // Seeds 000/001 show data "SUCCESS" (copied from another operation); 002 shows the list of paths.
-    const paths = (Array.isArray(data) ? data : typeof data === 'string' && data !== 'SUCCESS' ? [data] : []).filter((path) => typeof path === 'string' && path !== '');
+    const paths = await ctx.api.frames.thumbnail(args.frame_id);
     if (paths.length === 0) throw new RefusedError(`The farm returned no thumbnail for frame ${args.frame_id}; only done frames have thumbnails.`);
     return { text: `Thumbnail of frame ${args.frame_id}:\n${paths.join('\n')}`, structured: { frame_id: args.frame_id, paths } };
   },
 });
-
-export const FRAME_TOOLS = [getTaskFrames, getAllTaskFramesTool, getFrameStats, ...FRAME_RESTART_TOOLS, getTaskProgress, getFrameThumbnail];

@@ -1,23 +1,11 @@
 import { z } from 'zod';
-import { defineTool, RefusedError, type ToolContext } from '../define.js';
+import type { HardwareConfig } from '../../client/api/index.js';
+import { defineTool, RefusedError } from '../define.js';
 import { blocks, compact, plural, tsv } from '../support/format.js';
-import { fetchTasks, summarizeTask, taskLine } from '../support/records.js';
+import { summarizeTask, taskLine } from '../support/records.js';
 import { dryRun, item, softwareName, taskIds } from '../support/schema.js';
 
 const toolset = 'hardware';
-
-/** A hardware configuration as the farm returns it (seed 001). */
-interface HardwareConfig {
-  id: number;
-  type?: number | null;
-  model?: string | null;
-  ram?: string | null;
-  gpuNum?: string | number | null;
-  platform?: number | null;
-  current?: boolean | string | null;
-  notSupportCgId?: number[] | null;
-  status?: number | null;
-}
 
 type ConfigSummary = {
   id: number;
@@ -51,12 +39,6 @@ function summarizeConfig(c: HardwareConfig): ConfigSummary {
 /** `337 1080Ti 64GB` */
 const configLabel = (c: ConfigSummary) => [c.id, c.model, c.gpus ? `${c.gpus} GPU` : undefined, c.ram].filter(Boolean).join(' ');
 
-/** Wire: the SDK sends `cloneTask` as the string "false" and the task ids as strings (operators/user.py). */
-async function fetchConfigs(ctx: ToolContext, ids?: readonly number[]): Promise<HardwareConfig[]> {
-  const data = await ctx.call<HardwareConfig[] | null>('list_hardware_configs', { cloneTask: 'false', taskIds: ids?.map(String) });
-  return (data ?? []).filter((c) => c && typeof c.id === 'number');
-}
-
 export const listHardwareConfigs = defineTool({
   toolset,
   operation: 'list_hardware_configs',
@@ -64,7 +46,7 @@ export const listHardwareConfigs = defineTool({
   input: { task_ids: taskIds.optional() },
   output: { configs: z.array(item({ id: z.number() })) },
   handler: async (args, ctx) => {
-    const configs = (await fetchConfigs(ctx, args.task_ids)).map(summarizeConfig);
+    const configs = (await ctx.api.hardware.configs(args.task_ids)).map(summarizeConfig);
     const marking = Boolean(args.task_ids);
     const columns = ['id', 'type', 'model', 'gpus', 'ram', 'platform', 'status', 'unsupported_software', ...(marking ? ['current'] : [])];
     const rows = configs.map((c) => [
@@ -98,8 +80,7 @@ export const listPackNodes = defineTool({
   input: {},
   output: { plans: z.array(item({ id: z.number() })) },
   handler: async (_args, ctx) => {
-    const data = await ctx.call<{ packNodeId?: number | null; packName?: string | null }[] | null>('list_pack_nodes');
-    const plans = (data ?? []).filter((p) => p && typeof p.packNodeId === 'number').map((p) => compact({ id: p.packNodeId!, name: p.packName ?? undefined }));
+    const plans = (await ctx.api.hardware.packNodes()).filter((p) => p && typeof p.packNodeId === 'number').map((p) => compact({ id: p.packNodeId!, name: p.packName ?? undefined }));
     return {
       text: plans.length ? blocks(`${plural(plans.length, 'reserved machine plan')}.`, tsv(['id', 'name'], plans.map((p) => [p.id, p.name]))) : 'No reserved machine plans.',
       structured: { plans },
@@ -118,10 +99,10 @@ export const editTaskHardwareConfig = defineTool({
   },
   output: { dry_run: z.boolean(), config: item({}), tasks: z.array(item({})), message: z.string() },
   handler: async (args, ctx) => {
-    const { tasks, missing } = await fetchTasks(ctx, args.task_ids);
+    const { tasks, missing } = await ctx.api.tasks.find(args.task_ids);
     if (missing.length) throw new RefusedError(`No task with id ${missing.join(', ')} exists on the farm; nothing was changed.`);
     // One list per task: `current` marks the configuration of the tasks asked about, so ask task by task.
-    const perTask = await Promise.all(args.task_ids.map((id) => fetchConfigs(ctx, [id])));
+    const perTask = await Promise.all(args.task_ids.map((id) => ctx.api.hardware.configs([id])));
     const configs = (perTask[0] ?? []).map(summarizeConfig);
     const target = configs.find((c) => c.id === args.hardware_config_id);
     if (!target) {
@@ -154,10 +135,9 @@ export const editTaskHardwareConfig = defineTool({
       const message = `Dry run: nothing was changed. Call again with dry_run false to ${action}; rendering cost and speed change with it.`;
       return { text: blocks(`Would ${action}:`, lines.join('\n'), message), structured: { dry_run: true, config: target, tasks: items, message } };
     }
-    // Seed 001: ids and the configuration id travel as strings; gpuNum is "" on CPU configurations.
-    await ctx.call('edit_task_hardware_config', {
-      taskIds: changing.map(({ task }) => String(task.id)),
-      hardwareConfigId: [String(target.id)],
+    await ctx.api.hardware.moveTasks({
+      taskIds: changing.map(({ task }) => task.id),
+      configId: target.id,
       model: target.model ?? 'default',
       gpuNum: target.gpus ?? '',
       ram: target.ram ?? '',
@@ -166,5 +146,3 @@ export const editTaskHardwareConfig = defineTool({
     return { text: blocks(message, lines.join('\n')), structured: { dry_run: false, config: target, tasks: items, message } };
   },
 });
-
-export const HARDWARE_TOOLS = [listHardwareConfigs, listPackNodes, editTaskHardwareConfig];

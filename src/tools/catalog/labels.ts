@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Paged, TaskInfo } from '../../client/types.js';
+import type { Project, TaskInfo } from '../../client/api/index.js';
 import { defineTool, RefusedError, type Preview, type ToolContext } from '../define.js';
 import { blocks, compact, plural, tsv } from '../support/format.js';
-import { fetchTasks, summarizeTask, taskLine } from '../support/records.js';
+import { summarizeTask, taskLine } from '../support/records.js';
 import { destructiveOutput, doneAnswer } from '../safety.js';
 import { item, taskIds } from '../support/schema.js';
 import { nearest } from '../support/software.js';
@@ -14,16 +14,8 @@ const toolset = 'labels';
  * labels (free tags on tasks), api-catalog §5.4.
  */
 
-type Project = { id: number; name: string };
 const projectItem = item({ id: z.number(), name: z.string() });
 const projectName = z.string().trim().min(1).max(100).describe('Project name');
-
-async function fetchProjects(ctx: ToolContext, flag?: number): Promise<Project[]> {
-  type Raw = { projectId?: number | null; projectName?: string | null };
-  const data = flag === undefined ? await ctx.call<{ projectNameList?: Raw[] | null } | Raw[] | null>('list_project_labels') : await ctx.call<{ projectNameList?: Raw[] | null } | Raw[] | null>('list_projects', { flag });
-  const list = Array.isArray(data) ? data : (data?.projectNameList ?? []);
-  return list.filter((p) => p && p.projectName).map((p) => ({ id: Number(p.projectId), name: String(p.projectName) }));
-}
 
 function projectAnswer(projects: Project[], scope: string) {
   return {
@@ -38,7 +30,7 @@ export const listProjectLabels = defineTool({
   description: 'Projects (custom labels) of this account, by id and name.',
   input: {},
   output: { projects: z.array(projectItem) },
-  handler: async (_args, ctx) => projectAnswer(await fetchProjects(ctx), 'this account'),
+  handler: async (_args, ctx) => projectAnswer(await ctx.api.labels.projects(), 'this account'),
 });
 
 const SCOPES = { own: 0, own_and_main: 1, all_under_main: 2 } as const;
@@ -50,7 +42,7 @@ export const listProjects = defineTool({
   description: 'Projects of this account, or also of its main account, or of all accounts under it.',
   input: { scope: z.enum(['own', 'own_and_main', 'all_under_main']).default('own').describe('Whose projects') },
   output: { projects: z.array(projectItem) },
-  handler: async (args, ctx) => projectAnswer(await fetchProjects(ctx, SCOPES[args.scope]), SCOPE_TEXT[args.scope]),
+  handler: async (args, ctx) => projectAnswer(await ctx.api.labels.projects(SCOPES[args.scope]), SCOPE_TEXT[args.scope]),
 });
 
 export const addProjectLabel = defineTool({
@@ -63,29 +55,19 @@ export const addProjectLabel = defineTool({
   },
   output: { project: item({}), message: z.string() },
   handler: async (args, ctx) => {
-    const before = await fetchProjects(ctx);
+    const before = await ctx.api.labels.projects();
     const existing = before.find((p) => p.name === args.name);
     if (existing) throw new RefusedError(`Project "${args.name}" already exists (id ${existing.id}); nothing was changed.`);
     // Label status: 0 on, 1 off (seeds 000/001); the SDK's own helper creates projects with 0.
-    await ctx.call('add_project_label', { newName: args.name, status: args.enabled ? 0 : 1 });
-    const created = (await fetchProjects(ctx)).find((p) => p.name === args.name);
+    await ctx.api.labels.addProject({ newName: args.name, status: args.enabled ? 0 : 1 });
+    const created = (await ctx.api.labels.projects()).find((p) => p.name === args.name);
     const message = `Created project "${args.name}"${created ? ` (id ${created.id})` : ''}.`;
     return { text: message, structured: { project: created ?? { name: args.name }, message } };
   },
 });
 
-const SCAN_PAGES = 5;
-const SCAN_PAGE_SIZE = 100;
-
-/** The newest tasks (500 at most) and how many exist: enough to say how many tasks a project or label touches. */
-async function recentTasks(ctx: ToolContext): Promise<{ tasks: TaskInfo[]; total: number }> {
-  const list = (pageNum: number) => ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum, pageSize: SCAN_PAGE_SIZE });
-  const first = await list(1);
-  const total = first?.total ?? first?.items?.length ?? 0;
-  const pages = Math.min(SCAN_PAGES, Math.ceil(total / SCAN_PAGE_SIZE));
-  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => list(i + 2)));
-  return { tasks: [first, ...rest].flatMap((p) => p?.items ?? []), total };
-}
+/** The newest tasks (5 pages, 500 at most) and how many exist: enough to say how many tasks a project or label touches. */
+const recentTasks = (ctx: ToolContext) => ctx.api.tasks.listAll({}, { maxPages: 5 });
 
 /** `used by 3 tasks`, or `used by 3 of the newest 500 tasks (620 in all)` when not every task was seen. */
 function usedBy(count: number, scanned: number, total: number): string {
@@ -100,7 +82,7 @@ export const deleteProjectLabel = defineTool({
   output: destructiveOutput,
   idempotent: true,
   preview: async (args, ctx) => {
-    const projects = await fetchProjects(ctx);
+    const projects = await ctx.api.labels.projects();
     const project = projects.find((p) => p.name === args.name);
     if (!project) {
       const near = nearest(
@@ -115,7 +97,7 @@ export const deleteProjectLabel = defineTool({
     return { action: `delete project "${project.name}"`, lines: [`${project.id}  ${project.name}  ${usedBy(count, tasks.length, total)}`], items: [{ ...project, tasks: count }] };
   },
   handler: async (args, ctx) => {
-    await ctx.call('delete_project_label', { delName: args.name });
+    await ctx.api.labels.deleteProject({ delName: args.name });
     return doneAnswer(`Deleted project "${args.name}".`, [{ name: args.name }]);
   },
 });
@@ -159,8 +141,8 @@ export const addTaskLabel = defineTool({
   input: { task_ids: taskIds, label: labelText.describe('Label text') },
   output: { label: z.string(), tasks: z.array(item({})), message: z.string() },
   handler: async (args, ctx) => {
-    await ctx.call('add_task_label', { label: args.label, taskIds: args.task_ids });
-    const { tasks, missing } = await fetchTasks(ctx, args.task_ids);
+    await ctx.api.labels.labelTasks({ label: args.label, taskIds: args.task_ids });
+    const { tasks, missing } = await ctx.api.tasks.find(args.task_ids);
     const message = `Labelled ${plural(args.task_ids.length, 'task')} "${args.label}".`;
     const lines = tasks.map((t) => `${taskLine(t)}  labels: ${taskLabels(t)?.join(', ') || args.label}`);
     return {
@@ -182,22 +164,21 @@ export const deleteTaskLabel = defineTool({
   output: destructiveOutput,
   idempotent: true,
   preview: async (args, ctx) => {
-    // Wire: SDK 3.0.4 removes by taskIds + labelNames; the classic interface (seed 000) removes by labelIds.
-    if (ctx.connector.config.scheme === 'classic') return classicLabelPreview(ctx, args);
+    if (ctx.api.labels.removesLabelsById) return labelIdPreview(ctx, args);
     if (args.label_ids) throw new RefusedError('label_ids is for the classic API; this farm removes labels by task_ids and label_names. Nothing was changed.');
     if (!args.task_ids || !args.label_names) throw new RefusedError('Pass task_ids and label_names (the labels to remove from those tasks). Nothing was changed.');
     return labelPreview(ctx, args.task_ids, args.label_names);
   },
   handler: async (args, ctx) => {
-    const classic = ctx.connector.config.scheme === 'classic';
-    await ctx.call('delete_task_label', classic ? { labelIds: args.label_ids } : { taskIds: args.task_ids, labelNames: args.label_names });
-    const what = classic ? `task label ${args.label_ids!.join(', ')} from every task that carried it` : `label${args.label_names!.length === 1 ? '' : 's'} ${args.label_names!.map((l) => `"${l}"`).join(', ')} from ${plural(args.task_ids!.length, 'task')}`;
-    return doneAnswer(`Removed ${what}.`, classic ? args.label_ids!.map((id) => ({ label_id: id })) : args.task_ids!.map((id) => ({ id, removed: args.label_names })));
+    const byId = ctx.api.labels.removesLabelsById;
+    await ctx.api.labels.removeTaskLabels(byId ? { labelIds: args.label_ids! } : { taskIds: args.task_ids!, labelNames: args.label_names! });
+    const what = byId ? `task label ${args.label_ids!.join(', ')} from every task that carried it` : `label${args.label_names!.length === 1 ? '' : 's'} ${args.label_names!.map((l) => `"${l}"`).join(', ')} from ${plural(args.task_ids!.length, 'task')}`;
+    return doneAnswer(`Removed ${what}.`, byId ? args.label_ids!.map((id) => ({ label_id: id })) : args.task_ids!.map((id) => ({ id, removed: args.label_names })));
   },
 });
 
 async function labelPreview(ctx: ToolContext, ids: readonly number[], names: readonly string[]): Promise<Preview> {
-  const { tasks, missing } = await fetchTasks(ctx, ids);
+  const { tasks, missing } = await ctx.api.tasks.find(ids);
   if (!tasks.length) throw new RefusedError(`No task with id ${ids.join(', ')} exists on the farm; nothing was changed.`);
   const known = tasks.every((t) => taskLabels(t) !== undefined);
   const affected = tasks.map((t) => {
@@ -215,14 +196,15 @@ async function labelPreview(ctx: ToolContext, ids: readonly number[], names: rea
 }
 
 /**
- * The classic interface removes labels by id from every task that carries them (seed 000), so the preview says which
- * labels those are and how many tasks lose them; given task_ids and label_names instead, it names the ids to pass.
+ * A dialect that removes labels by id (classic, seed 000) removes them from every task that carries them, so the
+ * preview says which labels those are and how many tasks lose them; given task_ids and label_names instead, it names
+ * the ids to pass.
  */
-async function classicLabelPreview(ctx: ToolContext, args: { task_ids?: number[]; label_names?: string[]; label_ids?: number[] }): Promise<Preview> {
+async function labelIdPreview(ctx: ToolContext, args: { task_ids?: number[]; label_names?: string[]; label_ids?: number[] }): Promise<Preview> {
   if (!args.label_ids) {
     let known = '';
     if (args.task_ids && args.label_names) {
-      const { tasks } = await fetchTasks(ctx, args.task_ids);
+      const { tasks } = await ctx.api.tasks.find(args.task_ids);
       const ids = new Map<string, string>();
       for (const [id, name] of tasks.flatMap((t) => [...(taskLabelMap(t) ?? [])])) if (args.label_names.includes(name) && /^\d+$/.test(id)) ids.set(name, id);
       known = ids.size ? ` (${[...ids].map(([name, id]) => `${name}=${id}`).join(', ')})` : '';
@@ -243,5 +225,3 @@ async function classicLabelPreview(ctx: ToolContext, args: { task_ids?: number[]
     items: labels.map((l) => compact(l)),
   };
 }
-
-export const LABEL_TOOLS = [listProjectLabels, listProjects, addProjectLabel, deleteProjectLabel, addTaskLabel, deleteTaskLabel];

@@ -1,34 +1,10 @@
 import { z } from 'zod';
-import type { Paged } from '../../client/types.js';
 import { defineTool } from '../define.js';
 import { blocks, compact, isoTime, pageFooter, plural, remaining, tsv } from '../support/format.js';
+import { readRenderLog, type ErrorLine } from '../support/render-log.js';
 import { dateTime, frameId, item, page, pageSize } from '../support/schema.js';
 
 const toolset = 'logs';
-
-interface OperationRecord {
-  userName?: string | null;
-  taskType?: string | null;
-  buttonName?: string | null;
-  /** JSON text: `["2W1732707","2W1732709"]`. */
-  taskIds?: string | null;
-  channel?: string | number | null;
-  createTime?: string | number | null;
-  details?: string | null;
-  operateSource?: number | null;
-}
-
-interface LoginRecord {
-  userName?: string | null;
-  userUa?: string | null;
-  loginType?: string | null;
-  loginStatus?: number | string | null;
-  loginStaDesc?: string | number | null;
-  loginTime?: string | number | null;
-  loginIp?: string | null;
-  /** The seed example's key for loginIp. */
-  ip?: string | null;
-}
 
 const OPERATE_SOURCE: Record<number, string> = { 1: 'main_account', 2: 'sub_account', 3: 'temporary_authorization', 4: 'dingtalk_sub_account' };
 
@@ -66,17 +42,7 @@ export const getTaskOperationLog = defineTool({
   },
   output: { entries: z.array(item({ time: z.string().optional() })), total: z.number(), more: z.number() },
   handler: async (args, ctx) => {
-    // Wire: a body `platform` replaces the signed header of that name (SDK task_record); the SDK sends the dates as
-    // "" when not given, which we copy since the docs mark them required.
-    const data = await ctx.call<Paged<OperationRecord> | null>('get_task_operation_log', {
-      platform: args.platform ?? Number(ctx.connector.config.platform),
-      pageNum: args.page,
-      pageSize: args.page_size,
-      startDate: args.after ?? '',
-      endDate: args.before ?? '',
-    });
-    const items = data?.items ?? [];
-    const total = data?.total ?? items.length;
+    const { items, total } = await ctx.api.logs.taskOperations({ page: args.page, pageSize: args.page_size, after: args.after, before: args.before, platform: args.platform });
     const entries = items.map((record) =>
       compact({
         time: anyTime(record.createTime),
@@ -122,14 +88,7 @@ export const getLoginLog = defineTool({
   input: { page, page_size: pageSize(20), after, before },
   output: { logins: z.array(item({ time: z.string().optional(), ok: z.boolean() })), total: z.number(), more: z.number() },
   handler: async (args, ctx) => {
-    const data = await ctx.call<Paged<LoginRecord> | null>('get_login_log', {
-      pageNum: args.page,
-      pageSize: args.page_size,
-      startDate: args.after ?? '',
-      endDate: args.before ?? '',
-    });
-    const items = data?.items ?? [];
-    const total = data?.total ?? items.length;
+    const { items, total } = await ctx.api.logs.logins({ page: args.page, pageSize: args.page_size, after: args.after, before: args.before });
     // Session ids (traceId), user ids and full user agents are left out: they add nothing a person acts on.
     const logins = items.map((record) => {
       // loginStatus is typed int but the example sends "804"; 200 is success, anything else a failure.
@@ -157,67 +116,6 @@ export const getLoginLog = defineTool({
   },
 });
 
-/** The render log comes as a paged list of lines (or line records), a list, or plain text: read all three. */
-export function logLines(data: unknown): { lines: string[]; total?: number } {
-  if (data === null || data === undefined) return { lines: [] };
-  if (typeof data === 'string') return { lines: splitLines(data) };
-  if (Array.isArray(data)) return { lines: data.flatMap(lineOf) };
-  if (typeof data === 'object') {
-    const record = data as Record<string, unknown>;
-    if (Array.isArray(record['items'])) {
-      const total = typeof record['total'] === 'number' ? record['total'] : undefined;
-      return { lines: record['items'].flatMap(lineOf), ...(total !== undefined ? { total } : {}) };
-    }
-    return { lines: lineOf(record) };
-  }
-  return { lines: [String(data)] };
-}
-
-const TEXT_KEYS = ['content', 'line', 'log', 'logContent', 'message', 'text', 'msg'];
-
-function lineOf(entry: unknown): string[] {
-  if (typeof entry === 'string') return splitLines(entry);
-  if (entry && typeof entry === 'object') {
-    for (const key of TEXT_KEYS) {
-      const value = (entry as Record<string, unknown>)[key];
-      if (typeof value === 'string') return splitLines(value);
-    }
-  }
-  return entry === null || entry === undefined ? [] : [JSON.stringify(entry)];
-}
-
-const MAX_LINE = 400;
-
-function splitLines(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '')
-    .map((line) => (line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line));
-}
-
-/** `ERROR 15000: 3ds Max hangs` (the form the farm writes for a failed frame), and other error-looking lines. */
-const ERROR_LINE = /\b(?:ERROR|FATAL)\b|\b[Ee]rror:/;
-const ERROR_CODE = /\bERROR\s+([A-Za-z0-9_-]{1,20}):/;
-
-export type ErrorLine = {
-  line: string;
-  code?: string;
-  /** The line before a coded error: the software's own words about it. */
-  context?: string;
-};
-
-export function errorLines(lines: readonly string[]): ErrorLine[] {
-  const found: ErrorLine[] = [];
-  lines.forEach((line, i) => {
-    if (!ERROR_LINE.test(line)) return;
-    const code = ERROR_CODE.exec(line)?.[1];
-    const before = i > 0 ? lines[i - 1]! : undefined;
-    const context = code && before && !ERROR_LINE.test(before) ? before.trim() : undefined;
-    found.push({ line: line.trim(), ...(code ? { code } : {}), ...(context ? { context } : {}) });
-  });
-  return found;
-}
-
 const errorText = (e: ErrorLine) => (e.context ? `${e.line}\n  preceded by: ${e.context}` : e.line);
 
 export const getRenderLog = defineTool({
@@ -238,22 +136,7 @@ export const getRenderLog = defineTool({
     more: z.number(),
   },
   handler: async (args, ctx) => {
-    const fetch = async (pageNum: number) =>
-      logLines(await ctx.call('get_render_log', { renderingType: args.rendering_type, pageNum, pageSize: args.page_size, id: args.frame_id }));
-    const { lines, total: reported } = await fetch(args.page);
-    const total = reported ?? lines.length;
-    let errors = errorLines(lines);
-    let errorSource: string | undefined;
-    // A failed frame's error is written near the end of its log: when asked for the first page of a longer log,
-    // read the last page too so that the error is never hidden behind paging.
-    const lastPage = Math.ceil(total / args.page_size);
-    if (args.page === 1 && lastPage > 1) {
-      const tail = errorLines((await fetch(lastPage)).lines);
-      if (tail.length) {
-        errors = [...errors, ...tail.filter((entry) => !errors.some((e) => e.line === entry.line))];
-        errorSource = `found on page ${lastPage}, the last`;
-      }
-    }
+    const { lines, total, errors, errorSource } = await readRenderLog(ctx, { frameId: args.frame_id, page: args.page, pageSize: args.page_size, renderingType: args.rendering_type });
     const codes = [...new Set(errors.map((e) => e.code).filter((code): code is string => code !== undefined))];
     const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: lines.length });
     return {
@@ -268,5 +151,3 @@ export const getRenderLog = defineTool({
     };
   },
 });
-
-export const LOG_TOOLS = [getTaskOperationLog, getLoginLog, getRenderLog];

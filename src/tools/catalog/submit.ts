@@ -1,17 +1,11 @@
 import { z } from 'zod';
 import { defineTool } from '../define.js';
 import { blocks, plural } from '../support/format.js';
-import { fetchTasks, summarizeTask, taskLine } from '../support/records.js';
+import { summarizeTask, taskLine } from '../support/records.js';
 import { taskLink } from '../links.js';
 import { dryRun, taskId } from '../support/schema.js';
 
 const toolset = 'tasks';
-
-interface CreatedTasks {
-  taskIdList?: number[] | null;
-  aliasTaskIdList?: string[] | null;
-  userId?: number | null;
-}
 
 export const createTask = defineTool({
   toolset,
@@ -28,7 +22,7 @@ export const createTask = defineTool({
   output: { task_ids: z.array(z.number()), aliases: z.array(z.string()), message: z.string() },
   handler: async (args, ctx) => {
     // Wire: the SDK always sends taskUserLevel (default 50); the classic interface knows only count and outUserId.
-    const data = await ctx.call<CreatedTasks | null>('create_task', {
+    const { taskIds: ids, aliases } = await ctx.api.tasks.create({
       count: args.count,
       taskUserLevel: args.priority,
       labels: args.labels,
@@ -36,8 +30,6 @@ export const createTask = defineTool({
       artist: args.artist,
       outUserId: args.out_user_id,
     });
-    const ids = data?.taskIdList ?? [];
-    const aliases = data?.aliasTaskIdList ?? [];
     const listed = ids.map((id, i) => (aliases[i] ? `${id} (${aliases[i]})` : `${id}`)).join(', ');
     const message = ids.length
       ? `Reserved ${plural(ids.length, 'task id')}: ${listed}. Next: upload_task_json, then submit_task.`
@@ -65,7 +57,7 @@ export const uploadTaskJson = defineTool({
   output: { task_id: z.number(), file_name: z.string(), bytes: z.number(), message: z.string() },
   idempotent: true,
   handler: async (args, ctx) => {
-    await ctx.call('upload_task_json', { taskId: args.task_id, fileName: args.file_name, content: args.content });
+    await ctx.api.tasks.uploadJson({ taskId: args.task_id, fileName: args.file_name, content: args.content });
     const bytes = Buffer.byteLength(args.content);
     const message = `Uploaded ${args.file_name} (${bytes} bytes) for task ${args.task_id}.`;
     return { text: message, structured: { task_id: args.task_id, file_name: args.file_name, bytes, message } };
@@ -89,7 +81,7 @@ export const submitTask = defineTool({
   output: { dry_run: z.boolean(), task_id: z.number(), task: z.record(z.string(), z.unknown()).optional(), message: z.string() },
   handler: async (args, ctx) => {
     if (args.dry_run) {
-      const { tasks } = await fetchTasks(ctx, [args.task_id]);
+      const { tasks } = await ctx.api.tasks.find([args.task_id]);
       const task = tasks[0];
       const message = `Dry run: nothing was submitted. Call again with dry_run false to submit task ${args.task_id} for rendering.`;
       return {
@@ -97,10 +89,8 @@ export const submitTask = defineTool({
         structured: { dry_run: true, task_id: args.task_id, ...(task ? { task: summarizeTask(task) } : {}), message },
       };
     }
-    await ctx.call('submit_task', { taskId: args.task_id, producer: args.producer });
+    await ctx.api.tasks.submit({ taskId: args.task_id, producer: args.producer });
     const message = `Submitted task ${args.task_id} for rendering; follow it with get_task_info. Do not submit it again.`;
     return { text: message, structured: { dry_run: false, task_id: args.task_id, message }, links: [taskLink(args.task_id)] };
   },
 });
-
-export const SUBMIT_TOOLS = [createTask, uploadTaskJson, submitTask];

@@ -34,7 +34,7 @@ export const stopTask = defineTool({
   output: writeOutput,
   idempotent: true,
   handler: async (args, ctx) => {
-    await ctx.call('stop_task', { taskIds: args.task_ids });
+    await ctx.api.tasks.stop({ taskIds: args.task_ids });
     const message = `Stopped ${plural(args.task_ids.length, 'task')} (${args.task_ids.join(', ')}); start_task resumes them.`;
     return { text: message, structured: { task_ids: args.task_ids, message } };
   },
@@ -47,7 +47,7 @@ export const startTask = defineTool({
   input: { task_ids: taskIds, dry_run: dryRun },
   output: costlyOutput,
   handler: (args, ctx) =>
-    costlyBatch(ctx, args.task_ids, args.dry_run, 'start', () => ctx.call('start_task', { taskIds: args.task_ids }), `Started ${plural(args.task_ids.length, 'task')}.`),
+    costlyBatch(ctx, args.task_ids, args.dry_run, 'start', () => ctx.api.tasks.start({ taskIds: args.task_ids }), `Started ${plural(args.task_ids.length, 'task')}.`),
 });
 
 export const abandonTask = defineTool({
@@ -59,7 +59,7 @@ export const abandonTask = defineTool({
   idempotent: true,
   preview: (args, ctx) => previewTasks(ctx, args.task_ids, `abandon ${plural(args.task_ids.length, 'task')}`),
   handler: async (args, ctx) => {
-    await ctx.call('abandon_task', { taskIds: args.task_ids });
+    await ctx.api.tasks.abandon({ taskIds: args.task_ids });
     const message = `Abandoned ${plural(args.task_ids.length, 'task')}; they will not render further.`;
     return doneAnswer(message, args.task_ids.map((id) => ({ id })));
   },
@@ -74,7 +74,7 @@ export const deleteTask = defineTool({
   idempotent: true,
   preview: (args, ctx) => previewTasks(ctx, args.task_ids, `delete ${plural(args.task_ids.length, 'task')}`),
   handler: async (args, ctx) => {
-    await ctx.call('delete_task', { taskIds: args.task_ids });
+    await ctx.api.tasks.delete({ taskIds: args.task_ids });
     const message = `Deleted ${plural(args.task_ids.length, 'task')}; they are in the recycle bin (get_task_list with deleted=true).`;
     return doneAnswer(message, args.task_ids.map((id) => ({ id })));
   },
@@ -91,8 +91,7 @@ export const setTaskOvertimeStop = defineTool({
   output: { ...writeOutput, stop_after_seconds: z.number() },
   idempotent: true,
   handler: async (args, ctx) => {
-    // Wire: `overTime` in seconds (seed 002 and the SDK's set_task_overtime_top).
-    await ctx.call('set_task_overtime_stop', { taskIds: args.task_ids, overTime: args.stop_after_seconds });
+    await ctx.api.tasks.setOvertimeStop({ taskIds: args.task_ids, overTime: args.stop_after_seconds });
     const message = `${plural(args.task_ids.length, 'task')} (${args.task_ids.join(', ')}) will be stopped after ${duration(args.stop_after_seconds)} of rendering.`;
     return { text: message, structured: { task_ids: args.task_ids, stop_after_seconds: args.stop_after_seconds, message } };
   },
@@ -110,7 +109,7 @@ export const fullSpeedRender = defineTool({
       args.task_ids,
       args.dry_run,
       'switch to full speed',
-      () => ctx.call('full_speed_render', { taskIds: args.task_ids }),
+      () => ctx.api.tasks.fullSpeed({ taskIds: args.task_ids }),
       `Switched ${plural(args.task_ids.length, 'task')} to full speed.`,
     ),
 });
@@ -123,7 +122,7 @@ export const updateTaskPriority = defineTool({
   output: { ...writeOutput, priority: z.number() },
   idempotent: true,
   handler: async (args, ctx) => {
-    await ctx.call('update_task_priority', { taskId: args.task_id, taskUserLevel: args.priority });
+    await ctx.api.tasks.setPriority({ taskId: args.task_id, taskUserLevel: args.priority });
     const message = `Task ${args.task_id} now has priority ${args.priority}.`;
     return { text: message, structured: { task_ids: [args.task_id], priority: args.priority, message } };
   },
@@ -137,10 +136,8 @@ export const updateTaskLimit = defineTool({
   output: { ...writeOutput, node_limit: z.number() },
   idempotent: true,
   handler: async (args, ctx) => {
-    await ctx.call('update_task_limit', { taskId: args.task_id, taskLimit: args.node_limit });
+    await ctx.api.tasks.setNodeLimit({ taskId: args.task_id, taskLimit: args.node_limit });
     const message = `Task ${args.task_id} may now use at most ${plural(args.node_limit, 'node')} at once.`;
     return { text: message, structured: { task_ids: [args.task_id], node_limit: args.node_limit, message } };
   },
 });
-
-export const TASK_CONTROL_TOOLS = [stopTask, startTask, abandonTask, deleteTask, setTaskOvertimeStop, fullSpeedRender, updateTaskPriority, updateTaskLimit];

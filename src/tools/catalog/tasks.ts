@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { getSubtaskIds as loadSubtasks } from '../../client/composite.js';
-import type { ErrorCodeInfo, Paged, TaskInfo } from '../../client/types.js';
+import type { TaskInfo } from '../../client/api/index.js';
 import { RefusedError, defineTool } from '../define.js';
-import { blocks, compact, duration, facts, isoTime, money, pageFooter, plural, remaining, tsv } from '../support/format.js';
+import { blocks, facts, pageFooter, plural, remaining, tsv } from '../support/format.js';
 import { taskLink, tasksLink } from '../links.js';
-import { fetchTasks, frameCounts, summarizeTask, taskItem, type TaskSummary } from '../support/records.js';
-import { SUBMIT_TOOLS } from './submit.js';
-import { TASK_CONTROL_TOOLS } from './task-control.js';
+import { explainErrorCodes } from '../support/error-codes.js';
+import { summarizeTask, taskDetail, taskDetailText, taskItem } from '../support/records.js';
 import { TASK_STATUS_CODE, dateTime, item, keyword, page, pageSize, taskId, taskIds, taskStatus, taskStatusName } from '../support/schema.js';
 
 const toolset = 'tasks';
@@ -35,7 +33,7 @@ export const getTaskList = defineTool({
   },
   output: { tasks: z.array(taskItem), total: z.number(), more: z.number() },
   handler: async (args, ctx) => {
-    const data = await ctx.call<Paged<TaskInfo>>('get_task_list', {
+    const { items, total } = await ctx.api.tasks.list({
       pageNum: args.page,
       pageSize: args.page_size,
       statusList: args.status?.map((name) => TASK_STATUS_CODE[name]),
@@ -44,8 +42,6 @@ export const getTaskList = defineTool({
       endTime: args.submitted_before,
       recycleFlag: args.deleted ? 1 : undefined,
     });
-    const items = data?.items ?? [];
-    const total = data?.total ?? items.length;
     const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: items.length });
     const heading = `${plural(total, args.deleted ? 'deleted task' : 'task')}${args.status ? ` with status ${args.status.join('/')}` : ''}${args.keyword ? ` matching "${args.keyword}"` : ''}.`;
     return {
@@ -56,71 +52,6 @@ export const getTaskList = defineTool({
   },
 });
 
-type TaskDetail = TaskSummary & {
-  rendering?: number;
-  waiting?: number;
-  started?: string;
-  completed?: string;
-  render_time?: string;
-  arrears?: number;
-  priority?: number;
-  node_limit?: number;
-  stop_after?: string;
-  camera?: string;
-  frame_range?: string;
-  deleted?: boolean;
-  children?: (TaskSummary & { type?: string; layer?: string })[];
-};
-
-function detail(task: TaskInfo): TaskDetail {
-  const counts = frameCounts(task);
-  return compact({
-    ...summarizeTask(task),
-    rendering: counts.rendering || undefined,
-    waiting: Math.max(0, counts.total - counts.done - counts.failed - counts.rendering - counts.abandoned) || undefined,
-    started: isoTime(task.startTime),
-    completed: isoTime(task.completedDate),
-    render_time: duration(task.renderDuration),
-    arrears: money(task.taskArrears) || undefined,
-    priority: task.taskUserLevel ?? undefined,
-    node_limit: task.taskLimit ?? undefined,
-    // overTimeStop: seconds of rendering after which the farm stops the task (set_task_overtime_stop).
-    stop_after: task.overTimeStop ? duration(task.overTimeStop) : undefined,
-    camera: task.renderCamera ?? undefined,
-    frame_range: task.framesRange ?? undefined,
-    deleted: task.isDelete === 0 ? true : undefined,
-    children: task.respRenderingTaskList?.map((child) =>
-      compact({ ...summarizeTask(child), type: child.taskType ?? undefined, layer: child.layerName ?? undefined }),
-    ),
-  });
-}
-
-function detailText(d: TaskDetail): string {
-  return blocks(
-    `Task ${d.id}${d.alias ? ` (${d.alias})` : ''}: ${d.scene ?? 'unnamed scene'}, ${d.status}.`,
-    facts({
-      frames: d.total ? `${d.done ?? 0} done, ${d.failed ?? 0} failed, ${d.rendering ?? 0} rendering, ${d.waiting ?? 0} waiting of ${d.total}` : undefined,
-      software: d.software,
-      project: d.project,
-      camera: d.camera,
-      frame_range: d.frame_range,
-      submitted: d.submitted,
-      started: d.started,
-      completed: d.completed,
-      render_time: d.render_time,
-      cost: d.cost,
-      arrears: d.arrears,
-      priority: d.priority,
-      node_limit: d.node_limit,
-      stop_after: d.stop_after,
-      deleted: d.deleted ? 'yes (in the recycle bin)' : undefined,
-    }),
-    d.children?.length
-      ? `Child tasks:\n${tsv(['id', 'type', 'layer', 'status', 'done', 'failed', 'total', 'cost'], d.children.map((c) => [c.id, c.type, c.layer, c.status, c.done, c.failed, c.total, c.cost]))}`
-      : undefined,
-  );
-}
-
 export const getTaskInfo = defineTool({
   toolset,
   operation: 'get_task_info',
@@ -128,10 +59,10 @@ export const getTaskInfo = defineTool({
   input: { task_ids: taskIds },
   output: { tasks: z.array(taskItem), missing: z.array(z.number()).optional() },
   handler: async (args, ctx) => {
-    const { tasks, missing } = await fetchTasks(ctx, args.task_ids);
-    const details = tasks.map(detail);
+    const { tasks, missing } = await ctx.api.tasks.find(args.task_ids);
+    const details = tasks.map(taskDetail);
     return {
-      text: blocks(...details.map(detailText), missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined),
+      text: blocks(...details.map(taskDetailText), missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined),
       structured: { tasks: details, ...(missing.length ? { missing } : {}) },
       links: tasks.map((task) => taskLink(task.id, task.sceneName ?? undefined)),
     };
@@ -145,7 +76,7 @@ export const getSubtaskIds = defineTool({
   input: { task_id: taskId },
   output: { task_id: z.number(), subtask_ids: z.array(z.number()) },
   handler: async (args, ctx) => {
-    const { task, children, ids } = await loadSubtasks(ctx.call, args.task_id);
+    const { task, children, ids } = await ctx.api.tasks.subtasks(args.task_id);
     if (!task) throw new RefusedError(`No task with id ${args.task_id} exists on the farm; check the id with get_task_list.`);
     const rows = children.map((c) => [c.id, c.taskType || undefined, c.layerName ?? undefined, taskStatusName(c.taskStatus)]);
     return {
@@ -171,13 +102,7 @@ export const getAnalysisErrorDetail = defineTool({
   output: { errors: z.array(item({ code: z.string() })), unknown: z.array(z.string()).optional() },
   handler: async (args, ctx) => {
     const codes = [...new Set(args.codes)];
-    const language = args.language ? LANGUAGE[args.language] : Number(ctx.connector.config.languageFlag);
-    // Wire: the SDK sends `code` for one code and `codes` for several; the classic interface knows only `code`.
-    const records =
-      codes.length === 1 || ctx.connector.config.scheme === 'classic'
-        ? (await Promise.all(codes.map((code) => ctx.call<ErrorCodeInfo[] | null>('get_analysis_error_detail', { code, language })))).flatMap((list) => list ?? [])
-        : ((await ctx.call<ErrorCodeInfo[] | null>('get_analysis_error_detail', { codes, language })) ?? []);
-    const errors = uniqueBy(records.map(describeErrorCode), (e) => `${e.code}`);
+    const errors = await explainErrorCodes(ctx, codes, args.language ? LANGUAGE[args.language] : undefined);
     const known = new Set(errors.map((e) => e.code));
     const unknown = codes.filter((code) => !known.has(code));
     return {
@@ -193,38 +118,3 @@ export const getAnalysisErrorDetail = defineTool({
     };
   },
 });
-
-type ErrorDetail = {
-  code: string;
-  severity?: string;
-  description?: string;
-  solution?: string;
-  link?: string;
-  repairable?: string;
-  blocks_submission?: string;
-};
-
-function describeErrorCode(record: ErrorCodeInfo): ErrorDetail {
-  const yesNo = (flag: number | undefined) => (flag === 1 ? 'yes' : flag === 0 ? 'no' : undefined);
-  return compact({
-    code: String(record.code),
-    // type 0: a warning that can be ignored; 1: an error that cannot.
-    severity: record.type === 1 ? 'error' : record.type === 0 ? 'warning' : undefined,
-    description: oneLine(record.desDescriptionCn),
-    solution: oneLine(record.desSolutionCn),
-    link: record.solutionPath ?? undefined,
-    repairable: yesNo(record.isRepair),
-    blocks_submission: yesNo(record.isOpen),
-  });
-}
-
-/** The farm writes numbered steps on separate lines; a `key: value` line needs them on one. */
-const oneLine = (text: string | null | undefined) => text?.replace(/\s*\n\s*/g, ' ').trim() || undefined;
-
-function uniqueBy<T>(list: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Map<string, T>();
-  for (const entry of list) if (!seen.has(key(entry))) seen.set(key(entry), entry);
-  return [...seen.values()];
-}
-
-export const TASK_TOOLS = [getTaskList, getTaskInfo, getSubtaskIds, ...TASK_CONTROL_TOOLS, ...SUBMIT_TOOLS, getAnalysisErrorDetail];

@@ -40,7 +40,7 @@ export const getTransferBid = defineTool({
   output: bidOutput,
   handler: async (_args, ctx) => {
     // This answer uses snake_case keys (config_bid...); accept the camelCase of get_transfer_config too.
-    const d = (await ctx.call<Raw | null>('get_transfer_bid')) ?? {};
+    const d = await ctx.api.transfer.bids();
     const bids = readBids(d);
     const subs = subAccounts(d['sub_user_output_bids'] ?? d['subUserOutputBids']);
     return {
@@ -80,7 +80,7 @@ export const getTransferConfig = defineTool({
   output: { ...bidOutput, engines: z.array(item({})).optional(), redacted: z.boolean() },
   handler: async (_args, ctx) => {
     // Redact the farm's answer before reading it, so no later renaming can let a password through.
-    const d = redactSecrets((await ctx.call<Raw | null>('get_transfer_config')) ?? {}, ctx.revealSecrets);
+    const d = redactSecrets(await ctx.api.transfer.config(), ctx.revealSecrets);
     const engines = list(d['resqEngines']).map(engineView);
     const bids = readBids(d);
     const subs = subAccounts(d['subUserOutputBids'] ?? d['sub_user_output_bids']);
@@ -111,9 +111,7 @@ export const getTransferServerInfo = defineTool({
   input: {},
   output: { info: item({}) },
   handler: async (_args, ctx) => {
-    // Wire: the SDK sends zone 1 when the domain does NOT contain "renderbus" (inverted since SDK 2.0.0); we follow it.
-    const zone = ctx.connector.config.domain.includes('renderbus') ? 2 : 1;
-    const d = redactSecrets((await ctx.call<Raw | null>('get_transfer_server_info', { zone })) ?? {}, ctx.revealSecrets);
+    const d = redactSecrets(await ctx.api.transfer.serverInfo(), ctx.revealSecrets);
     const t = (d['raysyncTransfer'] ?? {}) as Raw;
     const address = (host: unknown, port: unknown) => (str(host) ? `${str(host)}${str(port) ? `:${str(port)}` : ''}` : undefined);
     const raysync = compact({
@@ -135,7 +133,7 @@ export const getRaysyncUserKey = defineTool({
   output: { credentials: item({}), redacted: z.boolean() },
   handler: async (_args, ctx) => {
     // raySyncUserKey, userKey and signature are redacted by name; phone and email are not shown at all.
-    const d = redactSecrets((await ctx.call<Raw | null>('get_raysync_user_key')) ?? {}, ctx.revealSecrets);
+    const d = redactSecrets(await ctx.api.transfer.raysyncKey(), ctx.revealSecrets);
     const credentials = compact({
       raysync_user_key: str(d['raySyncUserKey']),
       user_key: str(d['userKey']),
@@ -171,8 +169,7 @@ export const listOutputFiles = defineTool({
   input: { tree_path: treePath, task_id: taskId.optional(), page, page_size: pageSize(50, 500) },
   output: { path: z.string(), files: z.array(item({ name: z.string() })), total: z.number() },
   handler: async (args, ctx) => {
-    const data = await ctx.call<Raw[] | { items?: Raw[] } | null>('list_output_files', { treePath: args.tree_path, taskId: args.task_id });
-    const entries = list(Array.isArray(data) ? data : data?.items)
+    const entries = list(await ctx.api.transfer.outputFiles({ treePath: args.tree_path, taskId: args.task_id }))
       .map((f) => {
         const folder = f['directory'] === true || f['directory'] === 'true';
         return compact({
@@ -208,5 +205,3 @@ export const listOutputFiles = defineTool({
     };
   },
 });
-
-export const TRANSFER_TOOLS = [getTransferBid, getTransferConfig, getTransferServerInfo, getRaysyncUserKey, listOutputFiles];

@@ -1,12 +1,10 @@
-import { MAX_FRAME_PAGES, MAX_FRAME_PAGE_SIZE, compressNumbers, countNumbers, frameRangeOf, getAllTaskFrames } from '../../client/composite.js';
+import { compressNumbers, countNumbers, frameRangeOf, type FrameInfo, type TaskInfo } from '../../client/api/index.js';
 import { RayvisionError } from '../../client/errors.js';
-import type { FrameInfo, Paged, TaskInfo } from '../../client/types.js';
 import type { ToolContext } from '../define.js';
+import { explainErrorCodes, type ErrorDetail } from './error-codes.js';
 import { tsv } from './format.js';
-import type { ErrorLine } from '../catalog/logs.js';
-import { getRenderLog } from '../catalog/logs.js';
 import { frameCounts } from './records.js';
-import { getAnalysisErrorDetail } from '../catalog/tasks.js';
+import { readRenderLog } from './render-log.js';
 import { FAILED_FRAME_CODES } from './task-sets.js';
 
 /**
@@ -19,23 +17,6 @@ export function leavesOf(task: TaskInfo): TaskInfo[] {
   return task.respRenderingTaskList?.length ? task.respRenderingTaskList : [task];
 }
 
-/** Every frame of one task that holds frames: the first page gives the total, the others are asked for together. */
-export async function framesOf(ctx: ToolContext, taskId: number): Promise<{ frames: FrameInfo[]; complete: boolean }> {
-  const ask = (pageNum: number) => ctx.call<Paged<FrameInfo> | null>('get_task_frames', { taskId, pageNum, pageSize: MAX_FRAME_PAGE_SIZE });
-  const first = await ask(1);
-  const items = first?.items ?? [];
-  if (typeof first?.total !== 'number') {
-    // No total to plan with: page one by one until an empty page, as the SDK does.
-    const all = await getAllTaskFrames(ctx.call, taskId, { signal: ctx.signal });
-    return { frames: all.frames, complete: all.complete };
-  }
-  const pages = Math.min(MAX_FRAME_PAGES, Math.ceil(first.total / MAX_FRAME_PAGE_SIZE));
-  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, async (_, i) => (await ask(i + 2))?.items ?? []));
-  const byId = new Map<number, FrameInfo>();
-  for (const frame of [items, ...rest].flat()) byId.set(frame.id, frame);
-  return { frames: [...byId.values()], complete: byId.size >= first.total };
-}
-
 export interface FailedFrame {
   /** The task that holds the frame (a child task for a layered job). */
   taskId: number;
@@ -46,7 +27,7 @@ export interface FailedFrame {
 export async function failedFramesOf(ctx: ToolContext, task: TaskInfo): Promise<{ failed: FailedFrame[]; complete: boolean }> {
   const leaves = leavesOf(task);
   const flagged = leaves.filter((leaf) => frameCounts(leaf).failed > 0);
-  const read = await Promise.all((flagged.length ? flagged : leaves).map(async (leaf) => ({ leaf, ...(await framesOf(ctx, leaf.id)) })));
+  const read = await Promise.all((flagged.length ? flagged : leaves).map(async (leaf) => ({ leaf, ...(await ctx.api.frames.allAtOnce(leaf.id)) })));
   return {
     failed: read.flatMap(({ leaf, frames }) => frames.filter((frame) => FAILED_FRAME_CODES.has(frame.frameStatus ?? -1)).map((frame) => ({ taskId: leaf.id, frame }))),
     complete: read.every((r) => r.complete),
@@ -80,8 +61,7 @@ export const UNKNOWN_CAUSE = 'unknown';
 
 /** Reads one failed frame's render log (first and last page, as get_render_log does) and keeps its last error. */
 export async function diagnose(ctx: ToolContext, frameId: number): Promise<Diagnosis> {
-  const answer = await getRenderLog.handler({ frame_id: frameId, page: 1, page_size: 200, rendering_type: 'render' }, ctx);
-  const errors = answer.structured.errors as ErrorLine[];
+  const { errors } = await readRenderLog(ctx, { frameId, page: 1, pageSize: 200, renderingType: 'render' });
   const at = errors.findLastIndex((e) => e.code !== undefined);
   const error = errors[at] ?? errors.at(-1);
   if (!error) return {};
@@ -147,25 +127,16 @@ export async function analyseFailures(ctx: ToolContext, task: TaskInfo, sample: 
   return { task, failed, sampled: chosen.length, causes: [...byCode.values()].sort((a, b) => b.frames - a.frames), complete };
 }
 
-/** An explanation of an error code, as get_analysis_error_detail gives it. */
-export interface Explanation {
-  code: string;
-  severity?: string;
-  description?: string;
-  solution?: string;
-}
-
 /**
- * Explains error codes through get_analysis_error_detail (one request for all of them). A farm that cannot explain
+ * Explains error codes as get_analysis_error_detail does (one request for all of them). A farm that cannot explain
  * them leaves the causes unexplained rather than failing the workflow; the note says so.
  */
-export async function explainCodes(ctx: ToolContext, codes: readonly string[]): Promise<{ explained: Map<string, Explanation>; note?: string }> {
+export async function explainCodes(ctx: ToolContext, codes: readonly string[]): Promise<{ explained: Map<string, ErrorDetail>; note?: string }> {
   const wanted = [...new Set(codes.filter((code) => code !== UNKNOWN_CAUSE))].slice(0, 50);
-  const explained = new Map<string, Explanation>();
+  const explained = new Map<string, ErrorDetail>();
   if (wanted.length === 0) return { explained };
   try {
-    const answer = await getAnalysisErrorDetail.handler({ codes: wanted }, ctx);
-    for (const entry of answer.structured.errors as Explanation[]) explained.set(entry.code, entry);
+    for (const entry of await explainErrorCodes(ctx, wanted)) explained.set(entry.code, entry);
     return { explained };
   } catch (error) {
     if (!(error instanceof RayvisionError) || ctx.signal.aborted) throw error;
@@ -185,7 +156,7 @@ export type CauseSummary = {
 };
 
 /** Causes merged over tasks, most frames first, with their explanations. */
-export function mergeCauses(analyses: readonly TaskFailures[], explained: ReadonlyMap<string, Explanation>): CauseSummary[] {
+export function mergeCauses(analyses: readonly TaskFailures[], explained: ReadonlyMap<string, ErrorDetail>): CauseSummary[] {
   const merged = new Map<string, CauseSummary>();
   for (const analysis of analyses) {
     for (const cause of analysis.causes) {

@@ -1,4 +1,4 @@
-import { getSubtaskIds, type AllFramesOptions } from '../../client/composite.js';
+import type { AllFramesOptions } from '../../client/api/index.js';
 import type { ToolContext } from '../define.js';
 import { tsv } from './format.js';
 import type { FrameSummary } from './records.js';
@@ -20,18 +20,16 @@ export function frameTable(frames: readonly FrameSummary[]): string {
  * yet. One extra read, made only when a task answered with no frames at all.
  */
 export async function noFramesReason(ctx: ToolContext, taskId: number): Promise<string> {
-  const { task, children } = await getSubtaskIds(ctx.call, taskId);
+  const { task, children } = await ctx.api.tasks.subtasks(taskId);
   if (!task) return `No task with id ${taskId} exists on the farm; check the id with get_task_list.`;
   if (children.length === 0) return `Task ${taskId} (${taskStatusName(task.taskStatus)}) has no frames yet.`;
   const list = children.map((child) => `${child.id}${child.taskType || child.layerName ? ` (${child.layerName || child.taskType})` : ''}`).join(', ');
   return `Task ${taskId} has no frames of its own; its frames belong to its child tasks ${list}: ask for one of those.`;
 }
 
-/** Paging options that report MCP progress and stop when the request is cancelled. */
-export function pagingWithProgress(ctx: ToolContext, keyword?: string): AllFramesOptions {
+/** Paging options that report MCP progress (the API stops paging when the request is cancelled). */
+export function pagingWithProgress(ctx: ToolContext): AllFramesOptions {
   return {
-    signal: ctx.signal,
-    ...(keyword ? { keyword } : {}),
     onPage: (fetched, total) => ctx.progress(fetched, total, `fetched ${fetched}${total !== undefined ? ` of ${total}` : ''} frames`),
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { FrameInfo, Paged, TaskInfo } from '../../client/types.js';
+import type { FrameInfo, TaskInfo } from '../../client/api/index.js';
 import { RefusedError, type Preview, type ToolContext } from '../define.js';
-import { compact, duration, isoTime, money } from './format.js';
+import { blocks, compact, duration, facts, isoTime, money, tsv } from './format.js';
 import { frameStatusName, frameTypeName, item, softwareName, taskStatusName } from './schema.js';
 
 /** The compact form of a task used by every tool and resource. */
@@ -77,24 +77,75 @@ export function taskLine(task: TaskInfo): string {
   return [s.id, s.alias, s.scene, s.status, frames].filter((part) => part !== undefined && part !== '').join('  ');
 }
 
-/** Fetches tasks by id; ids the farm does not know are listed in `missing`. */
-export async function fetchTasks(ctx: ToolContext, ids: readonly number[]): Promise<{ tasks: TaskInfo[]; missing: number[] }> {
-  const data = await ctx.call<Paged<TaskInfo> | TaskInfo[] | null>('get_task_info', { taskIds: [...ids] });
-  // Documented as List<TaskInfo>; every example returns the paged object.
-  const items = Array.isArray(data) ? data : (data?.items ?? []);
-  const byId = new Map<number, TaskInfo>();
-  const visit = (task: TaskInfo) => {
-    byId.set(task.id, task);
-    for (const child of task.respRenderingTaskList ?? []) visit(child);
-  };
-  items.forEach(visit);
-  const tasks = ids.map((id) => byId.get(id)).filter((task): task is TaskInfo => task !== undefined);
-  return { tasks, missing: ids.filter((id) => !byId.has(id)) };
+/** The detail of a task get_task_info and the task resource show. */
+export type TaskDetail = TaskSummary & {
+  rendering?: number;
+  waiting?: number;
+  started?: string;
+  completed?: string;
+  render_time?: string;
+  arrears?: number;
+  priority?: number;
+  node_limit?: number;
+  stop_after?: string;
+  camera?: string;
+  frame_range?: string;
+  deleted?: boolean;
+  children?: (TaskSummary & { type?: string; layer?: string })[];
+};
+
+export function taskDetail(task: TaskInfo): TaskDetail {
+  const counts = frameCounts(task);
+  return compact({
+    ...summarizeTask(task),
+    rendering: counts.rendering || undefined,
+    waiting: Math.max(0, counts.total - counts.done - counts.failed - counts.rendering - counts.abandoned) || undefined,
+    started: isoTime(task.startTime),
+    completed: isoTime(task.completedDate),
+    render_time: duration(task.renderDuration),
+    arrears: money(task.taskArrears) || undefined,
+    priority: task.taskUserLevel ?? undefined,
+    node_limit: task.taskLimit ?? undefined,
+    // overTimeStop: seconds of rendering after which the farm stops the task (set_task_overtime_stop).
+    stop_after: task.overTimeStop ? duration(task.overTimeStop) : undefined,
+    camera: task.renderCamera ?? undefined,
+    frame_range: task.framesRange ?? undefined,
+    deleted: task.isDelete === 0 ? true : undefined,
+    children: task.respRenderingTaskList?.map((child) =>
+      compact({ ...summarizeTask(child), type: child.taskType ?? undefined, layer: child.layerName ?? undefined }),
+    ),
+  });
+}
+
+export function taskDetailText(d: TaskDetail): string {
+  return blocks(
+    `Task ${d.id}${d.alias ? ` (${d.alias})` : ''}: ${d.scene ?? 'unnamed scene'}, ${d.status}.`,
+    facts({
+      frames: d.total ? `${d.done ?? 0} done, ${d.failed ?? 0} failed, ${d.rendering ?? 0} rendering, ${d.waiting ?? 0} waiting of ${d.total}` : undefined,
+      software: d.software,
+      project: d.project,
+      camera: d.camera,
+      frame_range: d.frame_range,
+      submitted: d.submitted,
+      started: d.started,
+      completed: d.completed,
+      render_time: d.render_time,
+      cost: d.cost,
+      arrears: d.arrears,
+      priority: d.priority,
+      node_limit: d.node_limit,
+      stop_after: d.stop_after,
+      deleted: d.deleted ? 'yes (in the recycle bin)' : undefined,
+    }),
+    d.children?.length
+      ? `Child tasks:\n${tsv(['id', 'type', 'layer', 'status', 'done', 'failed', 'total', 'cost'], d.children.map((c) => [c.id, c.type, c.layer, c.status, c.done, c.failed, c.total, c.cost]))}`
+      : undefined,
+  );
 }
 
 /** The preview destructive and costly task tools show: each task with its name, status and frame counts. */
 export async function previewTasks(ctx: ToolContext, ids: readonly number[], action: string): Promise<Preview> {
-  const { tasks, missing } = await fetchTasks(ctx, ids);
+  const { tasks, missing } = await ctx.api.tasks.find(ids);
   if (tasks.length === 0) throw new RefusedError(`Cannot ${action}: no task with id ${ids.join(', ')} exists on the farm; nothing was changed.`);
   const lines = tasks.map(taskLine);
   for (const id of missing) lines.push(`${id}  (not found on the farm)`);

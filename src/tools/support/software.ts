@@ -1,7 +1,18 @@
 import { z } from 'zod';
-import type { PluginVersion, RenderEnv, SoftwareDetail } from '../../client/types.js';
+import {
+  OS_CODE,
+  OS_NAMES,
+  osName,
+  type OsName,
+  type PluginVersion,
+  type RenderEnv,
+  type RenderEnvBody,
+  type Software,
+  type SoftwareCatalog,
+  type SoftwareVersion,
+} from '../../client/api/index.js';
 import { RefusedError, type ToolContext } from '../define.js';
-import { compact } from './format.js';
+import { blocks, compact, plural, tsv } from './format.js';
 import { softwareName } from './schema.js';
 
 /**
@@ -9,52 +20,7 @@ import { softwareName } from './schema.js';
  * workflow tool (configure_render_env) builds on: software name / version text / plugin names or ids → ids.
  */
 
-export const OS_NAMES = ['windows', 'linux'] as const;
-export type OsName = (typeof OS_NAMES)[number];
-
-/** `renderSystem` / `osName` codes of render environments (api-catalog §2.4). */
-export const OS_CODE: Record<OsName, 0 | 1> = { linux: 0, windows: 1 };
-
 export const os = z.enum(OS_NAMES).describe('Operating system');
-
-export function osName(code: number | string | null | undefined): OsName | undefined {
-  const n = Number(code);
-  return code === null || code === undefined || code === '' ? undefined : n === 0 ? 'linux' : n === 1 ? 'windows' : undefined;
-}
-
-export interface SoftwareVersion {
-  /** SoftVersion.id (`cvId` of its plugins). */
-  id: number;
-  cgId: number;
-  cgName: string;
-  version: string;
-  plugins: PluginVersion[];
-}
-
-export interface SoftwareCatalog {
-  cgId: number;
-  os: OsName;
-  /** The software's display name as the farm writes it (`Maya`), or our name when the farm gives none. */
-  name: string;
-  versions: SoftwareVersion[];
-}
-
-/** Versions of one software on one OS, each with the plugin versions available for it. */
-export async function loadSoftwareCatalog(ctx: ToolContext, cgId: number, system: OsName): Promise<SoftwareCatalog> {
-  // Wire: the SDK sends `osName` as "windows"/"linux" here (not the 0/1 of render environments).
-  const data = await ctx.call<SoftwareDetail | null>('get_supported_plugins', { cgId, osName: system });
-  const plugins = data?.cgPlugin ?? [];
-  const versions = (data?.cgVersion ?? [])
-    .filter((v) => v && typeof v.id === 'number' && v.cgVersion)
-    .map((v) => ({
-      id: v.id,
-      cgId: v.cgId ?? cgId,
-      cgName: v.cgName ?? softwareName(cgId),
-      version: String(v.cgVersion),
-      plugins: plugins.filter((p) => p?.cvId === v.id).flatMap((p) => (p.pluginVersions ?? []).filter((pv) => pv && typeof pv.pluginId === 'number')),
-    }));
-  return { cgId, os: system, name: versions[0]?.cgName ?? softwareName(cgId), versions };
-}
 
 /** `redshift 3.0.45` → `3.0.45` when the version text repeats the plugin name. */
 export function pluginVersionText(plugin: Pick<PluginVersion, 'pluginName' | 'pluginVersion'>): string {
@@ -183,11 +149,11 @@ export interface RenderEnvChoice {
  * The resolver environment tools (and configure_render_env) build on: checks the version and plugins against the
  * farm's catalogue and returns the add/update wire body, with cgName and cgVersion spelled as the farm lists them.
  */
-export async function resolveRenderEnv(ctx: ToolContext, choice: RenderEnvChoice): Promise<{ body: Record<string, unknown>; summary: EnvSummary }> {
-  const catalog = await loadSoftwareCatalog(ctx, choice.cg_id, choice.os);
+export async function resolveRenderEnv(ctx: ToolContext, choice: RenderEnvChoice): Promise<{ body: RenderEnvBody; summary: EnvSummary }> {
+  const catalog = await ctx.api.environments.catalog(choice.cg_id, choice.os, softwareName(choice.cg_id));
   const version = resolveVersion(catalog, choice.version);
   const plugins = resolvePlugins(catalog, version, choice.plugins);
-  const body = {
+  const body: RenderEnvBody = {
     cgId: choice.cg_id,
     cgName: version.cgName,
     cgVersion: version.version,
@@ -247,28 +213,6 @@ export function envLine(env: EnvSummary): string {
     .join('  ');
 }
 
-/**
- * The user's render environments for these programs (both OSes unless `system` is given). Wire: classic takes one
- * `cgId` per call and has no OS filter, so it is called per program and filtered here.
- */
-export async function listRenderEnvs(ctx: ToolContext, cgIds: readonly number[], system?: OsName): Promise<RenderEnv[]> {
-  const osCode = system ? OS_CODE[system] : undefined;
-  let envs: RenderEnv[];
-  if (ctx.connector.config.scheme === 'classic') {
-    const lists = await Promise.all(cgIds.map((cgId) => ctx.call<RenderEnv[] | null>('get_render_env', { cgId })));
-    envs = lists.flatMap((list) => list ?? []);
-  } else {
-    const body = cgIds.length === 1 ? { cgId: cgIds[0], osName: osCode } : { cgIds: [...cgIds], osName: osCode };
-    envs = (await ctx.call<RenderEnv[] | null>('get_render_env', body)) ?? [];
-  }
-  return envs.filter((env) => env && env.editName !== null && env.editName !== undefined && (osCode === undefined || env.osName === undefined || Number(env.osName) === osCode));
-}
-
-/** The environment of that name for that program; refuses, naming the ones that exist, when there is none. */
-export async function findRenderEnv(ctx: ToolContext, cgId: number, name: string): Promise<RenderEnv> {
-  return pickRenderEnv(await listRenderEnvs(ctx, [cgId]), cgId, name);
-}
-
 export function pickRenderEnv(envs: readonly RenderEnv[], cgId: number, name: string): RenderEnv {
   const found = envs.find((env) => String(env.editName) === name);
   if (found) return found;
@@ -276,5 +220,28 @@ export function pickRenderEnv(envs: readonly RenderEnv[], cgId: number, name: st
   const near = nearest(names, name, 5);
   throw new RefusedError(
     `No render environment named "${name}" for ${softwareName(cgId)}; ${names.length ? `existing: ${near.join(', ')}${names.length > near.length ? ` (${names.length} in all, see get_render_env)` : ''}` : 'there are none yet (add_render_env creates one)'}.`,
+  );
+}
+
+/** The supported programs as get_supported_software and the software resource list them. */
+export function describeSoftware(list: readonly Software[], defaultCgId: number | undefined) {
+  return list.map((s) =>
+    compact({
+      cg_id: s.cgId,
+      name: s.cgName || softwareName(s.cgId),
+      key: softwareName(s.cgId),
+      file_types: s.cgType ? s.cgType.split(';').filter(Boolean) : undefined,
+      linux: s.isSupportLinux === undefined ? undefined : s.isSupportLinux === 1,
+      default: defaultCgId === s.cgId ? true : undefined,
+    }),
+  );
+}
+
+/** Render environments as get_render_env and the render-envs resource show them; `scope` says for what. */
+export function describeRenderEnvs(envs: readonly EnvSummary[], scope: string): string {
+  const rows = envs.map((e) => [e.name, e.software, e.version, e.os, e.default ? 'yes' : '', e.plugins?.join(', '), e.project_path]);
+  return blocks(
+    `${plural(envs.length, 'render environment')} for ${scope}.`,
+    envs.length ? tsv(['name', 'software', 'version', 'os', 'default', 'plugins', 'project_path'], rows) : 'add_render_env creates one.',
   );
 }

@@ -3,7 +3,7 @@ import { RefusedError, defineTool } from '../../define.js';
 import { blocks, compact } from '../../support/format.js';
 import { renderEnvsLink } from '../../links.js';
 import { cgId, dryRun, item } from '../../support/schema.js';
-import { envLine, listRenderEnvs, os, resolveRenderEnv, summarizeEnv, type EnvSummary } from '../../support/software.js';
+import { envLine, os, resolveRenderEnv, summarizeEnv, type EnvSummary } from '../../support/software.js';
 
 /** Trimmed, not empty, at most `max` characters (checked in refine so that the bounds are not shipped in tools/list). */
 const text = (max: number) =>
@@ -46,7 +46,7 @@ export const configureRenderEnv = defineTool({
     });
     const name = args.name ?? defaultName(resolved.summary);
     const wanted: EnvSummary = { ...resolved.summary, name };
-    const envs = await listRenderEnvs(ctx, [args.cg_id]);
+    const envs = await ctx.api.environments.renderEnvs([args.cg_id]);
     const current = envs.find((env) => String(env.editName) === name);
     const before = current ? summarizeEnv(current) : undefined;
     const makeDefault = args.make_default && !before?.default;
@@ -55,9 +55,9 @@ export const configureRenderEnv = defineTool({
     const body = { ...resolved.body, editName: name, renderLayerType: current?.renderLayerType ?? undefined };
 
     if (!args.dry_run) {
-      if (action === 'created') await ctx.call('add_render_env', body);
-      if (action === 'updated') await ctx.call('update_render_env', body);
-      if (makeDefault) await ctx.call('set_default_render_env', { editName: name });
+      if (action === 'created') await ctx.api.environments.add(body);
+      if (action === 'updated') await ctx.api.environments.update(body);
+      if (makeDefault) await ctx.api.environments.setDefault({ editName: name });
     }
     const defaultNote = makeDefault ? `${args.dry_run ? 'would make' : 'made'} it the default for ${wanted.software}` : undefined;
     const verb: Record<Action, string> = {

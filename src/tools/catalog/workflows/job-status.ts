@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { RayvisionError } from '../../../client/errors.js';
-import type { Paged, TaskInfo } from '../../../client/types.js';
-import { getUserProfile } from '../account.js';
+import type { TaskInfo } from '../../../client/api/index.js';
 import { defineTool, type ToolContext } from '../../define.js';
 import { blocks, duration, isoTime, plural, tsv } from '../../support/format.js';
 import { taskLink, tasksLink } from '../../links.js';
+import { describeProfile } from '../../support/account.js';
 import { frameCounts, summarizeTask } from '../../support/records.js';
 import { TASK_STATUS_CODE, dateTime, item, taskStatusName } from '../../support/schema.js';
 import { FAILURE_STATUS_CODES, allowFanOut } from '../../support/task-sets.js';
@@ -37,7 +37,7 @@ export type RunningTask = {
  */
 export function farmNow(ctx: ToolContext, tasks: readonly TaskInfo[]): number {
   const seen = tasks.flatMap((t) => [t.submitDate, t.startTime, t.completedDate]).filter((ms): ms is number => typeof ms === 'number');
-  return Math.max(Date.now() + ctx.connector.clockOffset, ...seen);
+  return Math.max(ctx.api.now(), ...seen);
 }
 
 /** Percent done and the finish estimated from frames done per second since the task started rendering. */
@@ -79,19 +79,19 @@ export const jobStatusSummary = defineTool({
     const statuses = Object.entries(TASK_STATUS_CODE);
     const pageSizeFor = (code: number) => (RUNNING_CODES.includes(code) ? LISTED_RUNNING : FAILURE_STATUS_CODES.includes(code) ? SHOWN_FAILURES : 1);
     const [pages, profile] = await Promise.all([
-      Promise.all(statuses.map(([, code]) => ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: pageSizeFor(code), statusList: [code], ...window }))),
+      Promise.all(statuses.map(([, code]) => ctx.api.tasks.list({ pageNum: 1, pageSize: pageSizeFor(code), statusList: [code], ...window }))),
       accountView(ctx),
     ]);
     const counts: Record<string, number> = {};
     statuses.forEach(([name], i) => {
-      const n = pages[i]?.total ?? pages[i]?.items?.length ?? 0;
+      const n = pages[i]!.total;
       if (n) counts[name] = n;
     });
     const sorted = Object.fromEntries(Object.entries(counts).sort(([, a], [, b]) => b - a));
     const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-    const itemsOf = (codes: readonly number[]) => statuses.flatMap(([, code], i) => (codes.includes(code) ? (pages[i]?.items ?? []) : []));
+    const itemsOf = (codes: readonly number[]) => statuses.flatMap(([, code], i) => (codes.includes(code) ? pages[i]!.items : []));
     const runningTasks = itemsOf(RUNNING_CODES);
-    const now = farmNow(ctx, pages.flatMap((p) => p?.items ?? []));
+    const now = farmNow(ctx, pages.flatMap((p) => p.items));
     const running = runningTasks.map((task) => progressOf(task, now)).sort((a, b) => b.percent - a.percent);
     const runningTotal = RUNNING_CODES.reduce((sum, code) => sum + (counts[taskStatusName(code)] ?? 0), 0);
     const failures = itemsOf(FAILURE_STATUS_CODES)
@@ -136,10 +136,10 @@ interface AccountView {
   credit?: number;
 }
 
-/** Balance and credit from get_user_profile; a profile the account may not read leaves a note, not a failure. */
+/** Balance and credit from the profile; a profile the account may not read leaves a note, not a failure. */
 async function accountView(ctx: ToolContext): Promise<{ view?: AccountView; note?: string }> {
   try {
-    const profile = (await getUserProfile.handler({}, ctx)).structured.profile as AccountView;
+    const profile = describeProfile(await ctx.api.account.profile()).view;
     const view: AccountView = {};
     for (const key of ['balance', 'currency', 'coupon', 'credit'] as const) if (profile[key] !== undefined) (view as Record<string, unknown>)[key] = profile[key];
     return { view };

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { RayvisionError } from '../../../client/errors.js';
-import type { TaskInfo } from '../../../client/types.js';
-import { RefusedError, defineTool, type ToolContext } from '../../define.js';
+import type { TaskInfo } from '../../../client/api/index.js';
+import { RefusedError, defineTool } from '../../define.js';
 import { blocks, plural, tsv } from '../../support/format.js';
 import { taskLink } from '../../links.js';
-import { fetchTasks, frameCounts, summarizeTask } from '../../support/records.js';
+import { frameCounts, summarizeTask } from '../../support/records.js';
 import { item, taskIds } from '../../support/schema.js';
 import { failedFramesOf, frameNumbers } from '../../support/failures.js';
 import { allowFanOut } from '../../support/task-sets.js';
@@ -30,12 +30,10 @@ function refusal(task: TaskInfo): string | undefined {
 }
 
 /**
- * Wire: current and dayan name the frame statuses: failed (5) and timed out (11), both of which the counters count
- * as failed (dayan requires `status`); classic has no `status` and resubmits failed frames.
+ * The frame statuses resubmitted: failed (5) and timed out (11), both of which the counters count as failed (a dialect
+ * without `status`, classic, resubmits failed frames).
  */
-function restartBody(ctx: ToolContext, id: number): Record<string, unknown> {
-  return { taskIds: [id], status: ctx.connector.config.scheme === 'classic' ? undefined : [5, 11] };
-}
+const FAILED_STATUSES = [5, 11];
 
 export const resubmitFailures = defineTool({
   name: 'resubmit_failures',
@@ -51,7 +49,7 @@ export const resubmitFailures = defineTool({
   handler: async (args, ctx) => {
     allowFanOut(ctx.signal);
     const ids = [...new Set(args.task_ids)];
-    const { tasks, missing } = await fetchTasks(ctx, ids);
+    const { tasks, missing } = await ctx.api.tasks.find(ids);
     if (tasks.length === 0) throw new RefusedError(`No task with id ${ids.join(', ')} exists on the farm; nothing was resubmitted.`);
     // A child task given with its parent would be resubmitted twice (the parent's resubmission covers its children).
     const parentOf = new Map<number, number>();
@@ -88,7 +86,7 @@ export const resubmitFailures = defineTool({
       await Promise.all(
         targets.map(async ({ row }) => {
           try {
-            await ctx.call('restart_failed_frames', restartBody(ctx, row.id));
+            await ctx.api.frames.restartFailed([row.id], FAILED_STATUSES);
             row.outcome = 'resubmitted';
           } catch (error) {
             if (!(error instanceof RayvisionError)) throw error;

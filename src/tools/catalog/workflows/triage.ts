@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { TaskInfo } from '../../../client/types.js';
+import type { TaskInfo } from '../../../client/api/index.js';
 import { RefusedError, defineTool } from '../../define.js';
 import { blocks, plural, tsv } from '../../support/format.js';
 import { framesLink } from '../../links.js';
-import { fetchTasks, frameCounts, summarizeTask } from '../../support/records.js';
+import { frameCounts, summarizeTask } from '../../support/records.js';
 import { dateTime, item, taskIds } from '../../support/schema.js';
 import { analyseFailures, causesText, explainCodes, frameNumbers, mergeCauses, type TaskFailures } from '../../support/failures.js';
-import { FAILABLE_STATUS_CODES, allowFanOut, listAllTasks, monotonicProgress } from '../../support/task-sets.js';
+import { FAILABLE_STATUS_CODES, allowFanOut, monotonicProgress } from '../../support/task-sets.js';
 
 /** Render logs read per task at most; the answer says when it sampled. */
 export const LOGS_PER_TASK = 10;
@@ -33,15 +33,14 @@ export const triageFailures = defineTool({
     let scanned: number;
     let notes: (string | undefined)[] = [];
     if (args.task_ids) {
-      const { tasks, missing } = await fetchTasks(ctx, [...new Set(args.task_ids)]);
+      const { tasks, missing } = await ctx.api.tasks.find([...new Set(args.task_ids)]);
       if (tasks.length === 0) throw new RefusedError(`No task with id ${args.task_ids.join(', ')} exists on the farm; check the ids with get_task_list.`);
       candidates = tasks;
       scanned = tasks.length;
       notes.push(missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined);
     } else {
       // Only the statuses that can hold failed frames, at the biggest page size, all pages at once.
-      const scan = await listAllTasks(
-        ctx,
+      const scan = await ctx.api.tasks.listAll(
         { statusList: FAILABLE_STATUS_CODES, startTime: args.submitted_after, endTime: args.submitted_before },
         { maxPages: MAX_SCAN_PAGES, onPage: (fetched, total) => progress(fetched, undefined, `scanned ${fetched} of ${total} tasks`) },
       );

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { TaskInfo } from '../../../client/types.js';
+import type { TaskInfo } from '../../../client/api/index.js';
 import { RefusedError, defineTool, type ToolContext } from '../../define.js';
 import { blocks, duration, plural } from '../../support/format.js';
 import { taskLink } from '../../links.js';
-import { fetchTasks, frameCounts, summarizeTask, taskItem, taskLine } from '../../support/records.js';
+import { frameCounts, summarizeTask, taskItem, taskLine } from '../../support/records.js';
 import { FINAL_TASK_STATUSES, taskIds } from '../../support/schema.js';
 import { MIN_POLL_SECONDS, PollSchedule, pause } from '../../../server/poll.js';
 
@@ -52,7 +52,7 @@ export const waitForTasks = defineTool({
     const ids = [...new Set(args.task_ids)];
     const started = Date.now();
     const deadline = started + args.max_wait_seconds * 1000;
-    let { tasks, missing } = await fetchTasks(ctx, ids);
+    let { tasks, missing } = await ctx.api.tasks.find(ids);
     if (missing.length) throw new RefusedError(`No task with id ${missing.join(', ')} exists on the farm; check the ids with get_task_list. Nothing was waited for.`);
     const schedule = new PollSchedule(WAIT_POLL);
     let lastProgress = -1;
@@ -71,7 +71,7 @@ export const waitForTasks = defineTool({
       const wait = (previous === '' ? schedule.seconds : schedule.next(current !== previous)) * 1000;
       previous = current;
       await sleepOrCancel(ctx, Math.min(wait, remaining));
-      ({ tasks, missing } = await fetchTasks(ctx, ids));
+      ({ tasks, missing } = await ctx.api.tasks.find(ids));
       if (missing.length) throw new RefusedError(`Task ${missing.join(', ')} disappeared from the farm while waiting (deleted for good?).`);
     }
     return answer(tasks, Math.round((Date.now() - started) / 1000));

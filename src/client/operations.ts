@@ -627,7 +627,7 @@ type ValueOf<P> = P extends { allowed: readonly (infer A)[] }
         ? readonly number[]
         : readonly string[];
 type RequiredKeys<P> = { [K in keyof P]: P[K] extends { required: true } ? K : never }[keyof P];
-type Flat<T> = { [K in keyof T]: T[K] };
+type Flat<T> = T extends infer U ? { [K in keyof U]: U[K] } : never;
 
 /**
  * The request body of an operation, from its catalog entry: the current wire names, with the values and allowed

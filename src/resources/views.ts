@@ -69,7 +69,8 @@ export async function taskText(ctx: ToolContext, taskId: number): Promise<string
   const task = (await ctx.api.tasks.byId([taskId])).get(taskId);
   if (!task) throw notFound(`No task with id ${taskId} exists on the farm; rayvision://tasks lists the recent ones.`);
   const failed = summarizeTask(task).failed ?? 0;
-  return blocks(taskDetailText(taskDetail(task)), failed ? await failureSummary(ctx, task) : undefined, `Frames, failed first: rayvision://tasks/${taskId}/frames`);
+  const failures = failed ? await failureSummary(ctx, task) : undefined;
+  return blocks(taskDetailText(taskDetail(task)), failures, `Frames, failed first: rayvision://tasks/${taskId}/frames`);
 }
 
 async function failureSummary(ctx: ToolContext, task: TaskInfo): Promise<string> {

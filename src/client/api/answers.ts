@@ -15,4 +15,6 @@ type EveryEndpoint<T extends Record<EndpointId, unknown>> = T;
  * The `data` each endpoint answers with, as the farm sends it. Each area module declares its own; an endpoint added
  * to the catalog without one does not compile here.
  */
-export type Answers = EveryEndpoint<TaskAnswers & FrameAnswers & LogAnswers & AccountAnswers & TransferAnswers & HardwareAnswers & LabelAnswers & EnvironmentAnswers>;
+export type Answers = EveryEndpoint<
+  TaskAnswers & FrameAnswers & LogAnswers & AccountAnswers & TransferAnswers & HardwareAnswers & LabelAnswers & EnvironmentAnswers
+>;

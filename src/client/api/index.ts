@@ -4,8 +4,8 @@
  * domain, per-dialect request shapes), normalises answers (pages, tasks with their child tasks) and declares what
  * each operation answers. Request bodies are typed from the catalog (BodyOf), so an unknown key does not compile.
  *
- * One FarmApi is built per MCP request, bound to its cancellation signal: `new FarmApi(connector, signal)`, or
- * `api.withSignal(signal)`. Areas are created on first use, so building one costs two small objects.
+ * One FarmApi is built per MCP request, bound to its cancellation signal: `new FarmApi(connector, signal)`. Areas are
+ * created on first use, so building one costs two small objects.
  */
 import type { Connector } from '../connector.js';
 import { AccountApi } from './account.js';
@@ -19,7 +19,7 @@ import { TasksApi } from './tasks.js';
 import { TransferApi } from './transfer.js';
 
 export class FarmApi {
-  private readonly link: FarmLink;
+  readonly #link: FarmLink;
   #tasks?: TasksApi;
   #frames?: FramesApi;
   #environments?: EnvironmentsApi;
@@ -29,58 +29,61 @@ export class FarmApi {
   #hardware?: HardwareApi;
   #logs?: LogsApi;
 
-  constructor(
-    private readonly connector: Connector,
-    signal?: AbortSignal,
-  ) {
-    this.link = new FarmLink(connector, signal);
-  }
-
-  /** The same farm, every call cancelled with `signal` (an MCP request's). */
-  withSignal(signal: AbortSignal): FarmApi {
-    return new FarmApi(this.connector, signal);
+  constructor(connector: Connector, signal?: AbortSignal) {
+    this.#link = new FarmLink(connector, signal);
   }
 
   get tasks(): TasksApi {
-    return (this.#tasks ??= new TasksApi(this.link));
+    return (this.#tasks ??= new TasksApi(this.#link));
   }
 
   get frames(): FramesApi {
-    return (this.#frames ??= new FramesApi(this.link));
+    return (this.#frames ??= new FramesApi(this.#link));
   }
 
   get environments(): EnvironmentsApi {
-    return (this.#environments ??= new EnvironmentsApi(this.link));
+    return (this.#environments ??= new EnvironmentsApi(this.#link));
   }
 
   get labels(): LabelsApi {
-    return (this.#labels ??= new LabelsApi(this.link));
+    return (this.#labels ??= new LabelsApi(this.#link));
   }
 
   get account(): AccountApi {
-    return (this.#account ??= new AccountApi(this.link));
+    return (this.#account ??= new AccountApi(this.#link));
   }
 
   get transfer(): TransferApi {
-    return (this.#transfer ??= new TransferApi(this.link));
+    return (this.#transfer ??= new TransferApi(this.#link));
   }
 
   get hardware(): HardwareApi {
-    return (this.#hardware ??= new HardwareApi(this.link));
+    return (this.#hardware ??= new HardwareApi(this.#link));
   }
 
   get logs(): LogsApi {
-    return (this.#logs ??= new LogsApi(this.link));
+    return (this.#logs ??= new LogsApi(this.#link));
   }
 
   /** The farm's clock as well as we know it: ours, corrected by what a 610 answer taught the connector. */
   now(): number {
-    return this.link.now();
+    return this.#link.now();
   }
 }
 
 export type { Platform, UserProfile, UserSettings } from './account.js';
-export type { OsName, Plugin, PluginVersion, RenderEnv, RenderEnvBody, Software, SoftwareCatalog, SoftwareDetail, SoftwareVersion, SoftVersion } from './environments.js';
+export type {
+  OsName,
+  Plugin,
+  PluginVersion,
+  RenderEnv,
+  RenderEnvBody,
+  Software,
+  SoftwareCatalog,
+  SoftwareDetail,
+  SoftwareVersion,
+  SoftVersion,
+} from './environments.js';
 export { OS_CODE, OS_NAMES, osName } from './environments.js';
 export * from './frame-ranges.js';
 export type { AllFramesOptions, FrameInfo } from './frames.js';

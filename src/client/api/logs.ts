@@ -63,7 +63,8 @@ export class LogsApi {
   }
 
   async logins(query: LogQuery): Promise<Page<LoginRecord>> {
-    return pageOf(await this.link.send('get_login_log', { pageNum: query.page, pageSize: query.pageSize, startDate: query.after ?? '', endDate: query.before ?? '' }));
+    const { page: pageNum, pageSize, after, before } = query;
+    return pageOf(await this.link.send('get_login_log', { pageNum, pageSize, startDate: after ?? '', endDate: before ?? '' }));
   }
 
   /** One page of a frame's render log, as lines. `id` is a frame id. */

@@ -33,7 +33,11 @@ export interface RestOptions {
  * Every page of a list: the first page gives the total, and the pages after it are asked for together (the connector
  * bounds how many are in flight). `planned` is the number of pages read, the first one included.
  */
-export async function withRest<T>(first: Page<T>, ask: (pageNum: number) => Promise<Page<T>>, options: RestOptions): Promise<{ pages: T[][]; planned: number }> {
+export async function withRest<T>(
+  first: Page<T>,
+  ask: (pageNum: number) => Promise<Page<T>>,
+  options: RestOptions,
+): Promise<{ pages: T[][]; planned: number }> {
   let fetched = first.items.length;
   await options.onPage?.(fetched, first.total);
   const planned = Math.min(options.maxPages, Math.ceil(first.total / options.pageSize));

@@ -14,7 +14,17 @@ import { RefusedError, defineTool, type ToolContext } from '../define.js';
 import { blocks, plural } from '../support/format.js';
 import { frameTable, noFramesReason, pagingWithProgress } from '../support/frames.js';
 import { frameCounts, frameItem, summarizeFrame, summarizeTask } from '../support/records.js';
-import { FRAME_STATUS_CODE, dryRun, frameIds, frameStatusFilter, item, matchesFrameFilter, taskId, taskIds, type FrameFilterStatus } from '../support/schema.js';
+import {
+  FRAME_STATUS_CODE,
+  dryRun,
+  frameIds,
+  frameStatusFilter,
+  item,
+  matchesFrameFilter,
+  taskId,
+  taskIds,
+  type FrameFilterStatus,
+} from '../support/schema.js';
 
 const toolset = 'frames';
 
@@ -108,7 +118,9 @@ const selectionInput = {
   status: statuses.describe('With all_frames: only these'),
 };
 
-function selectionBody(args: { task_id: number; frame_ids?: number[] | undefined; all_frames: boolean; status?: FrameFilterStatus[] | undefined }): BodyOf<'restart_frames'> {
+type Selection = { task_id: number; frame_ids?: number[] | undefined; all_frames: boolean; status?: FrameFilterStatus[] | undefined };
+
+function selectionBody(args: Selection): BodyOf<'restart_frames'> {
   return {
     taskId: args.task_id,
     selectAll: args.all_frames ? 1 : 0,

@@ -80,7 +80,8 @@ export const listPackNodes = defineTool({
   input: {},
   output: { plans: z.array(item({ id: z.number() })) },
   handler: async (_args, ctx) => {
-    const plans = (await ctx.api.hardware.packNodes()).filter((p) => p && typeof p.packNodeId === 'number').map((p) => compact({ id: p.packNodeId!, name: p.packName ?? undefined }));
+    const nodes = await ctx.api.hardware.packNodes();
+    const plans = nodes.filter((p) => p && typeof p.packNodeId === 'number').map((p) => compact({ id: p.packNodeId!, name: p.packName ?? undefined }));
     return {
       text: plans.length ? blocks(`${plural(plans.length, 'reserved machine plan')}.`, tsv(['id', 'name'], plans.map((p) => [p.id, p.name]))) : 'No reserved machine plans.',
       structured: { plans },

@@ -172,8 +172,12 @@ export const deleteTaskLabel = defineTool({
   handler: async (args, ctx) => {
     const byId = ctx.api.labels.removesLabelsById;
     await ctx.api.labels.removeTaskLabels(byId ? { labelIds: args.label_ids! } : { taskIds: args.task_ids!, labelNames: args.label_names! });
-    const what = byId ? `task label ${args.label_ids!.join(', ')} from every task that carried it` : `label${args.label_names!.length === 1 ? '' : 's'} ${args.label_names!.map((l) => `"${l}"`).join(', ')} from ${plural(args.task_ids!.length, 'task')}`;
-    return doneAnswer(`Removed ${what}.`, byId ? args.label_ids!.map((id) => ({ label_id: id })) : args.task_ids!.map((id) => ({ id, removed: args.label_names })));
+    const names = args.label_names?.map((l) => `"${l}"`).join(', ');
+    const what = byId
+      ? `task label ${args.label_ids!.join(', ')} from every task that carried it`
+      : `label${args.label_names!.length === 1 ? '' : 's'} ${names} from ${plural(args.task_ids!.length, 'task')}`;
+    const affected = byId ? args.label_ids!.map((id) => ({ label_id: id })) : args.task_ids!.map((id) => ({ id, removed: args.label_names }));
+    return doneAnswer(`Removed ${what}.`, affected);
   },
 });
 

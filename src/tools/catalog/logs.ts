@@ -42,7 +42,8 @@ export const getTaskOperationLog = defineTool({
   },
   output: { entries: z.array(item({ time: z.string().optional() })), total: z.number(), more: z.number() },
   handler: async (args, ctx) => {
-    const { items, total } = await ctx.api.logs.taskOperations({ page: args.page, pageSize: args.page_size, after: args.after, before: args.before, platform: args.platform });
+    const query = { page: args.page, pageSize: args.page_size, after: args.after, before: args.before, platform: args.platform };
+    const { items, total } = await ctx.api.logs.taskOperations(query);
     const entries = items.map((record) =>
       compact({
         time: anyTime(record.createTime),
@@ -136,7 +137,8 @@ export const getRenderLog = defineTool({
     more: z.number(),
   },
   handler: async (args, ctx) => {
-    const { lines, total, errors, errorSource } = await readRenderLog(ctx, { frameId: args.frame_id, page: args.page, pageSize: args.page_size, renderingType: args.rendering_type });
+    const request = { frameId: args.frame_id, page: args.page, pageSize: args.page_size, renderingType: args.rendering_type };
+    const { lines, total, errors, errorSource } = await readRenderLog(ctx, request);
     const codes = [...new Set(errors.map((e) => e.code).filter((code): code is string => code !== undefined))];
     const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: lines.length });
     return {

@@ -47,7 +47,14 @@ export const startTask = defineTool({
   input: { task_ids: taskIds, dry_run: dryRun },
   output: costlyOutput,
   handler: (args, ctx) =>
-    costlyBatch(ctx, args.task_ids, args.dry_run, 'start', () => ctx.api.tasks.start({ taskIds: args.task_ids }), `Started ${plural(args.task_ids.length, 'task')}.`),
+    costlyBatch(
+      ctx,
+      args.task_ids,
+      args.dry_run,
+      'start',
+      () => ctx.api.tasks.start({ taskIds: args.task_ids }),
+      `Started ${plural(args.task_ids.length, 'task')}.`,
+    ),
 });
 
 export const abandonTask = defineTool({

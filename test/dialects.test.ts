@@ -78,8 +78,7 @@ describe('dialect paths', () => {
     }
   });
 
-  it('documents 37 classic and 11 Dayan paths of the 49 endpoints', () => {
-    expect(ENDPOINTS).toHaveLength(49);
+  it('documents 37 classic and 11 Dayan paths', () => {
     expect(ENDPOINTS.length - ASSUMED.classic.length).toBe(37);
     expect(ENDPOINTS.length - ASSUMED.dayan.length).toBe(11);
   });

@@ -141,7 +141,8 @@ export class EnvironmentsApi {
       const body = cgIds.length === 1 ? { cgId: cgIds[0], osName: osCode } : { cgIds, osName: osCode };
       envs = (await this.link.send('get_render_env', body)) ?? [];
     }
-    return envs.filter((env) => env && env.editName !== null && env.editName !== undefined && (osCode === undefined || env.osName === undefined || Number(env.osName) === osCode));
+    const named = envs.filter((env) => env && env.editName !== null && env.editName !== undefined);
+    return named.filter((env) => osCode === undefined || env.osName === undefined || Number(env.osName) === osCode);
   }
 
   add(body: RenderEnvBody) {

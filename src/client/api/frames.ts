@@ -131,7 +131,8 @@ export class FramesApi {
     let complete = false;
     while (pages < maxPages) {
       if (this.link.signal?.aborted) {
-        throw new TransportError('get_task_frames', 'aborted', `Paging the frames of task ${taskId} was cancelled after ${plural(pages, 'page')}.`, { sent: false });
+        const message = `Paging the frames of task ${taskId} was cancelled after ${plural(pages, 'page')}.`;
+        throw new TransportError('get_task_frames', 'aborted', message, { sent: false });
       }
       pages++;
       const page = await this.page({ taskId, pageNum: pages, pageSize, searchKeyword: options.keyword });

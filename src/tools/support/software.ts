@@ -16,8 +16,9 @@ import { blocks, compact, plural, tsv } from './format.js';
 import { softwareName } from './schema.js';
 
 /**
- * Software versions, plugins and render environments: the lookups the environment tools share, and the resolver a
- * workflow tool (configure_render_env) builds on: software name / version text / plugin names or ids → ids.
+ * Software versions, plugins and render environments as the environment tools, configure_render_env and the
+ * resources show them, and the resolver they build on: software name / version text / plugin names or ids → ids,
+ * checked against the catalogue the farm API reads (api.environments.catalog).
  */
 
 export const os = z.enum(OS_NAMES).describe('Operating system');

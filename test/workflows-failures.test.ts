@@ -1,6 +1,6 @@
 import type { CallToolResult, Progress } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameRangeOf } from '../src/client/composite.js';
+import { frameRangeOf } from '../src/client/api/index.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { CANARY_ACCESS_KEY } from './helpers/canary.js';
 import { callTool, expectOk as ok, startHarness, type Harness } from './helpers/harness.js';

@@ -2,7 +2,7 @@ import type { CallToolResult, Progress } from "@modelcontextprotocol/server";
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { taskStatusName } from '../src/tools/schema.js';
+import { taskStatusName } from '../src/tools/support/schema.js';
 import { CANARY_ACCESS_KEY } from './helpers/canary.js';
 import { callTool, expectOk as ok, startHarness, type Harness } from './helpers/harness.js';
 

@@ -10,11 +10,10 @@ import {
   type Variables,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { Toolset } from '../client/operations.js';
-import type { Paged, SoftwareList, TaskInfo } from '../client/types.js';
 import type { ToolContext } from '../tools/define.js';
-import { summarizeTask } from '../tools/records.js';
-import { cgId as cgIdSchema, softwareName, taskId as taskIdSchema } from '../tools/schema.js';
+import { summarizeTask } from '../tools/support/records.js';
+import { cgId as cgIdSchema, softwareName, taskId as taskIdSchema } from '../tools/support/schema.js';
+import type { Toolset } from '../tools/toolsets.js';
 import type { Completions } from './complete.js';
 import { readContext, type ResourceDeps } from './context.js';
 import { NotFoundError, accountText, framesText, platformsText, renderEnvsText, softwareText, taskText, tasksText } from './views.js';
@@ -192,8 +191,8 @@ export function installResources(server: Server, table: ResourceTable, deps: Res
  */
 async function recentTasks(ctx: ToolContext): Promise<Resource[]> {
   try {
-    const data = await ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: 20 });
-    return (data?.items ?? []).map((task) => {
+    const { items } = await ctx.api.tasks.list({ pageNum: 1, pageSize: 20 });
+    return items.map((task) => {
       const s = summarizeTask(task);
       return {
         uri: `rayvision://tasks/${task.id}`,
@@ -211,10 +210,8 @@ async function recentTasks(ctx: ToolContext): Promise<Resource[]> {
 
 async function supportedSoftware(ctx: ToolContext): Promise<Resource[]> {
   try {
-    const data = await ctx.call<SoftwareList | null>('get_supported_software');
-    return (data?.renderInfoList ?? [])
-      .filter((s) => s && typeof s.cgId === 'number')
-      .map((s) => ({
+    const { software } = await ctx.api.environments.software();
+    return software.map((s) => ({
         uri: `rayvision://render-envs/${s.cgId}`,
         name: `render environments for ${softwareName(s.cgId)}`,
         title: `${s.cgName || softwareName(s.cgId)} environments`,

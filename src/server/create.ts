@@ -8,7 +8,7 @@ import { installSubscribe, watchConnection, type SubscriptionOptions, type TaskW
 import { createConfirmations, type Confirmations } from '../tools/confirm.js';
 import { ALL_TOOLS } from '../tools/index.js';
 import { ToolTable, installTools, type Policy, type ToolRuntime } from '../tools/registry.js';
-import { pollSettings } from '../tools/workflows/poll.js';
+import { pollSettings } from './poll.js';
 import type { ServerSettings } from './config.js';
 import { VERSION } from './version.js';
 

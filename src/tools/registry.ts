@@ -10,10 +10,11 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { FarmApi } from '../client/api/index.js';
 import type { Connector } from '../client/connector.js';
 import { RayvisionError } from '../client/errors.js';
 import type { Logger } from '../client/log.js';
-import type { Toolset } from '../client/operations.js';
+import type { Toolset } from './toolsets.js';
 import { runDestructive, type Confirmations } from './confirm.js';
 import { RefusedError, type AnyTool, type ToolAnswer, type ToolContext } from './define.js';
 
@@ -163,11 +164,10 @@ function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
   // An HTTP session's calls share one lane toward the farm, so no session can crowd out the others.
   const lane = mcp.sessionId;
   return {
-    connector: runtime.connector,
+    api: new FarmApi(runtime.connector, { signal, ...(lane ? { lane } : {}) }),
     logger: runtime.logger,
     signal,
     revealSecrets: runtime.revealSecrets,
-    call: (operation, body = {}) => runtime.connector.call(operation, body, { signal, ...(lane ? { lane } : {}) }),
     progress: async (progress, total, message) => {
       if (progressToken === undefined) return;
       await mcp.mcpReq.notify({

@@ -3,7 +3,7 @@
  * versions and plugins, and the catalogue of render error codes that failed frames carry.
  */
 
-import type { Plugin, PluginVersion, SoftVersion } from '../../client/types.js';
+import type { Plugin, PluginVersion, SoftVersion } from '../../client/api/index.js';
 
 export interface SoftwareInfo {
   cgId: number;

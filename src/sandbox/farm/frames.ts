@@ -1,4 +1,4 @@
-import { errorCode } from './catalogue.js';
+import { NODE_LOST_CODE, isPersistent } from './causes.js';
 import { FRAME, FRAME_TYPE, bucket, emptyCounts, schedulerId, type Frame, type Task } from './model.js';
 import { hash01 } from './random.js';
 
@@ -10,7 +10,8 @@ import { hash01 } from './random.js';
 
 /** Price of one node-hour; a 489 s frame costs about 0.44, as in seed 001's frame example. */
 const NODE_HOUR_PRICE = 3.2;
-const PERSISTENT_REPEAT = 0.6;
+/** Share of resubmitted frames that a transient cause strikes again (persistent causes always repeat). */
+const RETRY_FAILS_AGAIN = 0.05;
 
 export interface FramePlan {
   sec: number;
@@ -27,9 +28,11 @@ function planFail(task: Task, k: number, attempt: number): number {
   if (attempt === 0) {
     return task.failAll || k === task.forcedFailK || hash01(task.planKey, k, 0, 2) < task.failRate ? pickCode(task, k) : 0;
   }
-  // A resubmitted frame fails again only for causes resubmitting cannot fix (a missing file stays missing).
+  // A resubmitted frame fails again, with the same code, when resubmitting cannot fix its cause (a missing file
+  // stays missing); otherwise it renders, except that now and then a transient failure strikes again.
   const first = planFail(task, k, 0);
-  return first && errorCode(first)?.persistent && hash01(task.planKey, k, attempt, 3) < PERSISTENT_REPEAT ? first : 0;
+  if (first && isPersistent(first)) return first;
+  return hash01(task.planKey, k, attempt, 3) < RETRY_FAILS_AGAIN ? first || NODE_LOST_CODE : 0;
 }
 
 /** Seconds the attempt takes; a failing attempt stops part of the way through. */

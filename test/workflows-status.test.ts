@@ -71,8 +71,8 @@ describe('job_status_summary', () => {
       .slice(0, 5);
     expect((s['failures'] as { id: number }[]).map((f) => f.id)).toEqual(failures.map((t) => t.id));
 
-    const profile = sandbox.farm.call('get_user_profile') as { rmbbalance: number };
-    expect(result.text).toContain(`Account: balance ${profile.rmbbalance} CNY`);
+    const profile = sandbox.farm.call('get_user_profile') as { usdbalance: number };
+    expect(result.text).toContain(`Account: balance ${profile.usdbalance} USD`);
     expect(result.text).toContain(`${byStatus['arrears_stopped']} tasks stopped for arrears`);
     expect(result.text.split('\n').length).toBeLessThanOrEqual(40);
   });

@@ -74,6 +74,8 @@ export class Farm implements FarmModel {
   handle(request: FarmRequest): unknown {
     const handler = HANDLERS[request.operation];
     if (!handler) throw new FarmError(404, `${request.operation} has no interface of its own`);
+    // queryPlatforms is how a client finds its platform numbers, so it answers whatever the header says.
+    if (request.operation !== 'list_platforms') this.account.checkPlatform(request.platform);
     const ctx: ActionContext = {
       store: this.store,
       labels: this.labels,

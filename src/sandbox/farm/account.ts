@@ -12,7 +12,7 @@ export const PLATFORM = 2;
  */
 export const ZONE: 1 | 2 = 2;
 
-const INITIAL_BALANCE = 2350.75;
+export const DEFAULT_BALANCE = 2350.75;
 
 export interface HardwareConfig {
   id: number;
@@ -114,7 +114,14 @@ export class Account {
   };
   private readonly logins: LoginRecord[] = [];
 
-  constructor(rng: Rng, origin: number) {
+  constructor(
+    rng: Rng,
+    origin: number,
+    /** Balance before the sandbox rendered anything; below 0 the account is in arrears. */
+    readonly openingBalance = DEFAULT_BALANCE,
+    /** Called when update_user_settings changes the task timeout. */
+    private readonly onTimeoutChange: () => void = () => {},
+  ) {
     let at = origin - 60 * 86_400_000;
     for (let id = 1; at < origin - 3_600_000; id++) {
       at += rng.int(2, 40) * 3_600_000 + rng.int(0, 3_599_999);
@@ -136,6 +143,11 @@ export class Account {
         loginTime: Math.min(at, origin),
       });
     }
+  }
+
+  /** The balance after `spent` was charged; below 0 the account is in arrears. */
+  balance(spent: number): number {
+    return Math.round((this.openingBalance - spent) * 100) / 100;
   }
 
   /** Seed 001's profile example fields for an overseas account (balances in USD); the balance falls as frames render. */
@@ -162,7 +174,7 @@ export class Account {
       pictureLever: null,
       zone: ZONE,
       rmbbalance: 0,
-      usdbalance: Math.round((INITIAL_BALANCE - spent) * 100) / 100,
+      usdbalance: this.balance(spent),
       rmbCumulative: 0,
       usdCumulative: 2_650,
       credit: 0,
@@ -195,6 +207,7 @@ export class Account {
     if (seconds < 1) throw new FarmError(600, `parameter taskOverTimeSec is invalid: must be 1 or more seconds (got ${seconds})`);
     this.settings.taskOverTimeSec = seconds;
     this.settings.taskOverTime = Math.max(1, Math.round(seconds / 3600));
+    this.onTimeoutChange();
   }
 
   /**

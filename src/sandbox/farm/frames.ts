@@ -1,5 +1,5 @@
-import { NODE_LOST_CODE, isPersistent } from './causes.js';
-import { FRAME, FRAME_TYPE, bucket, emptyCounts, schedulerId, type Frame, type Task } from './model.js';
+import { NODE_LOST_CODE, RENDER_TIMEOUT_CODE, failedStatus, isPersistent } from './causes.js';
+import { FRAME, FRAME_TYPE, bucket, emptyCounts, isFinishedFrame, schedulerId, type Frame, type Task } from './model.js';
 import { hash01 } from './random.js';
 
 /**
@@ -12,6 +12,11 @@ import { hash01 } from './random.js';
 const NODE_HOUR_PRICE = 3.2;
 /** Share of resubmitted frames that a transient cause strikes again (persistent causes always repeat). */
 const RETRY_FAILS_AGAIN = 0.05;
+/**
+ * A frame that stalls runs this many times its expected time before the scheduler stops it (status 11, error
+ * 50001). No document gives the farm's per-frame limit; this is the sandbox's design.
+ */
+const STALL_FACTOR = 3;
 
 export interface FramePlan {
   sec: number;
@@ -35,9 +40,10 @@ function planFail(task: Task, k: number, attempt: number): number {
   return hash01(task.planKey, k, attempt, 3) < RETRY_FAILS_AGAIN ? first || NODE_LOST_CODE : 0;
 }
 
-/** Seconds the attempt takes; a failing attempt stops part of the way through. */
+/** Seconds the attempt takes; a failing attempt stops part of the way through, a stalled one runs long. */
 function planSeconds(task: Task, k: number, attempt: number, fail: number): number {
   const sec = Math.max(5, Math.round(task.avgSec * (0.6 + 0.8 * hash01(task.planKey, k, attempt, 1))));
+  if (fail === RENDER_TIMEOUT_CODE) return sec * STALL_FACTOR;
   return fail ? Math.max(5, Math.round(sec * (0.1 + 0.4 * hash01(task.planKey, k, attempt, 4)))) : sec;
 }
 
@@ -58,55 +64,99 @@ export function nodeIp(task: Task, k: number, attempt: number): string {
   return `10.60.${1 + Math.floor(h * 12)}.${2 + Math.floor(hash01(task.planKey, k, attempt, 7) * 250)}`;
 }
 
-/** What the history of a task's first `finished` frames adds up to, laid out round-robin on `slots` nodes. */
+/**
+ * Lays out the generated history of a task's first `finished` frames: round-robin on `slots` nodes from the task's
+ * start, then (when the history resubmitted them) the failed ones again, `seedRetryGapSec` after the first pass.
+ * Calls `visit` for every attempt with its start in seconds after the task's start; returns when the last ended.
+ */
+function layHistory(task: Task, finished: number, slots: number, visit: (k: number, attempt: number, startSec: number, plan: FramePlan) => void): number {
+  const nodes = Math.max(1, slots);
+  const cursor = new Float64Array(nodes);
+  for (let k = 0; k < finished; k++) {
+    const plan = framePlan(task, k, 0);
+    visit(k, 0, cursor[k % nodes]!, plan);
+    cursor[k % nodes]! += plan.sec;
+  }
+  let end = Math.max(0, ...cursor);
+  if (task.seedRetryGapSec <= 0) return end;
+  const retryStart = end + task.seedRetryGapSec;
+  const again = new Float64Array(nodes);
+  let j = 0;
+  for (let k = 0; k < finished; k++) {
+    if (!planFail(task, k, 0)) continue;
+    const plan = framePlan(task, k, 1);
+    visit(k, 1, retryStart + again[j % nodes]!, plan);
+    again[j++ % nodes]! += plan.sec;
+  }
+  if (j > 0) end = retryStart + Math.max(0, ...again);
+  return end;
+}
+
+/** When the generated history resubmitted a task's failed frames (ms), or undefined if it did not. */
+export function seededRetryMoment(task: Task): number | undefined {
+  if (task.seedRetryGapSec <= 0 || task.startTime === null) return undefined;
+  let firstPass = 0;
+  layHistory({ ...task, seedRetryGapSec: 0 }, task.seedFinished, task.seedSlots, (_k, _attempt, startSec, plan) => (firstPass = Math.max(firstPass, startSec + plan.sec)));
+  return task.startTime + (firstPass + task.seedRetryGapSec) * 1000;
+}
+
+/** What the history of a task's first `finished` frames adds up to. */
 export interface HistorySummary {
   done: number;
   failed: number;
   renderSeconds: number;
   consume: number;
+  /** Cost of the frames rendered while the account was in arrears (from `arrearsFromK` on). */
+  arrears: number;
   /** Seconds from the task's start to its last finished frame. */
   makespan: number;
 }
 
 export function summarizeHistory(task: Task, finished: number, slots: number): HistorySummary {
-  const cursor = new Float64Array(Math.max(1, slots));
-  const summary: HistorySummary = { done: 0, failed: 0, renderSeconds: 0, consume: 0, makespan: 0 };
-  for (let k = 0; k < finished; k++) {
-    const fail = planFail(task, k, 0);
-    const sec = planSeconds(task, k, 0, fail);
-    cursor[k % cursor.length]! += sec;
-    if (fail) summary.failed++;
+  const summary: HistorySummary = { done: 0, failed: 0, renderSeconds: 0, consume: 0, arrears: 0, makespan: 0 };
+  summary.makespan = layHistory(task, finished, slots, (k, attempt, _start, plan) => {
+    const fee = feeFor(task, plan.sec);
+    // A second attempt replaces the first one's (failed) outcome.
+    if (attempt > 0) summary.failed--;
+    if (plan.fail) summary.failed++;
     else summary.done++;
-    summary.renderSeconds += sec;
-    summary.consume = round3(summary.consume + feeFor(task, sec));
-  }
-  summary.makespan = Math.max(0, ...cursor);
+    summary.renderSeconds += plan.sec;
+    summary.consume = round3(summary.consume + fee);
+    if (task.arrearsFromK >= 0 && k >= task.arrearsFromK) summary.arrears = round3(summary.arrears + fee);
+  });
   return summary;
+}
+
+/** When a frame that was rendering when the data set was made started (it is part-way through at `origin`). */
+function seededRunningStart(task: Task, k: number, sec: number, origin: number): number {
+  return Math.max(task.startTime ?? origin, origin - Math.floor(hash01(task.planKey, k, 8) * sec) * 1000);
 }
 
 /** Builds a task's frames as the data set describes them at `origin` (the moment the farm was created). */
 export function materialize(task: Task, origin: number): void {
   const frames: Frame[] = new Array(task.totalFrames);
-  const cursor = new Float64Array(Math.max(1, task.seedSlots));
-  const start = task.startTime ?? origin;
   for (let k = 0; k < task.totalFrames; k++) {
     const plan = framePlan(task, k, 0);
-    const frame: Frame = { id: task.frameBase + k, k, status: task.seedRestStatus, start: 0, end: 0, planSec: plan.sec, planFail: plan.fail, code: 0, attempt: 0, fee: 0, node: '' };
-    if (k < task.seedFinished) {
-      const slot = k % cursor.length;
-      frame.start = start + cursor[slot]! * 1000;
-      cursor[slot]! += plan.sec;
-      frame.end = frame.start + plan.sec * 1000;
-      frame.status = plan.fail ? FRAME.FAILED : FRAME.DONE;
-      frame.code = plan.fail;
-      frame.fee = feeFor(task, plan.sec);
-      frame.node = nodeIp(task, k, 0);
-    } else if (k < task.seedFinished + task.seedRunning) {
-      frame.status = FRAME.RENDERING;
-      frame.start = Math.max(start, origin - Math.floor(hash01(task.planKey, k, 8) * plan.sec) * 1000);
-      frame.node = nodeIp(task, k, 0);
-    }
-    frames[k] = frame;
+    frames[k] = { id: task.frameBase + k, k, status: task.seedRestStatus, start: 0, end: 0, planSec: plan.sec, planFail: plan.fail, code: 0, attempt: 0, fee: 0, node: '' };
+  }
+  const start = task.startTime ?? origin;
+  layHistory(task, task.seedFinished, task.seedSlots, (k, attempt, startSec, plan) => {
+    const frame = frames[k]!;
+    frame.attempt = attempt;
+    frame.planSec = plan.sec;
+    frame.planFail = plan.fail;
+    frame.start = start + startSec * 1000;
+    frame.end = frame.start + plan.sec * 1000;
+    frame.status = plan.fail ? failedStatus(plan.fail) : FRAME.DONE;
+    frame.code = plan.fail;
+    frame.fee = round3(frame.fee + feeFor(task, plan.sec));
+    frame.node = nodeIp(task, k, attempt);
+  });
+  for (let k = task.seedFinished; k < task.seedFinished + task.seedRunning; k++) {
+    const frame = frames[k]!;
+    frame.status = FRAME.RENDERING;
+    frame.start = seededRunningStart(task, k, frame.planSec, origin);
+    frame.node = nodeIp(task, k, 0);
   }
   task.frames = frames;
   task.running = frames.filter((frame) => frame.status === FRAME.RENDERING);
@@ -133,7 +183,7 @@ export function frameTypeOf(task: Task, k: number): number {
 /** One FrameInfo record (api-catalog §3.2 with the example-only fields of seed 001's get_all_frames). */
 export function frameRecord(task: Task, frame: Frame, now: number): Record<string, unknown> {
   const started = frame.start > 0;
-  const finished = frame.status === FRAME.DONE || frame.status === FRAME.FAILED;
+  const finished = isFinishedFrame(frame.status);
   const executeSeconds = finished ? Math.round((frame.end - frame.start) / 1000) : 0;
   const currentSeconds = frame.status === FRAME.RENDERING ? Math.max(0, Math.round((now - frame.start) / 1000)) : 0;
   const cpu = started ? 55 + Math.floor(hash01(task.planKey, frame.k, frame.attempt, 9) * 43) : 0;
@@ -152,7 +202,7 @@ export function frameRecord(task: Task, frame: Frame, now: number): Record<strin
     frameExecuteTime: executeSeconds,
     currentRenderTime: currentSeconds,
     frameStatusText: `task_frame_status_${frame.status}`,
-    arrearsFee: null,
+    arrearsFee: finished && task.arrearsFromK >= 0 && frame.k >= task.arrearsFromK ? frame.fee : null,
     munuJobId: String(frame.k),
     taskId: task.id,
     munuTaskId: schedulerId(task),
@@ -166,7 +216,7 @@ export function frameRecord(task: Task, frame: Frame, now: number): Record<strin
     frameRam: task.taskRam,
     averageCpu: cpu,
     averageMemory: memory,
-    isOverTime: executeSeconds + currentSeconds > task.taskOverTime ? 1 : 0,
+    isOverTime: frame.status === FRAME.TIMED_OUT || executeSeconds + currentSeconds > task.taskOverTime ? 1 : 0,
     overOneMonth: null,
     renderRam: null,
     nodeId: frame.node,

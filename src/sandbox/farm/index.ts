@@ -1,6 +1,6 @@
 import { OPERATIONS, type OperationId } from '../../client/operations.js';
 import { FarmError, type FarmModel, type FarmRequest } from '../types.js';
-import { Account } from './account.js';
+import { Account, DEFAULT_BALANCE } from './account.js';
 import type { ActionContext } from './actions.js';
 import { SimClock } from './clock.js';
 import { Environments } from './environments.js';
@@ -26,6 +26,8 @@ export interface FarmOptions {
   startTime?: number;
   /** When set, every secret value the farm returns (transfer passwords, RaySync keys) contains this string. */
   canary?: string;
+  /** The account's balance before the sandbox renders anything (default 2350.75); below 0 it is in arrears. */
+  balance?: number;
 }
 
 /**
@@ -46,8 +48,8 @@ export class Farm implements FarmModel {
     this.seed = options.seed ?? 1;
     const origin = options.startTime ?? Date.now();
     this.clock = new SimClock(origin, options.speed ?? 1);
-    this.store = new TaskStore(origin);
-    this.account = new Account(new Rng(this.seed ^ 0xacc0), origin);
+    this.account = new Account(new Rng(this.seed ^ 0xacc0), origin, options.balance ?? DEFAULT_BALANCE, () => this.store.timeoutChanged());
+    this.store = new TaskStore(origin, { taskTimeoutSec: () => this.account.settings.taskOverTimeSec, inArrears: () => this.inArrears() });
     this.envs = new Environments(new Rng(this.seed ^ 0xe7e7));
     this.transfer = new Transfer(new Rng(this.seed ^ 0x7f3a), options.canary);
     generateTasks(this.store, {
@@ -57,8 +59,14 @@ export class Farm implements FarmModel {
       projects: this.labels.ownProjectNames(),
       labelIds: this.labels.presetLabelIds(),
       taskOverTime: this.account.settings.taskOverTimeSec,
+      inArrears: this.account.openingBalance < 0,
     });
     seedHistory(this.log, this.store.topLevel());
+  }
+
+  /** Whether the account is in arrears: a negative balance (the tasks it owes for are stopped, status 20). */
+  inArrears(): boolean {
+    return this.account.balance(this.store.spent) < 0;
   }
 
   /** Simulated epoch milliseconds. */

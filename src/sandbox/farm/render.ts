@@ -1,3 +1,4 @@
+import { failedStatus } from './causes.js';
 import { feeFor, framePlan, materialize, nodeIp, round3 } from './frames.js';
 import { ACTIVE, FINISHED, FRAME, TASK, bucket, emptyCounts, type Frame, type Task } from './model.js';
 
@@ -16,6 +17,8 @@ export interface RenderWorld {
   statusChanged(task: Task): void;
   /** Money a finished frame cost the account. */
   charge(amount: number): void;
+  /** The account's task timeout: a task rendering longer (without a timeout of its own) is stopped (23). */
+  taskTimeoutSec(): number;
 }
 
 /** Nodes the farm gives a full-speed task: it lifts the task's limit and its priority cap. */
@@ -96,13 +99,14 @@ function fill(task: Task, at: number): void {
 
 function finishFrame(task: Task, frame: Frame, at: number, world: RenderWorld): void {
   task.running!.splice(task.running!.indexOf(frame), 1);
+  const fee = feeFor(task, frame.planSec);
   frame.end = at;
-  frame.fee = feeFor(task, frame.planSec);
+  frame.fee = round3(frame.fee + fee);
   frame.code = frame.planFail;
-  task.consume = round3(task.consume + frame.fee);
+  task.consume = round3(task.consume + fee);
   task.renderSeconds += frame.planSec;
-  world.charge(frame.fee);
-  setFrameStatus(task, frame, frame.planFail ? FRAME.FAILED : FRAME.DONE);
+  world.charge(fee);
+  setFrameStatus(task, frame, frame.planFail ? failedStatus(frame.planFail) : FRAME.DONE);
 }
 
 function blocked(task: Task): boolean {
@@ -113,6 +117,12 @@ function blocked(task: Task): boolean {
 function dependencyDone(task: Task, world: RenderWorld): boolean {
   const dependency = task.dependsOn ? world.task(task.dependsOn) : undefined;
   return !dependency || FINISHED.has(dependency.status);
+}
+
+/** When a rendering task is stopped for running too long: its own timeout, else the account's (Infinity = not rendering). */
+function deadline(task: Task, world: RenderWorld): number {
+  if (task.runStartedAt === null) return Infinity;
+  return task.runStartedAt + (task.overTimeStop ?? world.taskTimeoutSec()) * 1000;
 }
 
 /** Brings a leaf task (one with frames) up to `now`. */
@@ -145,17 +155,17 @@ export function advanceLeaf(task: Task, now: number, world: RenderWorld): void {
     task.completedDate = null;
     fill(task, clock);
   }
-  const deadline = task.overTimeStop !== null && task.runStartedAt !== null ? task.runStartedAt + task.overTimeStop * 1000 : Infinity;
+  const stopAt = deadline(task, world);
   for (;;) {
     let next: Frame | undefined;
     for (const frame of task.running!) if (!next || frame.start + frame.planSec * 1000 < next.start + next.planSec * 1000) next = frame;
     const nextEnd = next ? next.start + next.planSec * 1000 : Infinity;
-    if (deadline <= Math.min(nextEnd, now)) {
-      stopLeaf(task, deadline, TASK.TIME_OUT_STOP, world);
+    if (next && stopAt <= Math.min(nextEnd, now)) {
+      stopLeaf(task, stopAt, TASK.TIME_OUT_STOP, world);
       return;
     }
     if (!next || nextEnd > now) {
-      task.nextEventAt = Math.min(nextEnd, deadline);
+      task.nextEventAt = Math.min(nextEnd, stopAt);
       break;
     }
     clock = nextEnd;
@@ -215,7 +225,7 @@ export function requeueFrames(task: Task, frames: readonly Frame[], now: number,
     if (bucket(frame.status) === 'waiting') continue;
     if (frame.status === FRAME.RENDERING) task.running!.splice(task.running!.indexOf(frame), 1);
     frame.attempt++;
-    Object.assign(frame, { start: 0, end: 0, fee: 0, code: 0, node: '' });
+    Object.assign(frame, { start: 0, end: 0, code: 0, node: '' });
     setFrameStatus(task, frame, waitStatus);
     if (waitStatus === FRAME.WAITING) task.queue!.push(frame.k);
     else task.awaitingDependency = true;
@@ -267,11 +277,13 @@ export function deriveParent(parent: Task, world: RenderWorld): void {
   if (children.length === 0) return;
   parent.counts = emptyCounts();
   parent.consume = 0;
+  parent.arrears = 0;
   parent.renderSeconds = 0;
   parent.totalFrames = 0;
   for (const child of children) {
     for (const key of Object.keys(parent.counts) as (keyof typeof parent.counts)[]) parent.counts[key] += child.counts[key];
     parent.consume = round3(parent.consume + child.consume);
+    parent.arrears = round3(parent.arrears + child.arrears);
     parent.renderSeconds += child.renderSeconds;
     parent.totalFrames += child.totalFrames;
   }

@@ -1,6 +1,13 @@
 import { ensureFrames, advanceLeaf, deriveParent, type RenderWorld } from './render.js';
 import { ACTIVE, type Frame, type Task } from './model.js';
 
+export interface StoreOptions {
+  /** The account's task timeout (queryUserSetting's taskOverTimeSec), read whenever a task needs it. */
+  taskTimeoutSec: () => number;
+  /** Whether the account is in arrears (output files then show `isArrears` 1). */
+  inArrears: () => boolean;
+}
+
 /**
  * Every task of the farm, with O(1) lookup by id, the top-level ids newest first, the set of leaf tasks that move
  * on their own, and an index from frame id to task (frame ids are contiguous per task: frameBase + position).
@@ -18,7 +25,18 @@ export class TaskStore implements RenderWorld {
   /** Money charged for frames finished since the farm started. */
   spent = 0;
 
-  constructor(readonly origin: number) {}
+  constructor(
+    readonly origin: number,
+    private readonly options: StoreOptions,
+  ) {}
+
+  taskTimeoutSec(): number {
+    return this.options.taskTimeoutSec();
+  }
+
+  inArrears(): boolean {
+    return this.options.inArrears();
+  }
 
   /** Adds a task (parents before their children; tasks in ascending id order). */
   add(task: Task): void {
@@ -70,6 +88,11 @@ export class TaskStore implements RenderWorld {
   statusChanged(task: Task): void {
     if (task.children.length === 0 && ACTIVE.has(task.status) && task.isDelete === 1 && !task.reserved) this.active.add(task);
     else this.active.delete(task);
+  }
+
+  /** After the account's task timeout changed: every rendering task recomputes when it stops. */
+  timeoutChanged(): void {
+    for (const task of this.active) task.nextEventAt = 0;
   }
 
   charge(amount: number): void {

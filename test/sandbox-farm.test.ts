@@ -198,6 +198,15 @@ describe('a living farm, through the connector', () => {
     expect(await info(id)).toMatchObject({ taskStatus: 23, executingFrames: 0 });
   });
 
+  it('gives a rendering task more nodes at once when it switches to full speed', async () => {
+    const task = farm.tasks().find((candidate) => candidate.taskStatus === 5 && isSimple(candidate) && (candidate.waitingCount as number) > 50)!;
+    const id = task.id as number;
+    await connector.call('full_speed_render', { taskIds: [id] });
+    const faster = await info(id);
+    expect(faster.executingFrames as number).toBeGreaterThan(task.executingFrames as number);
+    expect(faster.executingFrames as number).toBeLessThanOrEqual(200);
+  });
+
   it('moves a deleted task to the recycle bin and refuses to resubmit its frames', async () => {
     const task = farm.tasks().find((candidate) => candidate.taskStatus === 30 && isSimple(candidate))!;
     const id = task.id as number;

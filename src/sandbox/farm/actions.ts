@@ -183,7 +183,7 @@ export function editHardware(ctx: ActionContext, args: Record<string, unknown>):
 /** Applies a setting to a task and its layers, then lets rendering layers use any nodes it frees. */
 function reconfigure(ctx: ActionContext, task: Task, change: (task: Task) => void): void {
   for (const each of new Set([task, ...ctx.store.leaves(task)])) change(each);
-  for (const leaf of ctx.store.leaves(task)) refill(leaf, ctx.now);
+  for (const leaf of ctx.store.leaves(task)) refill(leaf, ctx.now, ctx.store);
   afterChange(ctx, [task]);
 }
 

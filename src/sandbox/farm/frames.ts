@@ -132,6 +132,16 @@ function seededRunningStart(task: Task, k: number, sec: number, origin: number):
   return Math.max(task.startTime ?? origin, origin - Math.floor(hash01(task.planKey, k, 8) * sec) * 1000);
 }
 
+/** When the first frame that was rendering at `origin` ends, without building the task's frames. */
+export function seededNextFrameEnd(task: Task, origin: number): number {
+  let next = Infinity;
+  for (let k = task.seedFinished; k < task.seedFinished + task.seedRunning; k++) {
+    const { sec } = framePlan(task, k, 0);
+    next = Math.min(next, seededRunningStart(task, k, sec, origin) + sec * 1000);
+  }
+  return next;
+}
+
 /** Builds a task's frames as the data set describes them at `origin` (the moment the farm was created). */
 export function materialize(task: Task, origin: number): void {
   const frames: Frame[] = new Array(task.totalFrames);

@@ -64,6 +64,8 @@ export interface Counts {
 
 export const emptyCounts = (): Counts => ({ waiting: 0, running: 0, done: 0, failed: 0, stopped: 0 });
 
+export const COUNT_KEYS: readonly (keyof Counts)[] = ['waiting', 'running', 'done', 'failed', 'stopped'];
+
 
 /** Which TaskInfo counter a frame status feeds (stopped frames are `abortFrames`, as in seed 002's stopped task). */
 export function bucket(status: number): keyof Counts {
@@ -193,6 +195,10 @@ export interface Task {
   queueHead?: number;
   /** When the next frame of a rendering task ends (or it hits its timeout); 0 = unknown, recompute. */
   nextEventAt: number;
+  /** When the store's event queue will next bring this task up to date (Infinity = nothing scheduled). */
+  eventAt: number;
+  /** The account-wide frame counters this leaf's counters are part of (unset when it does not count). */
+  tally?: Counts;
   /** create_task reserved the id; not listed until submitted. */
   reserved: boolean;
   jsonFiles: Map<string, string>;
@@ -261,6 +267,7 @@ export function newTask(...fields: Partial<Task>[]): Task {
     consume: 0,
     renderSeconds: 0,
     nextEventAt: 0,
+    eventAt: Infinity,
     reserved: false,
     jsonFiles: new Map(),
   };

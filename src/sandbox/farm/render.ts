@@ -1,6 +1,6 @@
 import { failedStatus } from './causes.js';
-import { feeFor, framePlan, materialize, nodeIp, round3 } from './frames.js';
-import { ACTIVE, FINISHED, FRAME, TASK, bucket, emptyCounts, type Frame, type Task } from './model.js';
+import { feeFor, framePlan, materialize, nodeIp, round3, seededNextFrameEnd } from './frames.js';
+import { ACTIVE, COUNT_KEYS, FINISHED, FRAME, TASK, bucket, emptyCounts, type Frame, type Task } from './model.js';
 
 /**
  * How frames move. A task waits in the queue, then renders its frames on at most `parallelism` nodes; each frame
@@ -13,8 +13,10 @@ export interface RenderWorld {
   /** When the data set was made: the moment generated frames are laid out around. */
   readonly origin: number;
   task(id: number): Task | undefined;
-  /** A leaf task's status changed (the world keeps the set of tasks that move on their own). */
+  /** A task's status changed (the world keeps the set of tasks that move on their own, and its indexes). */
   statusChanged(task: Task): void;
+  /** A leaf was brought up to date: the world queues when it next changes. */
+  moved(task: Task): void;
   /** Money a finished frame cost the account. */
   charge(amount: number): void;
   /** The account's task timeout: a task rendering longer (without a timeout of its own) is stopped (23). */
@@ -38,7 +40,11 @@ export function queueDelaySeconds(task: Task): number {
 }
 
 export function ensureFrames(task: Task, world: RenderWorld): Frame[] {
-  if (!task.frames) materialize(task, world.origin);
+  if (!task.frames) {
+    const before = task.counts;
+    materialize(task, world.origin);
+    if (task.tally) for (const key of COUNT_KEYS) task.tally[key] += task.counts[key] - before[key];
+  }
   return task.frames!;
 }
 
@@ -50,8 +56,14 @@ export function setStatus(task: Task, status: number, world: RenderWorld): void 
 
 function setFrameStatus(task: Task, frame: Frame, status: number): void {
   task.nextEventAt = 0;
-  task.counts[bucket(frame.status)]--;
-  task.counts[bucket(status)]++;
+  const from = bucket(frame.status);
+  const to = bucket(status);
+  task.counts[from]--;
+  task.counts[to]++;
+  if (task.tally) {
+    task.tally[from]--;
+    task.tally[to]++;
+  }
   frame.status = status;
 }
 
@@ -128,9 +140,18 @@ function deadline(task: Task, world: RenderWorld): number {
 /** Brings a leaf task (one with frames) up to `now`. */
 export function advanceLeaf(task: Task, now: number, world: RenderWorld): void {
   if (!ACTIVE.has(task.status) || task.reserved || task.children.length > 0) return;
-  // Cheap exits first: a queued task before its turn, a rendering one before its next frame ends.
+  advance(task, now, world);
+  world.moved(task);
+}
+
+function advance(task: Task, now: number, world: RenderWorld): void {
+  // Cheap exits first: a queued task before its turn, a rendering one before its next frame ends (known without
+  // building its frames while they are as the data set made them).
   if (task.status !== TASK.RENDERING && !task.awaitingDependency && now < task.queueUntil) return;
-  if (task.status === TASK.RENDERING && task.frames && now < task.nextEventAt) return;
+  if (task.status === TASK.RENDERING) {
+    if (!task.frames && task.nextEventAt === 0) task.nextEventAt = Math.min(seededNextFrameEnd(task, world.origin), deadline(task, world));
+    if (now < task.nextEventAt) return;
+  }
   if (blocked(task)) {
     const dependency = world.task(task.dependsOn);
     if (dependency) advanceLeaf(dependency, now, world);
@@ -212,9 +233,11 @@ function queue(task: Task, now: number, world: RenderWorld): void {
   setStatus(task, TASK.WAITING, world);
 }
 
-/** Lets a rendering task use nodes a changed limit, priority or full speed frees. */
-export function refill(task: Task, now: number): void {
-  if (task.status === TASK.RENDERING && task.running) fill(task, now);
+/** Lets a rendering task use nodes a changed limit, priority or full speed frees, at once. */
+export function refill(task: Task, now: number, world: RenderWorld): void {
+  if (task.status !== TASK.RENDERING) return;
+  ensureFrames(task, world);
+  fill(task, now);
 }
 
 /** Resubmits frames: each renders again from scratch (`recommitFlag` + 1). Returns how many were resubmitted. */
@@ -281,7 +304,7 @@ export function deriveParent(parent: Task, world: RenderWorld): void {
   parent.renderSeconds = 0;
   parent.totalFrames = 0;
   for (const child of children) {
-    for (const key of Object.keys(parent.counts) as (keyof typeof parent.counts)[]) parent.counts[key] += child.counts[key];
+    for (const key of COUNT_KEYS) parent.counts[key] += child.counts[key];
     parent.consume = round3(parent.consume + child.consume);
     parent.arrears = round3(parent.arrears + child.arrears);
     parent.renderSeconds += child.renderSeconds;
@@ -289,7 +312,11 @@ export function deriveParent(parent: Task, world: RenderWorld): void {
   }
   const starts = children.map((child) => child.startTime).filter((time): time is number => time !== null);
   parent.startTime = starts.length ? Math.min(...starts) : null;
-  parent.status = deriveStatus(children.map((child) => child.status));
+  const status = deriveStatus(children.map((child) => child.status));
+  if (status !== parent.status) {
+    parent.status = status;
+    world.statusChanged(parent);
+  }
   const ends = children.map((child) => child.completedDate).filter((time): time is number => time !== null);
   parent.completedDate = ACTIVE.has(parent.status) || ends.length === 0 ? null : Math.max(...ends);
 }

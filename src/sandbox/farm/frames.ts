@@ -59,9 +59,11 @@ export function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-export function nodeIp(task: Task, k: number, attempt: number): string {
-  const h = hash01(task.planKey, k, attempt, 6);
-  return `10.60.${1 + Math.floor(h * 12)}.${2 + Math.floor(hash01(task.planKey, k, attempt, 7) * 250)}`;
+/** The render node of a frame's current attempt ('' before it started): derived, so frames need not store it. */
+export function frameNode(task: Task, frame: Frame): string {
+  if (frame.start === 0) return '';
+  const h = hash01(task.planKey, frame.k, frame.attempt, 6);
+  return `10.60.${1 + Math.floor(h * 12)}.${2 + Math.floor(hash01(task.planKey, frame.k, frame.attempt, 7) * 250)}`;
 }
 
 /**
@@ -147,7 +149,7 @@ export function materialize(task: Task, origin: number): void {
   const frames: Frame[] = new Array(task.totalFrames);
   for (let k = 0; k < task.totalFrames; k++) {
     const plan = framePlan(task, k, 0);
-    frames[k] = { id: task.frameBase + k, k, status: task.seedRestStatus, start: 0, end: 0, planSec: plan.sec, planFail: plan.fail, code: 0, attempt: 0, fee: 0, node: '' };
+    frames[k] = { id: task.frameBase + k, k, status: task.seedRestStatus, start: 0, end: 0, planSec: plan.sec, planFail: plan.fail, code: 0, attempt: 0, fee: 0 };
   }
   const start = task.startTime ?? origin;
   layHistory(task, task.seedFinished, task.seedSlots, (k, attempt, startSec, plan) => {
@@ -160,13 +162,11 @@ export function materialize(task: Task, origin: number): void {
     frame.status = plan.fail ? failedStatus(plan.fail) : FRAME.DONE;
     frame.code = plan.fail;
     frame.fee = round3(frame.fee + feeFor(task, plan.sec));
-    frame.node = nodeIp(task, k, attempt);
   });
   for (let k = task.seedFinished; k < task.seedFinished + task.seedRunning; k++) {
     const frame = frames[k]!;
     frame.status = FRAME.RENDERING;
     frame.start = seededRunningStart(task, k, frame.planSec, origin);
-    frame.node = nodeIp(task, k, 0);
   }
   task.frames = frames;
   task.running = frames.filter((frame) => frame.status === FRAME.RENDERING);
@@ -229,7 +229,7 @@ export function frameRecord(task: Task, frame: Frame, now: number): Record<strin
     isOverTime: frame.status === FRAME.TIMED_OUT || executeSeconds + currentSeconds > task.taskOverTime ? 1 : 0,
     overOneMonth: null,
     renderRam: null,
-    nodeId: frame.node,
+    nodeId: frameNode(task, frame),
     openRenderRam: null,
   };
 }

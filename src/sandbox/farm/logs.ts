@@ -1,7 +1,7 @@
 import { PLATFORM, USER_ID, USER_NAME } from './account.js';
 import { errorCode, software, softwareDetail } from './catalogue.js';
 import { chinaTime } from './clock.js';
-import { frameIndex, seededRetryMoment } from './frames.js';
+import { frameIndex, frameNode, seededRetryMoment } from './frames.js';
 import { FRAME, TASK, isFinishedFrame, type Frame, type Task } from './model.js';
 import { page, timeBound, type Page } from './paging.js';
 import { hash01 } from './random.js';
@@ -123,7 +123,7 @@ function logLines(task: Task, frame: Frame, now: number): string[] {
   const index = frameIndex(task, frame.k);
   const lines = [
     '=================================render log=================================',
-    `${at(0)} Render node ${frame.node} (Windows Server 2019, 28 cores, ${task.taskRam} GB RAM)`,
+    `${at(0)} Render node ${frameNode(task, frame)} (Windows Server 2019, 28 cores, ${task.taskRam} GB RAM)`,
     `${at(0)} Task ${alias(task.id)} (${task.taskType || 'Render'}), frame ${index}, attempt ${frame.attempt + 1}`,
     `${at(0.01)} Software: ${app.cgName} ${version}`,
     `${at(0.02)} Loading scene ${task.sceneName}`,

@@ -66,7 +66,6 @@ export const emptyCounts = (): Counts => ({ waiting: 0, running: 0, done: 0, fai
 
 export const COUNT_KEYS: readonly (keyof Counts)[] = ['waiting', 'running', 'done', 'failed', 'stopped'];
 
-
 /** Which TaskInfo counter a frame status feeds (stopped frames are `abortFrames`, as in seed 002's stopped task). */
 export function bucket(status: number): keyof Counts {
   switch (status) {
@@ -104,7 +103,6 @@ export interface Frame {
   attempt: number;
   /** Charged for every attempt so far (a frame rendered twice was billed twice). */
   fee: number;
-  node: string;
 }
 
 export interface Task {
@@ -201,7 +199,8 @@ export interface Task {
   tally?: Counts;
   /** create_task reserved the id; not listed until submitted. */
   reserved: boolean;
-  jsonFiles: Map<string, string>;
+  /** Files uploaded with upload_task_json (created on the first upload). */
+  jsonFiles?: Map<string, string>;
 }
 
 /** A task with every field at its neutral value; callers set what differs. */
@@ -269,7 +268,6 @@ export function newTask(...fields: Partial<Task>[]): Task {
     nextEventAt: 0,
     eventAt: Infinity,
     reserved: false,
-    jsonFiles: new Map(),
   };
   for (const part of fields) Object.assign(task, part);
   return task;

@@ -1,5 +1,5 @@
 import { failedStatus } from './causes.js';
-import { feeFor, framePlan, materialize, nodeIp, round3, seededNextFrameEnd } from './frames.js';
+import { feeFor, framePlan, materialize, round3, seededNextFrameEnd } from './frames.js';
 import { ACTIVE, COUNT_KEYS, FINISHED, FRAME, TASK, bucket, emptyCounts, type Frame, type Task } from './model.js';
 
 /**
@@ -95,7 +95,6 @@ function startFrame(task: Task, frame: Frame, at: number): void {
   frame.planFail = plan.fail;
   frame.start = at;
   frame.end = 0;
-  frame.node = nodeIp(task, frame.k, frame.attempt);
   setFrameStatus(task, frame, FRAME.RENDERING);
   task.running!.push(frame);
 }
@@ -248,7 +247,7 @@ export function requeueFrames(task: Task, frames: readonly Frame[], now: number,
     if (bucket(frame.status) === 'waiting') continue;
     if (frame.status === FRAME.RENDERING) task.running!.splice(task.running!.indexOf(frame), 1);
     frame.attempt++;
-    Object.assign(frame, { start: 0, end: 0, code: 0, node: '' });
+    Object.assign(frame, { start: 0, end: 0, code: 0 });
     setFrameStatus(task, frame, waitStatus);
     if (waitStatus === FRAME.WAITING) task.queue!.push(frame.k);
     else task.awaitingDependency = true;

@@ -38,19 +38,17 @@ export function taskList(farm: Farm, { args, now }: ActionContext): unknown {
   let tasks: Task[];
   if (keyword || deleted || (windowed && !store.submitOrdered)) {
     // Filtered from a small candidate set: the keyword's matches, the recycle bin, or (rarely) everything.
-    const candidates = keyword ? keywordMatches(store, keyword) : deleted ? store.recycleBin.items : store.listed.items;
-    const matching = candidates
-      .filter(
-        (task) =>
-          !task.reserved &&
-          task.isDelete === (deleted ? 0 : 1) &&
-          (statuses.length === 0 || statuses.includes(task.status)) &&
-          (from === undefined || task.submitDate >= from) &&
-          (to === undefined || task.submitDate <= to),
-      )
-      .sort((a, b) => b.id - a.id);
-    total = matching.length;
-    tasks = matching.slice(start, start + pageSize);
+    const wanted = (task: Task) =>
+      !task.reserved &&
+      task.isDelete === (deleted ? 0 : 1) &&
+      (statuses.length === 0 || statuses.includes(task.status)) &&
+      (from === undefined || task.submitDate >= from) &&
+      (to === undefined || task.submitDate <= to);
+    const ids = keyword ? keywordMatches(store, keyword, wanted) : idsOf(deleted ? store.recycleBin.items : store.listed.items, wanted);
+    ids.sort();
+    total = ids.length;
+    tasks = [];
+    for (let i = ids.length - 1 - start; i >= 0 && tasks.length < pageSize; i--) tasks.push(store.task(ids[i]!)!);
   } else {
     const lists = statuses.length ? statuses.map((status) => store.withStatus(status)).filter((list): list is IdList => list !== undefined) : [store.listed];
     const ranges = lists.map((list) => ({
@@ -111,18 +109,32 @@ function newestFirst(ranges: readonly Range[], start: number, count: number): Ta
   return out;
 }
 
+/** Ids of the tasks that pass `wanted`, in no particular order. */
+function idsOf(tasks: readonly Task[], wanted: (task: Task) => boolean): Int32Array {
+  const ids = new Int32Array(tasks.length);
+  let n = 0;
+  for (const task of tasks) if (wanted(task)) ids[n++] = task.id;
+  return ids.subarray(0, n);
+}
+
 /**
- * Top-level tasks a keyword matches (in no particular order): their scene name contains it, or their id or alias
- * (`2W<id>`), or a layer's, does.
+ * Ids of the top-level tasks a keyword matches that pass `wanted` (in no particular order): their scene name
+ * contains it, or their id or alias (`2W<id>`), or a layer's, does.
  */
-function keywordMatches(store: TaskStore, keyword: string): Task[] {
-  const found = new Set<Task>();
-  for (const [scene, list] of store.byScene) if (scene.includes(keyword)) for (const task of list.items) found.add(task);
+function keywordMatches(store: TaskStore, keyword: string, wanted: (task: Task) => boolean): Int32Array {
+  const scenes = [...store.byScene].filter(([scene]) => scene.includes(keyword)).map(([, list]) => list.items);
+  const byId = new Set<Task>();
   for (const id of idMatches(store, keyword)) {
     const task = store.task(id)!;
-    found.add(task.parentId ? store.task(task.parentId)! : task);
+    const top = task.parentId ? store.task(task.parentId)! : task;
+    // A task found by its scene name is counted there already.
+    if (!top.sceneName.toLowerCase().includes(keyword)) byId.add(top);
   }
-  return [...found];
+  const ids = new Int32Array(scenes.reduce((sum, items) => sum + items.length, byId.size));
+  let n = 0;
+  for (const items of scenes) for (const task of items) if (wanted(task)) ids[n++] = task.id;
+  for (const task of byId) if (wanted(task)) ids[n++] = task.id;
+  return ids.subarray(0, n);
 }
 
 /** Ids of every task (layers included) whose id or lower-cased alias contains `keyword`. */
@@ -142,8 +154,16 @@ function idMatches(store: TaskStore, keyword: string): readonly number[] {
     const id = Number(keyword);
     return store.task(id) ? [id] : [];
   }
-  // Part of a number: every id is looked at (a rare search; whole ids and aliases are found without this).
-  return ids.filter((id) => String(id).includes(keyword));
+  // Part of a number: searched in one string of every id (a rare search; whole ids and aliases need no scan).
+  const text = store.idText();
+  const out: number[] = [];
+  for (let at = text.indexOf(keyword); at >= 0; ) {
+    const begin = text.lastIndexOf('|', at) + 1;
+    const end = text.indexOf('|', at);
+    out.push(Number(text.slice(begin, end)));
+    at = text.indexOf(keyword, end);
+  }
+  return out;
 }
 
 /** Ids whose decimal form starts with `digits` (every id for ''), by binary search per id length. */

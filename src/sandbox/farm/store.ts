@@ -45,6 +45,9 @@ export class TaskStore implements RenderWorld {
   /** Whether listed tasks in id order are also in submit-time order (time windows can then be binary searched). */
   submitOrdered = true;
   readonly totals: FrameTotals = { ...emptyCounts(), totalFrames: 0 };
+  /** `idText()` and how many ids it was made from. */
+  private idTextCache = '';
+  private idTextOf = -1;
   private lastId = 0;
   private lastFrameId = 0;
   /** Money charged for frames finished since the farm started. */
@@ -107,6 +110,15 @@ export class TaskStore implements RenderWorld {
   /** Every task id in ascending order (layers included). */
   allIds(): readonly number[] {
     return this.ids;
+  }
+
+  /** Every task id as text, `|`-separated and ended (`|35600001|35600003|`), for searches by part of a number. */
+  idText(): string {
+    if (this.idTextOf !== this.ids.length) {
+      this.idTextCache = `|${this.ids.join('|')}|`;
+      this.idTextOf = this.ids.length;
+    }
+    return this.idTextCache;
   }
 
   /** Listed top-level tasks in one status, in id order. */

@@ -35,7 +35,8 @@ afterAll(async () => {
 const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
 const tasks = () => sandbox.farm.tasks() as unknown as TaskRecord[];
 const frames = (id: number) => sandbox.farm.taskFrames(id) as unknown as FrameRecord[];
-const failedFrames = (id: number) => frames(id).filter((f) => f.frameStatus === 5);
+// Failed (5) and timed out (11): both count as failed frames.
+const failedFrames = (id: number) => frames(id).filter((f) => f.frameStatus === 5 || f.frameStatus === 11);
 const sentTo = (operation: 'restart_failed_frames') => bodies.filter((b) => b.path === h.connector.pathOf(operation)).map((b) => b.body);
 
 /** Error codes in the render logs of a task's failed frames, read from the farm itself. */

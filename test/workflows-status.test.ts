@@ -71,10 +71,29 @@ describe('job_status_summary', () => {
       .slice(0, 5);
     expect((s['failures'] as { id: number }[]).map((f) => f.id)).toEqual(failures.map((t) => t.id));
 
-    const profile = sandbox.farm.call('get_user_profile') as { rmbbalance: number };
-    expect(result.text).toContain(`Account: balance ${profile.rmbbalance} CNY`);
-    expect(result.text).toContain(`${byStatus['arrears_stopped']} tasks stopped for arrears`);
+    const profile = sandbox.farm.call('get_user_profile') as { usdbalance: number };
+    expect(result.text).toContain(`Account: balance ${profile.usdbalance} USD`);
+    // A positive balance: no task is stopped for arrears, and the summary does not invent any.
+    expect(byStatus['arrears_stopped']).toBeUndefined();
+    expect(result.text).not.toContain('arrears');
     expect(result.text.split('\n').length).toBeLessThanOrEqual(40);
+  });
+
+  it('on an account in arrears, says so and counts the tasks stopped for arrears', async () => {
+    const owing = await startSandbox({ seed: 51, speed: 0, balance: -80, accessKey: CANARY_ACCESS_KEY });
+    const harness = await startHarness({ reuse: owing });
+    try {
+      const stopped = records(owing).filter((t) => t.taskStatus === 20).length;
+      expect(stopped).toBeGreaterThan(0);
+      const result = await callTool(harness.client, 'job_status_summary');
+      ok(result);
+      expect(result.text).toContain('Account: balance -80 USD');
+      expect(result.text).toContain('the account is in arrears');
+      expect(result.text).toContain(`${stopped} tasks stopped for arrears`);
+    } finally {
+      await harness.close();
+      await owing.close();
+    }
   });
 
   it('counts only the tasks submitted since a date', async () => {

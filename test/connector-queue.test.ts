@@ -145,7 +145,7 @@ describe('lanes', () => {
     sandbox.requests.reset();
     sandbox.faults.clear();
     sandbox.faults.add({ kind: 'latency', latencyMs: 10, operation: 'list_platforms' });
-    const flood = Array.from({ length: 200 }, () => connector.call('list_platforms', { zone: 1 }, floodLane ? { lane: floodLane } : {}));
+    const flood = Array.from({ length: 200 }, () => connector.call('list_platforms', { zone: 2 }, floodLane ? { lane: floodLane } : {}));
     await expect.poll(() => sandbox.requests.count('list_platforms'), { timeout: 20_000 }).toBeGreaterThanOrEqual(20);
     const before = sandbox.requests.count();
     await connector.call('get_user_profile', {}, { lane: 'quiet' });

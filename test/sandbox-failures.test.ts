@@ -207,7 +207,7 @@ describe('a frame that already failed again after a resubmission', () => {
     const fees = frames.reduce((sum, frame) => sum + ((frame.feeAmount as number | null) ?? 0) + ((frame.couponFee as number | null) ?? 0), 0);
     expect(fees).toBeCloseTo(entry.task.renderConsume as number, 2);
     // The operation log holds that resubmission.
-    const log = (await connector.call('get_task_operation_log', { platform: 2, pageNum: 1, pageSize: 200 })) as Paged;
+    const log = (await connector.call('get_task_operation_log', { platform: 2, pageNum: 1, pageSize: 200, startDate: '', endDate: '' })) as Paged;
     expect(log.items.some((item) => item.buttonName === 'btn_restart' && item.taskIds === JSON.stringify([`2W${String(entry.task.id)}`]))).toBe(true);
 
     // Resubmitted once more, the frame that failed again fails a third time: recommitFlag 2.

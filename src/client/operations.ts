@@ -26,6 +26,8 @@ export interface WireParam {
   allowEmpty?: boolean;
   /** Allowed values; anything else is answered with 600 PARAMETER_INVALID by the farm. */
   allowed?: readonly (number | string)[];
+  /** Allowed values on the dialects that document a narrower set than the others (the API keeps to them). */
+  allowedIn?: Partial<Record<Scheme, readonly (number | string)[]>>;
   /** Name in another scheme, where it differs from the current name; `null` = not sent in that scheme. */
   names?: Partial<Record<Scheme, string | null>>;
 }
@@ -98,6 +100,8 @@ const ints = <const E extends ParamOptions = {}>(extra: E = {} as E) => ({ type:
 const strs = <const E extends ParamOptions = {}>(extra: E = {} as E) => ({ type: 'string[]' as const, ...extra });
 const req = { required: true } as const;
 const paging = { pageNum: int(req), pageSize: int(req) } as const;
+/** A log's date bounds: required, "" meaning unbounded (seed 001; the SDK sends ""). */
+const dateRange = { startDate: str({ required: true, allowEmpty: true }), endDate: str({ required: true, allowEmpty: true }) } as const;
 /** Classic task-batch operations name the id list `taskParam` (seeds 002/003); the SDK since 2.3.0 sends `taskIds`. */
 const taskBatch = { taskIds: ints({ required: true, names: { classic: 'taskParam' } }) } as const;
 
@@ -150,7 +154,7 @@ const SPECS = {
     title: 'Get transfer configuration',
     safety: 'read',
     path: `${R}/transfer/getConfig`,
-    classic: assumed('no classic seed gives it; SDK 2.1.0-2.2.0 sent /api/render/task/getTransferConfig (sdk-reference §2)'),
+    classic: `${R}/task/getTransferConfig`, // sdk-reference §2 old ≤2.2.0: SDK 2.1.0-2.2.0 constants.py (no classic seed has it)
     dayan: `${R}/transfer/getConfig`, // 004: the current path
     returnsSecrets: true,
   },
@@ -174,13 +178,14 @@ const SPECS = {
     variants: [`${R}/user/getRaySyncUserKey`],
     returnsSecrets: true,
   },
+  // tree_path "N, default /" (seeds 001, 004); the SDK always sends it, and "/" whenever a task id is given.
   list_output_files: {
     title: 'Browse output files',
     safety: 'read',
     path: `${R}/file/operate/getOutputUserDirFile`,
     classic: assumed(NEWER('SDK 2.6.0')),
     dayan: `${R}/file/operate/getOutputUserDirFile`, // 004: the current path
-    params: { treePath: str({ required: true, allowEmpty: true }), taskId: int() },
+    params: { treePath: str(), taskId: int() },
   },
 
   // ── hardware ───────────────────────────────────────────────────────────────
@@ -218,14 +223,15 @@ const SPECS = {
   },
 
   // ── logs ───────────────────────────────────────────────────────────────────
-  // Wire: a body `platform` overrides the header of that name in the signature (SDK `task_record`).
+  // Wire: a body `platform` overrides the header of that name in the signature (SDK `task_record`). startDate and
+  // endDate are "Y" (seed 001 "Get task operation log", "Get login logs"); the SDK sends "" for no bound.
   get_task_operation_log: {
     title: 'Task operation log',
     safety: 'read',
     path: `${R}/handle/operate/sdk/taskRecord`,
     classic: assumed(NEWER('SDK 3.0.4')),
     dayan: assumed(NOT_IN_004),
-    params: { platform: int(req), ...paging, startDate: str(), endDate: str() },
+    params: { platform: int(req), ...paging, ...dateRange },
   },
   get_login_log: {
     title: 'Login history',
@@ -233,7 +239,7 @@ const SPECS = {
     path: `${R}/handle/operate/sdk/loginRecord`,
     classic: assumed(NEWER('SDK 3.0.4')),
     dayan: assumed(NOT_IN_004),
-    params: { ...paging, startDate: str(), endDate: str() },
+    params: { ...paging, ...dateRange },
   },
   // Added to the SDK in 2024 (zh docs only). `id` is a frame id.
   get_render_log: {
@@ -246,7 +252,10 @@ const SPECS = {
   },
 
   // ── tasks ──────────────────────────────────────────────────────────────────
-  // Seed 004 gives the classic path for dayan.
+  // Seed 004 gives the classic path for dayan. count "Not required, Default 1" and task_user_level "Not required,
+  // optional 50 and 60, default is 50" (seeds 000, 001, 004); the API sends both always, as the SDK does. The classic
+  // path takes task_user_level and labels too: seed 000 documents them there (the SDK ≤2.2.0 sent them), seed 002
+  // only count and outUserId; clone_original_id and artist came later (seed 001).
   create_task: {
     title: 'Reserve task ids',
     safety: 'write',
@@ -254,10 +263,10 @@ const SPECS = {
     classic: `${R}/task/createTask`, // 000, 002, 003
     dayan: `${R}/task/createTask`, // 004: the classic path
     params: {
-      count: int(req),
-      taskUserLevel: int({ required: ['current', 'dayan'], names: { classic: null } }),
+      count: int(),
+      taskUserLevel: int({ allowed: [50, 60] }),
       outUserId: int(),
-      labels: strs({ names: { classic: null } }),
+      labels: strs(),
       cloneOriginalId: int({ names: { classic: null } }),
       artist: str({ names: { classic: null } }),
     },
@@ -266,32 +275,36 @@ const SPECS = {
     title: 'Upload task JSON file',
     safety: 'write',
     path: `${R}/submit/taskJsonFile`,
-    classic: assumed('no classic seed gives it; SDK 2.1.0-2.2.0 sent /api/render/task/taskJsonFile (sdk-reference §2)'),
+    classic: `${R}/task/taskJsonFile`, // sdk-reference §2 old ≤2.2.0 constants.py (no classic seed has it)
     dayan: `${R}/submit/taskJsonFile`, // 004: the current path
+    // file_name "N, default task.json" (seeds 001, 004); the API sends it always, as the SDK does.
     params: {
       taskId: int(req),
-      fileName: str({ required: true, allowed: ['task.json', 'upload.json', 'asset.json', 'tips.json'] }),
+      fileName: str({ allowed: ['task.json', 'upload.json', 'asset.json', 'tips.json'] }),
       content: str(req),
     },
   },
+  // `producer` is documented only in seeds 001 and 004: not sent on the classic path (000, 002, 003 give taskId only).
   submit_task: {
     title: 'Submit task for rendering',
     safety: 'costly',
     path: `${R}/submit/task`,
     classic: `${R}/task/submitTask`, // 000, 002, 003
     dayan: '/api/rendering/task/plugin/pluginSubmitTask', // 004
-    params: { taskId: int(req), producer: str() },
+    params: { taskId: int(req), producer: str({ names: { classic: null } }) },
   },
-  // Wire: the SDK sends `language` always, and `code` (string) and/or `codes` (list of strings); classic knows `code`.
+  // Wire: the SDK sends `language` always, and `code` (string) and/or `codes` (list of strings); classic knows `code`
+  // only, "Mandatory" there (seeds 002, 003), so the API asks code by code.
   get_analysis_error_detail: {
     title: 'Explain error codes',
     safety: 'read',
     path: `${R}/submit/queryAnalyseErrorDetail`,
     classic: `${R}/common/queryErrorDetail`, // 000, 002, 003
     dayan: assumed(NOT_IN_004),
-    params: { code: str(), codes: strs({ names: { classic: null } }), language: int({ allowed: [0, 1] }) },
+    params: { code: str({ required: ['classic'] }), codes: strs({ names: { classic: null } }), language: int({ allowed: [0, 1] }) },
   },
-  // The SDK added /v2 in 2024; the docs still show the path without it (served too).
+  // The SDK added /v2 in 2024; the docs still show the path without it (served too). pageNum and pageSize are
+  // "Mandatory" on the classic interface (seeds 002, 003); the API sends them always.
   get_task_list: {
     title: 'List tasks',
     safety: 'read',
@@ -300,8 +313,8 @@ const SPECS = {
     dayan: assumed(NOT_IN_004),
     variants: [`${R}/handle/getTaskList`],
     params: {
-      pageNum: int(),
-      pageSize: int(),
+      pageNum: int({ required: ['classic'] }),
+      pageSize: int({ required: ['classic'] }),
       statusList: ints(),
       searchKeyword: str(),
       startTime: str(),
@@ -419,7 +432,7 @@ const SPECS = {
     dayan: assumed(NOT_IN_004),
   },
   // Wire: current and dayan send `taskIds` (+ optional `status`, omitted = failed frames; seed 004 makes it
-  // required for dayan); classic sends `taskParam` and knows no `status`.
+  // required for dayan, with the states 1, 2, 3, 4, 5, 11 only); classic sends `taskParam` and knows no `status`.
   restart_failed_frames: {
     title: 'Resubmit failed frames',
     safety: 'costly',
@@ -428,17 +441,18 @@ const SPECS = {
     dayan: `${RT}/recommitFailFrame`, // 004
     params: {
       taskIds: ints({ required: true, names: { classic: 'taskParam' } }),
-      status: ints({ required: ['dayan'], names: { classic: null } }),
+      status: ints({ required: ['dayan'], names: { classic: null }, allowedIn: { dayan: [1, 2, 3, 4, 5, 11] } }),
     },
   },
-  // Wire: `taskId` (003 and the SDK; 002's `taskIds` is a typo), `selectAll` 1 = all frames, 0 = only `ids`.
+  // Wire: `taskId` (003 and the SDK; 002's `taskIds` is a typo), `selectAll` 1 = all frames, 0 = only `ids`: "N"
+  // in seed 001 (the SDK defaults it to 1), required on the classic interface (seed 003). The tools send it always.
   restart_frames: {
     title: 'Resubmit chosen frames',
     safety: 'costly',
     path: `${R}/handle/recommitTaskFrames`,
     classic: `${R}/task/restartFrame`, // 000, 002, 003
     dayan: assumed(NOT_IN_004),
-    params: { taskId: int(req), selectAll: int({ required: true, allowed: [0, 1] }), ids: ints(), status: ints({ names: { classic: null } }) },
+    params: { taskId: int(req), selectAll: int({ required: ['classic'], allowed: [0, 1] }), ids: ints(), status: ints({ names: { classic: null } }) },
   },
   // SDK helper `get_custome_frames`: map frame numbers to frame ids through all frames, then restart_frames.
   restart_frames_by_number: {
@@ -446,14 +460,15 @@ const SPECS = {
     safety: 'costly',
     composedOf: ['restart_frames', 'get_task_frames'],
   },
-  // Added in SDK 2.6.0 (zh docs only); same arguments as restart_frames.
+  // Added in SDK 2.6.0 (zh docs only); the same arguments as restart_frames, selectAll defaulting to 1 (sdk-reference
+  // §4 query.py stop_frame). The SDK's frame_number_to_stop maps frame numbers to ids, then sends selectAll 0.
   stop_task_frames: {
     title: 'Stop chosen frames',
     safety: 'write',
     path: `${R}/handle/stopTaskFrames`,
     classic: assumed(NEWER('SDK 2.6.0')),
     dayan: assumed(NOT_IN_004),
-    params: { taskId: int(req), selectAll: int({ required: true, allowed: [0, 1] }), ids: ints(), status: ints() },
+    params: { taskId: int(req), selectAll: int({ allowed: [0, 1] }), ids: ints(), status: ints() },
   },
   get_task_progress: {
     title: 'Live render progress',
@@ -463,13 +478,14 @@ const SPECS = {
     dayan: assumed(NOT_IN_004),
     params: { taskId: int(req), frameType: int({ allowed: [2, 5] }) },
   },
+  // frame_status "N, default 4" (seed 001), required on the classic interface (seed 002); the API sends 4 always.
   get_frame_thumbnail: {
     title: 'Frame thumbnail',
     safety: 'read',
     path: `${R}/handle/loadingFrameThumbnail`,
     classic: `${R}/task/loadingFrameThumbnail`, // 000, 002
     dayan: assumed(NOT_IN_004),
-    params: { id: int(req), frameStatus: int(req) },
+    params: { id: int(req), frameStatus: int({ required: ['classic'] }) },
   },
 
   // ── labels (projects and task labels) ──────────────────────────────────────
@@ -496,13 +512,14 @@ const SPECS = {
     classic: `${R}/common/getLabelList`, // 000, 002, 003
     dayan: assumed(NOT_IN_004),
   },
+  // flag "N, default 0" (seed 001 "Get the project name(Control by flag)"); the tool sends it always.
   list_projects: {
     title: 'List projects by scope',
     safety: 'read',
     path: `${R}/project/list`,
     classic: assumed(NEWER('SDK 2.4.5')),
     dayan: assumed(NOT_IN_004),
-    params: { flag: int({ required: true, allowed: [0, 1, 2] }) },
+    params: { flag: int({ allowed: [0, 1, 2] }) },
   },
   add_task_label: {
     title: 'Label tasks',
@@ -685,6 +702,11 @@ export function isOperationId(id: string): id is OperationId {
 /** Whether `param` must be present in `scheme`. */
 export function isRequired(param: WireParam, scheme: Scheme): boolean {
   return param.required === true || (Array.isArray(param.required) && param.required.includes(scheme));
+}
+
+/** The values a parameter may take in `scheme`; undefined when any value goes. */
+export function allowedValues(param: WireParam, scheme: Scheme): readonly (number | string)[] | undefined {
+  return param.allowedIn?.[scheme] ?? param.allowed;
 }
 
 /** The name a parameter travels under in `scheme`; null when that scheme does not take it. */

@@ -188,9 +188,12 @@ export class TasksApi {
     return this.link.send('update_task_limit', body);
   }
 
-  /** Reserves task ids. Wire: the classic interface takes only `count` and `outUserId` (the catalog drops the rest). */
+  /**
+   * Reserves task ids. Wire: `count` (default 1) and `taskUserLevel` (default 50) are sent always, as the SDK's
+   * create_task does; the classic interface takes no `cloneOriginalId` or `artist` (the catalog drops them).
+   */
   async create(body: BodyOf<'create_task'>): Promise<{ taskIds: number[]; aliases: string[] }> {
-    const data = await this.link.send('create_task', body);
+    const data = await this.link.send('create_task', { ...body, count: body.count ?? 1, taskUserLevel: body.taskUserLevel ?? 50 });
     return { taskIds: data?.taskIdList ?? [], aliases: data?.aliasTaskIdList ?? [] };
   }
 

@@ -13,7 +13,7 @@ export const createTask = defineTool({
   description: 'Reserve new task ids for upload_task_json and submit_task; nothing renders yet.',
   input: {
     count: z.number().int().min(1).max(50).default(1).describe('How many ids'),
-    priority: z.number().int().min(0).max(100).default(50).describe('Level (50 or 60)'),
+    priority: z.literal([50, 60]).default(50).describe('Level: 50 or 60'),
     labels: z.array(z.string().trim().min(1).max(100)).max(20).optional().describe('Task labels'),
     clone_from: taskId.optional().describe('Task to clone from'),
     artist: z.string().trim().min(1).max(100).optional().describe('Artist or producer'),
@@ -21,7 +21,7 @@ export const createTask = defineTool({
   },
   output: { task_ids: z.array(z.number()), aliases: z.array(z.string()), message: z.string() },
   handler: async (args, ctx) => {
-    // Wire: the SDK always sends taskUserLevel (default 50); the classic interface knows only count and outUserId.
+    // Wire: the SDK always sends taskUserLevel (default 50); the classic interface takes no clone id or artist.
     const { taskIds: ids, aliases } = await ctx.api.tasks.create({
       count: args.count,
       taskUserLevel: args.priority,

@@ -193,7 +193,7 @@ describe('answers that fit in a model\'s context', () => {
     const answer = JSON.stringify(result.raw);
     console.info(`get_task_list, 100 tasks: answer ${answer.length} bytes, raw API JSON ${raw.length} bytes`);
     expect(answer.length).toBeLessThanOrEqual(raw.length / 4);
-    expect(result.text.split('\n')).toContain('id\talias\tscene\tstatus\tdone\tfailed\ttotal\tsubmitted\tcost');
+    expect(result.text.split('\n')).toContain('id\talias\tscene\tstatus\tdone\tfailed\ttotal\tsubmitted\tcost (USD)');
     const rows = result.text.split('\n').filter((line) => /^\d+\t/.test(line));
     expect(rows).toHaveLength(100);
     const tasks = result.structured!['tasks'] as Record<string, unknown>[];

@@ -58,7 +58,7 @@ function definitions(completions: Completions): PromptDef[] {
       render: ({ since, task_id }) =>
         [
           `Check the status of my render jobs${since ? ` submitted since ${since}` : ''}.`,
-          `1. Call job_status_summary${since ? ` with since set to that date as yyyy-MM-dd (work it out from today's date)` : ''}.`,
+          `1. Call job_status_summary${since ? ' with since (and until, for a single day) in ISO 8601 with my UTC offset, e.g. 2026-11-20T00:00:00-05:00 (work the dates out from today\'s date)' : ''}.`,
           task_id
             ? `2. Call get_task_info for task ${task_id} and read its frames if something looks wrong.`
             : '2. Pick out what needs my attention: failed tasks, tasks stopped for arrears, tasks that will finish late.',
@@ -152,7 +152,8 @@ export class PromptTable {
   }
 
   async complete(name: string, argument: string, value: string, context: Record<string, string>): Promise<string[]> {
-    const complete = this.prompts.get(name)?.def.complete?.[argument];
+    const completers = this.prompts.get(name)?.def.complete;
+    const complete = completers && Object.hasOwn(completers, argument) ? completers[argument] : undefined;
     return complete ? complete(value, context) : [];
   }
 }

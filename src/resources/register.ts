@@ -173,7 +173,8 @@ export class ResourceTable {
   }
 
   async complete(uriTemplate: string, argument: string, value: string, context: Record<string, string>): Promise<string[]> {
-    const complete = this.templates.find((t) => t.uriTemplate === uriTemplate)?.complete?.[argument];
+    const completers = this.templates.find((t) => t.uriTemplate === uriTemplate)?.complete;
+    const complete = completers && Object.hasOwn(completers, argument) ? completers[argument] : undefined;
     return complete ? complete(value, context) : [];
   }
 }

@@ -69,7 +69,7 @@ export async function taskText(ctx: ToolContext, taskId: number): Promise<string
   if (!task) throw notFound(`No task with id ${taskId} exists on the farm; rayvision://tasks lists the recent ones.`);
   const failed = summarizeTask(task).failed ?? 0;
   const failures = failed ? await failureSummary(ctx, task) : undefined;
-  return blocks(taskDetailText(taskDetail(task)), failures, `Frames, failed first: rayvision://tasks/${taskId}/frames`);
+  return blocks(taskDetailText(taskDetail(task, ctx.api.account.currency)), failures, `Frames, failed first: rayvision://tasks/${taskId}/frames`);
 }
 
 async function failureSummary(ctx: ToolContext, task: TaskInfo): Promise<string> {
@@ -107,14 +107,17 @@ export async function framesText(ctx: ToolContext, taskId: number, page: number)
   return blocks(
     `Task ${taskId}: ${plural(frames.length, 'frame')}: ${countsLine(countByStatus(frames.map((f) => f.frame)))}. Failed first.`,
     read.some((r) => !r.complete) ? 'The farm stopped answering pages before the end; the counts cover the frames read.' : undefined,
-    shown.length ? withTaskColumn(shown, holders.length > 1) : undefined,
+    shown.length ? withTaskColumn(shown, holders.length > 1, ctx.api.account.currency) : undefined,
     footer,
   );
 }
 
 /** frameTable, with the child task holding each frame in front when the frames come from several. */
-function withTaskColumn(rows: readonly { task: number; frame: FrameSummary }[], several: boolean): string {
-  const table = frameTable(rows.map((r) => r.frame));
+function withTaskColumn(rows: readonly { task: number; frame: FrameSummary }[], several: boolean, currency: string): string {
+  const table = frameTable(
+    rows.map((r) => r.frame),
+    currency,
+  );
   if (!several) return table;
   return table
     .split('\n')

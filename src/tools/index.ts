@@ -10,7 +10,8 @@ import {
   setDefaultRenderEnv,
   updateRenderEnv,
 } from './catalog/environments.js';
-import { restartFailedFrames, restartFrames, restartFramesByNumber, stopTaskFrames } from './catalog/frames-restart.js';
+import { restartFailedFrames, restartFrames, restartFramesByNumber } from './catalog/frames-restart.js';
+import { stopTaskFrames } from './catalog/frames-stop.js';
 import { getAllTaskFrames, getFrameStats, getFrameThumbnail, getTaskFrames, getTaskProgress } from './catalog/frames.js';
 import { editTaskHardwareConfig, listHardwareConfigs, listPackNodes } from './catalog/hardware.js';
 import { addProjectLabel, addTaskLabel, deleteProjectLabel, deleteTaskLabel, listProjectLabels, listProjects } from './catalog/labels.js';

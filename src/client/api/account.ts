@@ -1,5 +1,5 @@
 import type { BodyOf } from '../operations.js';
-import type { FarmLink, Zone } from './link.js';
+import type { Currency, FarmLink, Zone } from './link.js';
 
 /** A render platform (cluster) of the account. */
 export interface Platform {
@@ -59,6 +59,11 @@ const zoneOf = (code: unknown): Zone | undefined => (Number(code) === 1 ? 'china
 export class AccountApi {
   constructor(private readonly link: FarmLink) {}
 
+  /** The currency task and frame costs are in (FarmLink.currency). */
+  get currency(): Currency {
+    return this.link.currency;
+  }
+
   /** The platform every request is signed for (RAYVISION_API_PLATFORM). */
   get platform(): string {
     return this.link.platform;
@@ -74,10 +79,12 @@ export class AccountApi {
    * The profile, the zone it names, and the currency the account is billed in: balances come in both, and the zone
    * says which (1 China: CNY); a profile without a zone is billed as its domain's zone.
    */
-  async profile(): Promise<{ profile: UserProfile; zone?: Zone; currency: 'CNY' | 'USD' }> {
-    const profile = (await this.link.send('get_user_profile')) ?? {};
+  async profile(): Promise<{ profile: UserProfile; zone?: Zone; currency: Currency }> {
+    const data = (await this.link.send('get_user_profile')) ?? {};
+    const profile = 'studentEndTime' in data ? { ...data, studentEndTime: this.link.clock.instant(data.studentEndTime) } : data;
     const zone = zoneOf(profile.zone);
     const currency = (zone ?? this.link.domainZone) === 'china' ? 'CNY' : 'USD';
+    this.link.learnCurrency(currency);
     return { profile, ...(zone ? { zone } : {}), currency };
   }
 

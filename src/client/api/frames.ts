@@ -72,6 +72,9 @@ export interface ProcessImage {
   grabInfo?: (GrabInfo[] | null)[] | null;
 }
 
+/** get_task_progress as the API returns it: the stage's times as instants (epoch ms). */
+export type TaskProgress = Omit<ProcessImage, 'startTime' | 'endTime' | 'completedTime'> & { startTime?: number; endTime?: number; completedTime?: number };
+
 export type FrameAnswers = {
   get_task_frames: Paged<FrameInfo> | null;
   get_frame_stats: FrameStats | null;
@@ -191,8 +194,12 @@ export class FramesApi {
     return this.link.send('stop_task_frames', body);
   }
 
-  async progress(body: BodyOf<'get_task_progress'>): Promise<ProcessImage> {
-    return (await this.link.send('get_task_progress', body)) ?? {};
+  /** The task's live progress; its start and end times (farm-clock text) read as instants. */
+  async progress(body: BodyOf<'get_task_progress'>): Promise<TaskProgress> {
+    const data = (await this.link.send('get_task_progress', body)) ?? {};
+    const clock = this.link.clock;
+    const { startTime, endTime, completedTime, ...rest } = data;
+    return { ...rest, startTime: clock.instant(startTime), endTime: clock.instant(endTime), completedTime: clock.instant(completedTime) };
   }
 
   /** Thumbnail paths of a done frame. Wire: frameStatus must be 4 (done), as the SDK's get_frame_thumbnall sends. */

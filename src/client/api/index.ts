@@ -90,7 +90,7 @@ export type { AllFramesOptions, FrameInfo } from './frames.js';
 export { MAX_FRAME_PAGES, MAX_FRAME_PAGE_SIZE } from './frames.js';
 export type { HardwareConfig } from './hardware.js';
 export type { Project } from './labels.js';
-export type { Zone } from './link.js';
+export type { Currency, Zone } from './link.js';
 export { logLines } from './logs.js';
 export type { Page, Paged } from './paging.js';
 export type { ErrorCodeInfo, TaskInfo } from './tasks.js';

@@ -1,4 +1,5 @@
 import type { CallOptions, Connector } from '../connector.js';
+import { farmClock, type FarmClock } from '../farm-time.js';
 import { OPERATIONS, isRequired, wireName, type BodyArgs, type BodyOf, type EndpointId, type Scheme } from '../operations.js';
 import type { Answers } from './answers.js';
 
@@ -7,6 +8,11 @@ export type DataOf<Id extends EndpointId> = Answers[Id];
 
 /** The farm's two regions: China (Renderbus) and international (Fox Renderfarm). */
 export type Zone = 'china' | 'international';
+
+export type Currency = 'CNY' | 'USD';
+
+/** The currency each connector's account was last seen billed in (by its profile's zone). */
+const LEARNED_CURRENCY = new WeakMap<Connector, Currency>();
 
 /**
  * What the area modules of the farm API share: the one typed way to send an operation, bound to the request it
@@ -49,6 +55,18 @@ export class FarmLink {
     return this.connector.config.domain.includes('renderbus') ? 'china' : 'international';
   }
 
+  /**
+   * The currency of the account's costs and balances: CNY in the China zone, USD in the other (api-catalog §5.1:
+   * profiles carry both balances, the zone says which). As the last profile read said, else by the domain's zone.
+   */
+  get currency(): Currency {
+    return LEARNED_CURRENCY.get(this.connector) ?? (this.domainZone === 'china' ? 'CNY' : 'USD');
+  }
+
+  learnCurrency(currency: Currency): void {
+    LEARNED_CURRENCY.set(this.connector, currency);
+  }
+
   /** The platform (cluster) every request is signed for: RAYVISION_API_PLATFORM. */
   get platform(): string {
     return this.connector.config.platform;
@@ -57,6 +75,11 @@ export class FarmLink {
   /** The answer language the server asks for (the `languageFlag` header): 0 Chinese, 1 English. */
   get language(): 0 | 1 {
     return this.connector.config.languageFlag === '0' ? 0 : 1;
+  }
+
+  /** The farm's wall clock (RAYVISION_API_TIME_ZONE): times sent on it, and the times it writes read from it. */
+  get clock(): FarmClock {
+    return farmClock(this.connector.config.timeZone);
   }
 
   /** Our clock corrected by what the connector learned from a 610 answer. */

@@ -37,10 +37,13 @@ export type LogAnswers = {
 export interface LogQuery {
   page: number;
   pageSize: number;
-  /** `yyyy-MM-dd HH:mm:ss` */
-  after?: string | undefined;
-  before?: string | undefined;
+  /** Instants (epoch ms), sent on the farm's clock. */
+  after?: number | undefined;
+  before?: number | undefined;
 }
+
+/** A log record with its time read from the farm's clock: an instant (epoch ms). */
+export type Timed<R, K extends keyof R> = Omit<R, K> & { [key in K]?: number };
 
 export class LogsApi {
   constructor(private readonly link: FarmLink) {}
@@ -50,26 +53,37 @@ export class LogsApi {
    * so the configured platform is sent unless another is asked for; the SDK sends the dates as "" when not given,
    * which we copy since the docs mark them required.
    */
-  async taskOperations(query: LogQuery & { platform?: number | undefined }): Promise<Page<OperationRecord>> {
-    return pageOf(
+  async taskOperations(query: LogQuery & { platform?: number | undefined }): Promise<Page<Timed<OperationRecord, 'createTime'>>> {
+    const page = pageOf(
       await this.link.send('get_task_operation_log', {
         platform: query.platform ?? Number(this.link.platform),
         pageNum: query.page,
         pageSize: query.pageSize,
-        startDate: query.after ?? '',
-        endDate: query.before ?? '',
+        ...this.dateRange(query),
       }),
     );
+    return { ...page, items: page.items.map((record) => ({ ...record, createTime: this.link.clock.instant(record.createTime) })) };
   }
 
-  async logins(query: LogQuery): Promise<Page<LoginRecord>> {
-    const { page: pageNum, pageSize, after, before } = query;
-    return pageOf(await this.link.send('get_login_log', { pageNum, pageSize, startDate: after ?? '', endDate: before ?? '' }));
+  async logins(query: LogQuery): Promise<Page<Timed<LoginRecord, 'loginTime'>>> {
+    const page = pageOf(await this.link.send('get_login_log', { pageNum: query.page, pageSize: query.pageSize, ...this.dateRange(query) }));
+    return { ...page, items: page.items.map((record) => ({ ...record, loginTime: this.link.clock.instant(record.loginTime) })) };
   }
 
-  /** One page of a frame's render log, as lines. `id` is a frame id. */
+  /**
+   * One page of a frame's render log, as lines. `id` is a frame id. The times the farm writes in the lines on its
+   * clock are given in UTC (`[2026-12-01T10:07:47Z]`), like every other time the server shows.
+   */
   async renderLog(body: BodyOf<'get_render_log'>): Promise<{ lines: string[]; total?: number }> {
-    return logLines(await this.link.send('get_render_log', body));
+    const { lines, total } = logLines(await this.link.send('get_render_log', body));
+    const clock = this.link.clock;
+    return { lines: lines.map((line) => clock.inUtc(line)), ...(total !== undefined ? { total } : {}) };
+  }
+
+  /** Wire: `startDate`/`endDate` on the farm's clock; "" when not given, as the SDK sends them. */
+  private dateRange(query: LogQuery): { startDate: string; endDate: string } {
+    const clock = this.link.clock;
+    return { startDate: query.after === undefined ? '' : clock.format(query.after), endDate: query.before === undefined ? '' : clock.format(query.before) };
   }
 }
 

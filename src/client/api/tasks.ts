@@ -91,8 +91,21 @@ export type TaskAnswers = {
   get_analysis_error_detail: ErrorCodeInfo[] | null;
 };
 
+/**
+ * get_task_list's body with the submit-time bounds as instants (epoch ms), sent on the farm's clock. Paging is
+ * always sent: the classic interface requires it (seeds 002/003 "Obtain the task list").
+ */
+export type TaskListRequest = Omit<BodyOf<'get_task_list'>, 'pageNum' | 'pageSize' | 'startTime' | 'endTime'> & {
+  pageNum: number;
+  pageSize: number;
+  /** Submitted at or after this instant. */
+  startTime?: number | undefined;
+  /** Submitted at or before this instant. */
+  endTime?: number | undefined;
+};
+
 /** A task list filter: get_task_list without its paging. */
-export type TaskQuery = Omit<BodyOf<'get_task_list'>, 'pageNum' | 'pageSize'>;
+export type TaskQuery = Omit<TaskListRequest, 'pageNum' | 'pageSize'>;
 
 /** Biggest task page the server asks for (the SDK documents no maximum; 100 is what its helpers use). */
 export const TASK_PAGE_SIZE = 100;
@@ -108,9 +121,12 @@ export interface Subtasks {
 export class TasksApi {
   constructor(private readonly link: FarmLink) {}
 
-  /** One page of tasks, newest first. */
-  async list(query: BodyOf<'get_task_list'>): Promise<Page<TaskInfo>> {
-    return pageOf(await this.link.send('get_task_list', query));
+  /** One page of tasks, newest first. Wire: the time bounds go as `yyyy-MM-dd HH:mm:ss` on the farm's clock. */
+  async list(query: TaskListRequest): Promise<Page<TaskInfo>> {
+    const { startTime, endTime, ...rest } = query;
+    const clock = this.link.clock;
+    const bounds = { startTime: startTime === undefined ? undefined : clock.format(startTime), endTime: endTime === undefined ? undefined : clock.format(endTime) };
+    return pageOf(await this.link.send('get_task_list', { ...rest, ...bounds }));
   }
 
   /**

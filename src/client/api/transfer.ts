@@ -37,9 +37,18 @@ export class TransferApi {
     return (await this.link.send('get_raysync_user_key')) ?? {};
   }
 
-  /** The entries of one output folder, from a list or a paged answer. */
-  async outputFiles(body: BodyOf<'list_output_files'>): Promise<unknown[]> {
+  /**
+   * The entries of one output folder, from a list or a paged answer; `lastModify` (farm-clock text) read as an
+   * instant. Wire: with a task id the SDK sends treePath "/" whatever the caller asked (get_output_files: "tree_path
+   * will default to "/" when task_id is not empty"): a task's output is listed from its root.
+   */
+  async outputFiles(request: { taskId?: number | undefined; treePath?: string | undefined }): Promise<TransferRecord[]> {
+    const body: BodyOf<'list_output_files'> = request.taskId === undefined ? { treePath: request.treePath ?? '/' } : { treePath: '/', taskId: request.taskId };
     const data = await this.link.send('list_output_files', body);
-    return (Array.isArray(data) ? data : data?.items) ?? [];
+    const entries = (Array.isArray(data) ? data : data?.items) ?? [];
+    const clock = this.link.clock;
+    return entries
+      .filter((entry): entry is TransferRecord => entry !== null && typeof entry === 'object' && !Array.isArray(entry))
+      .map((entry) => ('lastModify' in entry ? { ...entry, lastModify: clock.instant(entry['lastModify']) } : entry));
   }
 }

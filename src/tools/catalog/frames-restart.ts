@@ -220,19 +220,3 @@ function frameSpan(frames: readonly FrameInfo[]): string {
   if (numbers.length === 0) return `${frames[0]?.frameIndex ?? '?'} to ${frames.at(-1)?.frameIndex ?? '?'}`;
   return `${Math.min(...numbers.map((r) => r.start))}-${Math.max(...numbers.map((r) => r.end))}`;
 }
-
-export const stopTaskFrames = defineTool({
-  toolset,
-  operation: 'stop_task_frames',
-  description: 'Stop frames of a task by frame id, or all of them.',
-  input: selectionInput,
-  output: { task_id: z.number(), count: z.number(), message: z.string() },
-  idempotent: true,
-  handler: async (args, ctx) => {
-    frameSelection('stop_task_frames', args);
-    await ctx.api.frames.stop(selectionBody(args));
-    const what = args.frame_ids ? plural(args.frame_ids.length, 'frame') : `all${args.status ? ` ${args.status.join('/')}` : ''} frames`;
-    const message = `Stopped ${what} of task ${args.task_id}; restart_frames resumes them.`;
-    return { text: message, structured: { task_id: args.task_id, count: args.frame_ids?.length ?? 0, message } };
-  },
-});

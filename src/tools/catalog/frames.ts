@@ -23,7 +23,7 @@ export const getTaskFrames = defineTool({
     status: statusFilter.describe('Only these, within the page'),
     keyword: groupKeyword,
   },
-  output: { task_id: z.number(), frames: z.array(frameItem), total: z.number(), more: z.number() },
+  output: { task_id: z.number(), frames: z.array(frameItem), total: z.number(), more: z.number(), currency: z.string().optional() },
   handler: async (args, ctx) => {
     const page = await ctx.api.frames.page({ taskId: args.task_id, pageNum: args.page, pageSize: args.page_size, searchKeyword: args.keyword });
     const items = page.items.map(summarizeFrame);
@@ -36,13 +36,13 @@ export const getTaskFrames = defineTool({
     const counts = countByStatus(items);
     const wanted = args.status;
     const shown = wanted ? items.filter((frame) => matchesFrameFilter(frame.status, wanted)) : items;
-    const heading = `Task ${args.task_id}: ${plural(total, 'frame')}. This page: ${countsLine(counts)}.`;
+    const heading = `Task ${args.task_id}: ${plural(total, 'frame')}.${items.length ? ` This page: ${countsLine(counts)}.` : ''}`;
     const filterNote = wanted
       ? `Status filter (${args.status!.join(', ')}) applied within this page only: ${shown.length} of ${items.length} frames match; get_all_task_frames filters all frames.`
       : undefined;
     return {
-      text: blocks(heading, filterNote, shown.length ? frameTable(shown) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
-      structured: { task_id: args.task_id, frames: shown, total, more },
+      text: blocks(heading, filterNote, shown.length ? frameTable(shown, ctx.api.account.currency) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
+      structured: { task_id: args.task_id, frames: shown, total, more, currency: ctx.api.account.currency },
       links: [framesLink(args.task_id)],
     };
   },
@@ -66,6 +66,7 @@ export const getAllTaskFrames = defineTool({
     frames: z.array(frameItem),
     matching: z.number(),
     complete: z.boolean(),
+    currency: z.string().optional(),
   },
   handler: async (args, ctx) => {
     const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));
@@ -83,10 +84,10 @@ export const getAllTaskFrames = defineTool({
       text: blocks(
         `Task ${args.task_id}: ${plural(frames.length, 'frame')}: ${countsLine(counts)}.`,
         all.complete ? undefined : `Stopped after ${all.pages} pages; the farm reports ${all.total} frames, so the counts cover the first ${frames.length} only.`,
-        listed.length ? `${matching.length} ${scope}${omitted ? `, first ${listed.length} listed` : ''}:\n${frameTable(listed)}` : `No ${scope}.`,
+        listed.length ? `${matching.length} ${scope}${omitted ? `, first ${listed.length} listed` : ''}:\n${frameTable(listed, ctx.api.account.currency)}` : `No ${scope}.`,
         omitted ? `${omitted} more not listed: pass status to narrow, or limit up to ${LIST_CAP}, or page with get_task_frames.` : undefined,
       ),
-      structured: { task_id: args.task_id, total: frames.length, counts, frames: listed, matching: matching.length, complete: all.complete },
+      structured: { task_id: args.task_id, total: frames.length, counts, frames: listed, matching: matching.length, complete: all.complete, currency: ctx.api.account.currency },
       links: [framesLink(args.task_id)],
     };
   },
@@ -123,7 +124,7 @@ export const getTaskProgress = defineTool({
   operation: 'get_task_progress',
   description: 'Block-by-block progress of a 3ds Max task, with preview image paths.',
   input: { task_id: taskId, stage: z.enum(['photon', 'main']).optional().describe('Default: the current stage') },
-  output: { task_id: z.number(), stage: z.string().optional(), blocks: z.array(item({ block: z.string() })) },
+  output: { task_id: z.number(), stage: z.string().optional(), blocks: z.array(item({ block: z.string() })), currency: z.string().optional() },
   handler: async (args, ctx) => {
     const data = await ctx.api.frames.progress({ taskId: args.task_id, frameType: args.stage ? STAGE[args.stage] : undefined });
     const stage = data.currentTaskType === 'RenderPhoton' || data.isRenderPhoton ? 'photon' : data.currentTaskType ? 'main' : args.stage;
@@ -157,7 +158,7 @@ export const getTaskProgress = defineTool({
           ? tsv(['block', 'frame', 'status', 'percent', 'used', 'remaining', 'preview'], progress.map((p) => [p.block, p.frame, p.status, p.percent, p.used, p.remaining, p.preview]))
           : 'No blocks are rendering or rendered yet (progress exists only for 3ds Max tasks).',
       ),
-      structured: { task_id: args.task_id, ...(stage ? { stage } : {}), blocks: progress },
+      structured: { task_id: args.task_id, ...(stage ? { stage } : {}), blocks: progress, ...(progress.some((p) => p.cost) ? { currency: ctx.api.account.currency } : {}) },
     };
   },
 });

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { defineTool } from '../define.js';
 import { blocks, compact, isoTime, pageFooter, plural, remaining, tsv } from '../support/format.js';
 import { readRenderLog, type ErrorLine } from '../support/render-log.js';
-import { dateTime, frameId, item, page, pageSize } from '../support/schema.js';
+import { dateTime, dateTimeUntil, frameId, item, page, pageSize } from '../support/schema.js';
 
 const toolset = 'logs';
 
 const OPERATE_SOURCE: Record<number, string> = { 1: 'main_account', 2: 'sub_account', 3: 'temporary_authorization', 4: 'dingtalk_sub_account' };
 
-const after = dateTime.optional().describe('From (2026-11-20 18:00)');
-const before = dateTime.optional().describe('Until');
+const after = dateTime.optional();
+const before = dateTimeUntil.optional();
 
 /** `["2W1732707","2W1732709"]` → `2W1732707,2W1732709`; anything else is shown as it is. */
 function taskList(text: string | null | undefined): string | undefined {
@@ -21,12 +21,6 @@ function taskList(text: string | null | undefined): string | undefined {
     // not JSON: keep the text
   }
   return text;
-}
-
-/** Epoch ms, a numeric string of epoch ms, or `yyyy-MM-dd HH:mm:ss` (China time) → ISO. */
-function anyTime(value: string | number | null | undefined): string | undefined {
-  if (typeof value === 'string' && /^\d{10,13}$/.test(value)) return isoTime(Number(value));
-  return isoTime(value);
 }
 
 export const getTaskOperationLog = defineTool({
@@ -46,7 +40,7 @@ export const getTaskOperationLog = defineTool({
     const { items, total } = await ctx.api.logs.taskOperations(query);
     const entries = items.map((record) =>
       compact({
-        time: anyTime(record.createTime),
+        time: isoTime(record.createTime),
         user: record.userName ?? undefined,
         action: record.buttonName?.replace(/^btn_/, '') || undefined,
         tasks: taskList(record.taskIds),
@@ -58,7 +52,7 @@ export const getTaskOperationLog = defineTool({
     const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: items.length });
     return {
       text: blocks(
-        `${plural(total, 'task operation')}${args.after || args.before ? ` between ${args.after ?? 'the start'} and ${args.before ?? 'now'}` : ''}.`,
+        `${plural(total, 'task operation')}${args.after !== undefined || args.before !== undefined ? ` between ${isoTime(args.after) ?? 'the start'} and ${isoTime(args.before) ?? 'now'}` : ''}.`,
         entries.length ? tsv(['time', 'user', 'action', 'tasks', 'details', 'source'], entries.map((e) => [e.time, e.user, e.action, e.tasks, e.details, e.source])) : undefined,
         pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length }),
       ),
@@ -95,7 +89,7 @@ export const getLoginLog = defineTool({
       // loginStatus is typed int but the example sends "804"; 200 is success, anything else a failure.
       const ok = Number(record.loginStatus) === 200;
       return compact({
-        time: anyTime(record.loginTime),
+        time: isoTime(record.loginTime),
         ok,
         result: ok ? 'ok' : `failed${record.loginStaDesc ? `: ${record.loginStaDesc}` : record.loginStatus ? ` (${record.loginStatus})` : ''}`,
         user: record.userName ?? undefined,

@@ -4,12 +4,12 @@ import { RefusedError, defineTool } from '../define.js';
 import { blocks, facts, pageFooter, plural, remaining, tsv } from '../support/format.js';
 import { taskLink, tasksLink } from '../links.js';
 import { explainErrorCodes } from '../support/error-codes.js';
-import { summarizeTask, taskDetail, taskDetailText, taskItem } from '../support/records.js';
-import { TASK_STATUS_CODE, dateTime, item, keyword, page, pageSize, taskId, taskIds, taskStatus, taskStatusName } from '../support/schema.js';
+import { costHeader, summarizeTask, taskDetail, taskDetailText, taskItem } from '../support/records.js';
+import { TASK_STATUS_CODE, dateTime, dateTimeUntil, item, keyword, page, pageSize, taskId, taskIds, taskStatus, taskStatusName } from '../support/schema.js';
 
 const toolset = 'tasks';
 
-const TASK_COLUMNS = ['id', 'alias', 'scene', 'status', 'done', 'failed', 'total', 'submitted', 'cost'] as const;
+const taskColumns = (currency: string) => ['id', 'alias', 'scene', 'status', 'done', 'failed', 'total', 'submitted', costHeader(currency)];
 
 function taskRows(tasks: TaskInfo[]) {
   return tasks.map((task) => {
@@ -27,12 +27,13 @@ export const getTaskList = defineTool({
     page_size: pageSize(20),
     status: z.array(taskStatus).max(20).optional().describe('Only these statuses'),
     keyword: keyword.optional().describe('Scene name or task id'),
-    submitted_after: dateTime.optional().describe('From (2026-11-20 18:00)'),
-    submitted_before: dateTime.optional().describe('Until'),
+    submitted_after: dateTime.optional(),
+    submitted_before: dateTimeUntil.optional(),
     deleted: z.boolean().default(false).describe('Recycle bin instead'),
   },
-  output: { tasks: z.array(taskItem), total: z.number(), more: z.number() },
+  output: { tasks: z.array(taskItem), total: z.number(), more: z.number(), currency: z.string() },
   handler: async (args, ctx) => {
+    const currency = ctx.api.account.currency;
     const { items, total } = await ctx.api.tasks.list({
       pageNum: args.page,
       pageSize: args.page_size,
@@ -45,8 +46,8 @@ export const getTaskList = defineTool({
     const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: items.length });
     const heading = `${plural(total, args.deleted ? 'deleted task' : 'task')}${args.status ? ` with status ${args.status.join('/')}` : ''}${args.keyword ? ` matching "${args.keyword}"` : ''}.`;
     return {
-      text: blocks(heading, items.length ? tsv(TASK_COLUMNS, taskRows(items)) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
-      structured: { tasks: items.map(summarizeTask), total, more },
+      text: blocks(heading, items.length ? tsv(taskColumns(currency), taskRows(items)) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
+      structured: { tasks: items.map(summarizeTask), total, more, currency },
       links: [tasksLink()],
     };
   },
@@ -59,8 +60,9 @@ export const getTaskInfo = defineTool({
   input: { task_ids: taskIds },
   output: { tasks: z.array(taskItem), missing: z.array(z.number()).optional() },
   handler: async (args, ctx) => {
-    const { tasks, missing } = await ctx.api.tasks.find(args.task_ids);
-    const details = tasks.map(taskDetail);
+    // An id given twice (as 19097 and 2W19097) is one task.
+    const { tasks, missing } = await ctx.api.tasks.find([...new Set(args.task_ids)]);
+    const details = tasks.map((task) => taskDetail(task, ctx.api.account.currency));
     return {
       text: blocks(...details.map(taskDetailText), missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined),
       structured: { tasks: details, ...(missing.length ? { missing } : {}) },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../define.js';
+import { RefusedError, defineTool } from '../define.js';
 import { blocks, bytes, compact, facts, isoTime, pageFooter, plural, redactSecrets, tsv } from '../support/format.js';
 import { item, page, pageSize, taskId } from '../support/schema.js';
 
@@ -169,7 +169,11 @@ export const listOutputFiles = defineTool({
   input: { tree_path: treePath, task_id: taskId.optional(), page, page_size: pageSize(50, 500) },
   output: { path: z.string(), files: z.array(item({ name: z.string() })), total: z.number() },
   handler: async (args, ctx) => {
-    const entries = list(await ctx.api.transfer.outputFiles({ treePath: args.tree_path, taskId: args.task_id }))
+    // Wire: with a task id the farm lists that task's output from its root; the SDK sends treePath "/" then.
+    if (args.task_id !== undefined && args.tree_path !== '/') {
+      throw new RefusedError(`list_output_files lists a task's output from its root: pass task_id or tree_path, not both (the folder paths it shows go in tree_path alone). Nothing was sent.`);
+    }
+    const entries = (await ctx.api.transfer.outputFiles({ treePath: args.tree_path, taskId: args.task_id }))
       .map((f) => {
         const folder = f['directory'] === true || f['directory'] === 'true';
         return compact({
@@ -177,7 +181,7 @@ export const listOutputFiles = defineTool({
           folder,
           size: folder ? undefined : num(f['fileSize']),
           type: folder ? undefined : str(f['fileType']),
-          modified: isoTime(str(f['lastModify']) ?? num(f['lastModify'])),
+          modified: isoTime(num(f['lastModify'])),
           path: str(f['filePath']),
           arrears: num(f['isArrears']) === 1 ? true : undefined,
         });

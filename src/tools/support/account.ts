@@ -62,7 +62,8 @@ export function describeProfile({ profile: p, zone, currency }: { profile: UserP
     shares_main_assets: yes(p.shareMainCapital) || undefined,
     sub_accounts_may_delete_tasks: yes(p.subDeleteTask) || undefined,
     sub_account_limit: p.subaccountLimits ?? undefined,
-    student_until: isoTime(p.studentEndTime),
+    // The farm API reads it into an instant (it may come as farm-clock text).
+    student_until: isoTime(typeof p.studentEndTime === 'number' ? p.studentEndTime : undefined),
   });
   const text = facts({
     ...view,

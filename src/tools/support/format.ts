@@ -11,12 +11,13 @@ export function tsv(columns: readonly string[], rows: readonly (readonly Cell[])
   return [columns.join('\t'), ...rows.map((row) => row.map(clean).join('\t'))].join('\n');
 }
 
-/** Epoch milliseconds (or a `yyyy-MM-dd HH:mm:ss` string in China time, as the farm writes them) → ISO 8601 UTC, seconds precision. */
-export function isoTime(value: number | string | null | undefined): string | undefined {
-  if (value === null || value === undefined || value === '' || value === 0) return undefined;
-  const ms = typeof value === 'number' ? value : Date.parse(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? `${value.replace(' ', 'T')}+08:00` : value);
-  if (!Number.isFinite(ms)) return undefined;
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+/**
+ * Epoch milliseconds → ISO 8601 UTC with its `Z`, seconds precision. Times the farm writes as text on its own clock
+ * are read into instants by the farm API (FarmClock), which knows the farm's zone.
+ */
+export function isoTime(value: number | null | undefined): string | undefined {
+  if (value === null || value === undefined || value === 0 || !Number.isFinite(value)) return undefined;
+  return `${new Date(value).toISOString().slice(0, 19)}Z`;
 }
 
 /** Money with at most 2 decimals, no trailing zeros. */

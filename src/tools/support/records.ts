@@ -91,13 +91,16 @@ export type TaskDetail = TaskSummary & {
   camera?: string;
   frame_range?: string;
   deleted?: boolean;
+  /** The currency of cost and arrears. */
+  currency?: string;
   children?: (TaskSummary & { type?: string; layer?: string })[];
 };
 
-export function taskDetail(task: TaskInfo): TaskDetail {
+export function taskDetail(task: TaskInfo, currency?: string): TaskDetail {
   const counts = frameCounts(task);
   return compact({
     ...summarizeTask(task),
+    currency,
     rendering: counts.rendering || undefined,
     waiting: Math.max(0, counts.total - counts.done - counts.failed - counts.rendering - counts.abandoned) || undefined,
     started: isoTime(task.startTime),
@@ -130,18 +133,24 @@ export function taskDetailText(d: TaskDetail): string {
       started: d.started,
       completed: d.completed,
       render_time: d.render_time,
-      cost: d.cost,
-      arrears: d.arrears,
+      cost: withCurrency(d.cost, d.currency),
+      arrears: withCurrency(d.arrears, d.currency),
       priority: d.priority,
       node_limit: d.node_limit,
       stop_after: d.stop_after,
       deleted: d.deleted ? 'yes (in the recycle bin)' : undefined,
     }),
     d.children?.length
-      ? `Child tasks:\n${tsv(['id', 'type', 'layer', 'status', 'done', 'failed', 'total', 'cost'], d.children.map((c) => [c.id, c.type, c.layer, c.status, c.done, c.failed, c.total, c.cost]))}`
+      ? `Child tasks:\n${tsv(['id', 'type', 'layer', 'status', 'done', 'failed', 'total', costHeader(d.currency)], d.children.map((c) => [c.id, c.type, c.layer, c.status, c.done, c.failed, c.total, c.cost]))}`
       : undefined,
   );
 }
+
+/** `0.69 USD` */
+export const withCurrency = (amount: number | undefined, currency: string | undefined) => (amount === undefined ? undefined : currency ? `${amount} ${currency}` : amount);
+
+/** `cost (USD)`: the header of a cost column. */
+export const costHeader = (currency: string | undefined) => (currency ? `cost (${currency})` : 'cost');
 
 /** The preview destructive and costly task tools show: each task with its name, status and frame counts. */
 export async function previewTasks(ctx: ToolContext, ids: readonly number[], action: string): Promise<Preview> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readTime } from '../../client/farm-time.js';
 
 /**
  * Argument schemas shared by every tool, so the same name always means the same thing:
@@ -41,7 +42,7 @@ export const FINAL_TASK_STATUSES: ReadonlySet<number> = new Set([10, 15, 20, 23,
 
 export function taskStatusName(code: number | null | undefined): string {
   if (code === null || code === undefined) return 'unknown';
-  return (TASK_STATUS as Record<number, string>)[code] ?? `status_${code}`;
+  return (Object.hasOwn(TASK_STATUS, code) ? (TASK_STATUS as Record<number, string>)[code] : undefined) ?? `status_${code}`;
 }
 
 /** Frame status codes (api-catalog §2.2, zh docs). */
@@ -69,7 +70,7 @@ export const FRAME_STATUS_CODE = Object.fromEntries(Object.entries(FRAME_STATUS)
 
 export function frameStatusName(code: number | null | undefined): string {
   if (code === null || code === undefined) return 'unknown';
-  return (FRAME_STATUS as Record<number, string>)[code] ?? `status_${code}`;
+  return (Object.hasOwn(FRAME_STATUS, code) ? (FRAME_STATUS as Record<number, string>)[code] : undefined) ?? `status_${code}`;
 }
 
 /**
@@ -100,7 +101,7 @@ export const FRAME_TYPE = {
 
 export function frameTypeName(code: number | null | undefined): string | undefined {
   if (code === null || code === undefined) return undefined;
-  return (FRAME_TYPE as Record<number, string>)[code] ?? `type_${code}`;
+  return (Object.hasOwn(FRAME_TYPE, code) ? (FRAME_TYPE as Record<number, string>)[code] : undefined) ?? `type_${code}`;
 }
 
 /** A frame id (FrameInfo.id from get_task_frames), not a frame number. */
@@ -137,14 +138,17 @@ export function softwareName(cgId: number | null | undefined): string {
   return SOFTWARE_BY_ID.get(cgId) ?? `cg_${cgId}`;
 }
 
-const ALIASES: Record<string, SoftwareName> = { max: '3ds_max', '3dsmax': '3ds_max', c4d: 'cinema4d', cinema_4d: 'cinema4d', vray: 'vr_standalone' };
+/** Names looked up in Maps, so that `__proto__` or `constructor` is a name like any other, and unknown. */
+const SOFTWARE_BY_NAME = new Map<string, number>([
+  ...Object.entries(SOFTWARE),
+  ...Object.entries({ max: '3ds_max', '3dsmax': '3ds_max', c4d: 'cinema4d', cinema_4d: 'cinema4d', vray: 'vr_standalone' } as const).map(([alias, name]) => [alias, SOFTWARE[name]] as const),
+]);
 
 /** Resolves a software name (any case, spaces or dashes) or a numeric cgId to the cgId. */
 export function resolveCgId(text: string): number | undefined {
   const trimmed = text.trim();
   if (/^\d{4}$/.test(trimmed)) return Number(trimmed);
-  const key = trimmed.toLowerCase().replace(/[\s-]+/g, '_');
-  return (SOFTWARE as Record<string, number>)[key] ?? (ALIASES[key] ? SOFTWARE[ALIASES[key]] : undefined);
+  return SOFTWARE_BY_NAME.get(trimmed.toLowerCase().replace(/[\s-]+/g, '_'));
 }
 
 /*
@@ -152,18 +156,32 @@ export function resolveCgId(text: string): number | undefined {
  * tool's JSON schema: tools/list must stay small (bench target: under 48 KB for all tools).
  */
 
-const TASK_ID = /^(?:\d{1,12}|\d{0,3}[A-Za-z]{1,3}\d{1,12})$/;
+/**
+ * The alias the documents give: the platform number, the platform's task prefix and the task id ("2W19097",
+ * "2W35736251": "If the job ID is 2W35736251, task_id is 35736251", seed 001; "P18278" in seeds 002/003).
+ * list_platforms' taskPrefix is "W" (seed 001); "P" is the prefix of the classic examples, which carry no platform
+ * number. Anything else ("2X35627228", "999ZZZ35627511", "1e3") is refused rather than guessed at.
+ */
+const TASK_ID = /^(?:\d{1,12}|\d{0,2}[WPwp]\d{1,12})$/;
 
-/** A task id: the number (19097) or the alias the web console shows (2W19097, P18278). */
-const taskIdValue = z.coerce
-  .string()
-  .trim()
-  .refine((text) => TASK_ID.test(text), 'a task id is a number such as 19097 or an alias such as 2W19097')
-  .transform((text) => Number(text.replace(/^\d{0,3}[A-Za-z]{1,3}/, '')));
+/** A task id: the number (19097) or the alias the web console shows (2W19097, P18278); a JSON number is taken too. */
+const taskIdValue = z.preprocess(
+  (value) => (typeof value === 'number' ? String(value) : value),
+  z
+    .string()
+    .trim()
+    .refine((text) => TASK_ID.test(text), 'a task id is a number such as 19097 or an alias such as 2W19097')
+    .transform((text) => Number(text.replace(/^\d{0,2}[WPwp]/, ''))),
+);
 
 export const taskId = taskIdValue.describe('Task id or alias (2W19097)');
 
-export const taskIds = z.array(taskIdValue).min(1).max(100).describe('Task ids or aliases (2W19097)');
+/** Task ids, at most `max`; a single id is taken as a list of one. */
+export const taskIdList = (max = 100) =>
+  z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(taskIdValue).min(1).max(max)).describe('Task ids or aliases (2W19097)');
+
+/** `taskIds.max(50)` keeps working as it did on the plain array schema. */
+export const taskIds = Object.assign(taskIdList(), { max: taskIdList });
 
 export const page = z.number().int().min(1).max(100_000).default(1).describe('Page, from 1');
 
@@ -176,23 +194,37 @@ export const taskStatus = z.enum(TASK_STATUS_NAMES).describe('Task status');
 
 export const frameStatus = z.enum(FRAME_STATUS_NAMES).describe('Frame status');
 
-export const cgId = z.coerce
-  .string()
-  .refine((text) => resolveCgId(text) !== undefined, {
-    message: `unknown software; use a name (${Object.keys(SOFTWARE).join(', ')}) or a numeric cgId such as 2000`,
-  })
-  .transform((text) => resolveCgId(text)!)
+export const cgId = z
+  .preprocess(
+    (value) => (typeof value === 'number' ? String(value) : value),
+    z
+      .string()
+      .refine((text) => resolveCgId(text) !== undefined, {
+        message: `unknown software; use a name (${Object.keys(SOFTWARE).join(', ')}) or a numeric cgId such as 2000`,
+      })
+      .transform((text) => resolveCgId(text)!),
+  )
   .describe('Software name (maya, 3ds_max, houdini, ...) or cgId');
 
-/** `yyyy-MM-dd HH:mm:ss` as the API wants it, accepting ISO input too. */
-export const dateTime = z
-  .string()
-  .trim()
-  .refine((text) => /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?Z?$/.test(text), 'use a date such as 2026-11-20 or 2026-11-20 18:00:00')
-  .transform((text) => {
-    const [date, time = '00:00:00'] = text.replace('Z', '').split(/[ T]/);
-    return `${date} ${time.length === 5 ? `${time}:00` : time}`;
-  });
+/**
+ * A time: ISO 8601 with `Z` or an offset, read as UTC without one (the zone every answer shows), checked to be a
+ * real date. It becomes an instant (epoch ms); the farm API sends it on the farm's clock (RAYVISION_API_TIME_ZONE).
+ * `dateTimeUntil` reads a date alone as its last second, so that "until 2026-11-20" takes all of that day.
+ */
+const timeOf = (endOfDay: boolean) =>
+  z
+    .string()
+    .trim()
+    .transform((text, ctx) => {
+      const ms = readTime(text, { endOfDay });
+      if (typeof ms === 'number') return ms;
+      ctx.addIssue({ code: 'custom', message: ms });
+      return z.NEVER;
+    });
+
+const TIME_HINT = 'ISO 8601 (2026-11-20T18:00-05:00); no offset = UTC';
+export const dateTime = timeOf(false).describe(TIME_HINT);
+export const dateTimeUntil = timeOf(true).describe(`${TIME_HINT}; a date alone = its end`);
 
 export const dryRun = z.boolean().default(false).describe('Preview only; change nothing');
 

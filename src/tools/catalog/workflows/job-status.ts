@@ -6,7 +6,7 @@ import { blocks, duration, isoTime, plural, tsv } from '../../support/format.js'
 import { taskLink, tasksLink } from '../../links.js';
 import { describeProfile } from '../../support/account.js';
 import { frameCounts, summarizeTask } from '../../support/records.js';
-import { TASK_STATUS_CODE, dateTime, item, taskStatusName } from '../../support/schema.js';
+import { TASK_STATUS_CODE, dateTime, dateTimeUntil, item, taskStatusName } from '../../support/schema.js';
 import { FAILURE_STATUS_CODES, allowFanOut } from '../../support/task-sets.js';
 
 const RUNNING_CODES = [5, 8];
@@ -66,14 +66,15 @@ export const jobStatusSummary = defineTool({
   toolset: 'tasks',
   safety: 'read',
   title: 'Job status summary',
-  description: 'Tasks by status, running ones with percent and ETA, recent failures, arrears: one screen.',
+  description: 'One screen: tasks by status, running ones with percent and ETA, failures, arrears; since/until bound the submit time.',
   input: {
-    since: dateTime.optional().describe('Submitted since (2026-11-20)'),
+    since: dateTime.optional(),
+    until: dateTimeUntil.optional(),
   },
   output: { total: z.number(), counts: item({}), running: z.array(item({ id: z.number() })), failures: z.array(item({ id: z.number() })), account: item({}).optional() },
   handler: async (args, ctx) => {
     allowFanOut(ctx.signal);
-    const window = { startTime: args.since };
+    const window = { startTime: args.since, endTime: args.until };
     // One small request per status gives exact counts at a cost that does not grow with the number of tasks;
     // only the running and failed statuses bring back the tasks themselves.
     const statuses = Object.entries(TASK_STATUS_CODE);
@@ -100,13 +101,14 @@ export const jobStatusSummary = defineTool({
       .map(summarizeTask);
     const failureTotal = FAILURE_STATUS_CODES.reduce((sum, code) => sum + (counts[taskStatusName(code)] ?? 0), 0);
     const arrearsStopped = counts['arrears_stopped'] ?? 0;
-    const scope = args.since ? ` submitted since ${args.since}` : '';
+    const scope = windowText(args.since, args.until);
+    const [rendering, preRendering] = RUNNING_CODES.map((code) => counts[taskStatusName(code)] ?? 0) as [number, number];
 
     const shownRunning = running.slice(0, SHOWN_RUNNING);
     const text = blocks(
       total ? `${plural(total, 'task')}${scope}: ${Object.entries(sorted).map(([name, n]) => `${n} ${name}`).join(', ')}.` : `No tasks${scope}.`,
       shownRunning.length
-        ? `Running (${runningTotal}${runningTotal > shownRunning.length ? `, ${shownRunning.length} shown; get_task_list status=rendering for all` : ''}):\n${tsv(
+        ? `${runningHeading(rendering, preRendering)}${runningTotal > shownRunning.length ? `, ${shownRunning.length} shown; get_task_list status=["rendering","pre_rendering"] lists all` : ''}:\n${tsv(
             ['id', 'alias', 'scene', 'status', 'done', 'failed', 'total', 'percent', 'left', 'eta'],
             shownRunning.map((r) => [r.id, r.alias, r.scene, r.status, r.done, r.failed, r.total, `${r.percent}%`, r.left, r.eta]),
           )}`
@@ -128,6 +130,19 @@ export const jobStatusSummary = defineTool({
     };
   },
 });
+
+/** ` submitted from 2026-11-20T05:00:00Z to 2026-11-21T04:59:59Z`, ` submitted since ...`, or nothing. */
+function windowText(since: number | undefined, until: number | undefined): string {
+  if (since !== undefined && until !== undefined) return ` submitted from ${isoTime(since)} to ${isoTime(until)}`;
+  if (since !== undefined) return ` submitted since ${isoTime(since)}`;
+  return until !== undefined ? ` submitted until ${isoTime(until)}` : '';
+}
+
+/** `Rendering (22) and pre-rendering (4)`: the two statuses of work in progress, each counted as itself. */
+function runningHeading(rendering: number, preRendering: number): string {
+  const parts = [rendering ? `Rendering (${rendering})` : undefined, preRendering ? `${rendering ? 'pre-rendering' : 'Pre-rendering'} (${preRendering})` : undefined];
+  return parts.filter(Boolean).join(' and ');
+}
 
 interface AccountView {
   balance?: number;

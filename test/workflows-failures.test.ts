@@ -64,10 +64,10 @@ function failedNumbers(taskId: number): number[] {
     .sort((a, b) => a - b);
 }
 
-/** `3, 7-9, 12` → [3, 7, 8, 9, 12] */
+/** `3, 7-9, 12` → [3, 7, 8, 9, 12]; a still's tiles (`0 (26 tiles)`) are its frame number. */
 function expand(text: string): number[] {
   return text.split(', ').flatMap((part) => {
-    const [a, b] = part.split('-').map(Number);
+    const [a, b] = part.replace(/ \(\d+ tiles\)$/, '').split('-').map(Number);
     return Array.from({ length: (b ?? a!) - a! + 1 }, (_, i) => a! + i);
   });
 }

@@ -5,7 +5,7 @@ import { analyseFailures, causesText, explainCodes, frameNumbers, mergeCauses } 
 import { blocks, pageFooter, plural, tsv } from '../tools/support/format.js';
 import { frameTable } from '../tools/support/frames.js';
 import { countByStatus, countsLine, summarizeFrame, summarizeTask, taskDetail, taskDetailText, type FrameSummary } from '../tools/support/records.js';
-import { softwareName } from '../tools/support/schema.js';
+import { softwareName, taskStatusName } from '../tools/support/schema.js';
 import { describeRenderEnvs, describeSoftware, summarizeEnv } from '../tools/support/software.js';
 import { ACTIVE_STATUS_CODES } from '../tools/support/task-sets.js';
 
@@ -32,6 +32,8 @@ export async function platformsText(ctx: ToolContext): Promise<string> {
 }
 
 const ACTIVE_SHOWN = 25;
+/** The statuses the active list asks for, by the names get_task_list takes, so its hint finds every one of them. */
+const ACTIVE_STATUS_NAMES = [...new Set(ACTIVE_STATUS_CODES.map(taskStatusName))];
 const RECENT_SHOWN = 10;
 
 function taskTable(tasks: readonly TaskInfo[]): string {
@@ -53,8 +55,8 @@ export async function tasksText(ctx: ToolContext): Promise<string> {
   const recentItems = recent.items.filter((t) => !activeIds.has(t.id));
   const allTotal = recent.totalKnown ? recent.total : recentItems.length;
   return blocks(
-    activeTotal ? `Active tasks (${activeTotal}: waiting, rendering or being analysed):\n${taskTable(activeItems)}` : 'No active tasks.',
-    activeTotal > activeItems.length ? `${activeTotal - activeItems.length} more active: get_task_list status=["waiting","rendering"] pages through them.` : undefined,
+    activeTotal ? `Active tasks (${activeTotal}: ${ACTIVE_STATUS_NAMES.join(', ')}):\n${taskTable(activeItems)}` : 'No active tasks.',
+    activeTotal > activeItems.length ? `${activeTotal - activeItems.length} more active: get_task_list status=${JSON.stringify(ACTIVE_STATUS_NAMES)} pages through all ${activeTotal}.` : undefined,
     recentItems.length ? `Recent tasks (newest of ${allTotal}, active ones above):\n${taskTable(recentItems)}` : undefined,
     'One task: rayvision://tasks/{task_id}. All tasks: get_task_list.',
   );

@@ -32,11 +32,17 @@ export function frameIndexRange(frameIndex: string | null | undefined): FrameRan
  * frameBlock "1"), so an index ending in its own block number is that one frame; anything else is read as a range.
  */
 export function frameRangeOf(frame: Pick<FrameInfo, 'frameIndex' | 'frameBlock'>): FrameRange | undefined {
+  const tile = tileOf(frame);
+  if (tile !== undefined) return { start: tile, end: tile, step: 1 };
+  return frameIndexRange(frame.frameIndex?.trim());
+}
+
+/** The still frame number a tile belongs to (`0-7` with frameBlock "7" is tile 7 of frame 0); undefined for a frame. */
+export function tileOf(frame: Pick<FrameInfo, 'frameIndex' | 'frameBlock'>): number | undefined {
   const index = frame.frameIndex?.trim();
   const block = frame.frameBlock?.trim();
   const tile = index && block ? /(\d{1,9})-(\d{1,9})$/.exec(index) : null;
-  if (tile && tile[2] === block) return { start: Number(tile[1]), end: Number(tile[1]), step: 1 };
-  return frameIndexRange(index);
+  return tile && tile[2] === block ? Number(tile[1]) : undefined;
 }
 
 function toRange(match: RegExpExecArray): FrameRange | undefined {

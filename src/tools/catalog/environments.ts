@@ -62,7 +62,9 @@ export const getSupportedPlugins = defineTool({
     );
     return {
       text: blocks(
-        `${catalog.name} on ${args.os}: ${plural(catalog.versions.length, 'version')}.`,
+        args.version
+          ? `${catalog.name} ${versions[0]!.version} on ${args.os}: ${plural(versions[0]!.plugins.length, 'plugin version')} (${plural(catalog.versions.length, 'version')} in all).`
+          : `${catalog.name} on ${args.os}: ${plural(catalog.versions.length, 'version')}.`,
         rows.length ? tsv(['version', 'version_id', 'plugin', 'plugin versions (version=plugin_id)'], rows) : undefined,
       ),
       structured: { software: catalog.name, versions: compact(view) },

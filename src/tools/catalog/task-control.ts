@@ -82,7 +82,7 @@ export const deleteTask = defineTool({
   preview: (args, ctx) => previewTasks(ctx, args.task_ids, `delete ${plural(args.task_ids.length, 'task')}`),
   handler: async (args, ctx) => {
     await ctx.api.tasks.delete({ taskIds: args.task_ids });
-    const message = `Deleted ${plural(args.task_ids.length, 'task')}; they are in the recycle bin (get_task_list with deleted=true).`;
+    const message = `Deleted ${plural(args.task_ids.length, 'task')}; ${args.task_ids.length === 1 ? 'it is' : 'they are'} in the recycle bin (get_task_list with deleted=true).`;
     return doneAnswer(message, args.task_ids.map((id) => ({ id })));
   },
 });

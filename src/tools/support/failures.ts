@@ -1,4 +1,4 @@
-import { compressNumbers, countNumbers, frameRangeOf, type FrameInfo, type TaskInfo } from '../../client/api/index.js';
+import { compressNumbers, countNumbers, frameRangeOf, tileOf, type FrameInfo, type TaskInfo } from '../../client/api/index.js';
 import { RayvisionError } from '../../client/errors.js';
 import type { ToolContext } from '../define.js';
 import { explainErrorCodes, type ErrorDetail } from './error-codes.js';
@@ -34,16 +34,23 @@ export async function failedFramesOf(ctx: ToolContext, task: TaskInfo): Promise<
   };
 }
 
-/** Frame numbers compressed to ranges (`3, 7-9, 12`), at most `max` ranges and a count of the rest. */
+/**
+ * Frame numbers compressed to ranges (`3, 7-9, 12`), at most `max` ranges and a count of the rest. The tiles of a
+ * still count as tiles of its frame (`0 (26 tiles)`), so 26 failed tiles never read as the single frame "0".
+ */
 export function frameNumbers(frames: readonly FrameInfo[], max = 12): string {
   const numbers: number[] = [];
   const unnumbered: string[] = [];
+  const tiles = new Map<number, number>();
   for (const frame of frames) {
+    const tile = tileOf(frame);
+    if (tile !== undefined) tiles.set(tile, (tiles.get(tile) ?? 0) + 1);
     const range = frameRangeOf(frame);
     if (range && countNumbers(range) <= 10_000) for (let n = range.start; n <= range.end; n += range.step) numbers.push(n);
     else if (frame.frameIndex) unnumbered.push(frame.frameIndex);
   }
-  const ranges = [...compressNumbers(numbers), ...unnumbered];
+  const withTiles = (range: string) => (/^\d+$/.test(range) && tiles.has(Number(range)) ? `${range} (${tiles.get(Number(range))} tiles)` : range);
+  const ranges = [...compressNumbers(numbers).map(withTiles), ...unnumbered];
   return ranges.length > max ? `${ranges.slice(0, max).join(', ')} and ${ranges.length - max} more ranges` : ranges.join(', ');
 }
 

@@ -109,4 +109,13 @@ describe('words and counts', () => {
     expect(['job_status_summary', 'get_task_info', 'wait_for_tasks', 'rayvision://tasks,', 'rayvision://account'].filter((name) => instructions.includes(name))).toEqual([]);
     expect(instructions).toContain('triage_failures');
   });
+
+  it('completes the plugins argument of configure_render_environment from the farm', async () => {
+    const completion = await session.harness.client.complete({
+      ref: { type: 'ref/prompt', name: 'configure_render_environment' },
+      argument: { name: 'plugins', value: 'mtoa 4.2.3, red' },
+      context: { arguments: { software: 'maya', version: '2024' } },
+    });
+    expect(completion.completion.values).toEqual(expect.arrayContaining(['mtoa 4.2.3, redshift 3.5.16']));
+  });
 });

@@ -1,4 +1,5 @@
 import { SOFTWARE, resolveCgId, softwareName } from '../tools/support/schema.js';
+import { pluginLabel } from '../tools/support/software.js';
 import { readContext, type ResourceDeps } from './context.js';
 
 /** MCP caps a completion answer at 100 values. */
@@ -52,6 +53,29 @@ export class Completions {
       (await readContext(this.deps).api.environments.catalog(cgId, 'windows', softwareName(cgId))).versions.map((v) => v.version),
     );
     return versions.filter((version) => startsWith(version, typed.trim())).slice(0, MAX_VALUES);
+  }
+
+  /**
+   * Plugin versions (`redshift 3.5.16`) the farm offers for the program and version named in the other arguments.
+   * The typed text is a comma-separated list: its last entry is completed and the ones before it kept.
+   */
+  async plugins(software: string | undefined, version: string | undefined, typed: string): Promise<string[]> {
+    const cgId = software ? resolveCgId(software) : undefined;
+    if (cgId === undefined || !version?.trim()) return [];
+    const wanted = version.trim().toLowerCase();
+    const labels = await this.cached(`plugins:${cgId}:${wanted}`, VERSION_TTL_MS, async () => {
+      const catalog = await readContext(this.deps).api.environments.catalog(cgId, 'windows', softwareName(cgId));
+      const match = catalog.versions.find((v) => v.version.toLowerCase() === wanted || `${catalog.name} ${v.version}`.toLowerCase() === wanted);
+      return (match?.plugins ?? []).map(pluginLabel);
+    });
+    const parts = typed.split(',');
+    const last = (parts.pop() ?? '').trim();
+    const head = parts.map((part) => part.trim()).filter(Boolean);
+    const prefix = head.length ? `${head.join(', ')}, ` : '';
+    return labels
+      .filter((label) => startsWith(label, last) && !head.includes(label))
+      .map((label) => `${prefix}${label}`)
+      .slice(0, MAX_VALUES);
   }
 
   private async cached(key: string, ttlMs: number, load: () => Promise<string[]>): Promise<string[]> {

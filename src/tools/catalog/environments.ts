@@ -5,6 +5,7 @@ import { renderEnvsLink, softwareLink } from '../links.js';
 import { destructiveOutput, doneAnswer } from '../safety.js';
 import { cgId, item, softwareName } from '../support/schema.js';
 import {
+  catalogOf,
   describeRenderEnvs,
   describeSoftware,
   envLine,
@@ -54,7 +55,7 @@ export const getSupportedPlugins = defineTool({
   },
   output: { software: z.string(), versions: z.array(item({ id: z.number() })) },
   handler: async (args, ctx) => {
-    const catalog = await ctx.api.environments.catalog(args.cg_id, args.os, softwareName(args.cg_id));
+    const catalog = await catalogOf(ctx, args.cg_id, args.os);
     const versions = args.version ? [resolveVersion(catalog, args.version)] : catalog.versions;
     const view = versions.map((v) => ({ id: v.id, version: v.version, plugins: groupPlugins(v.plugins) }));
     const rows = view.flatMap((v) =>

@@ -11,6 +11,7 @@ import {
   type SoftwareCatalog,
   type SoftwareVersion,
 } from '../../client/api/index.js';
+import { ApiError } from '../../client/errors.js';
 import { RefusedError, type ToolContext } from '../define.js';
 import { blocks, compact, plural, tsv } from './format.js';
 import { softwareName } from './schema.js';
@@ -59,9 +60,15 @@ export function resolvePlugins(catalog: SoftwareCatalog, version: SoftwareVersio
   const chosen: PluginVersion[] = [];
   const problems: string[] = [];
   for (const ref of refs) {
-    const result = typeof ref === 'number' ? pluginById(catalog, version, ref) : pluginByText(version, ref);
+    const result = typeof ref === 'number' ? pluginById(catalog, version, ref) : pluginByText(catalog.cgId, version, ref);
     if (typeof result === 'string') problems.push(result);
     else if (!chosen.some((p) => p.pluginId === result.pluginId)) chosen.push(result);
+  }
+  // An environment loads one version of each plugin: two of one name would leave the farm to pick.
+  const byName = new Map<string, PluginVersion[]>();
+  for (const plugin of chosen) byName.set(plugin.pluginName.toLowerCase(), [...(byName.get(plugin.pluginName.toLowerCase()) ?? []), plugin]);
+  for (const versions of byName.values()) {
+    if (versions.length > 1) problems.push(`An environment takes one version of each plugin, and ${versions[0]!.pluginName} is asked for ${versions.length} times (${versions.map(pluginLabel).join(', ')}); keep one.`);
   }
   if (problems.length) {
     throw new RefusedError(`${problems.join(' ')} get_supported_plugins lists the plugins of ${catalog.name} ${version.version}.`);
@@ -81,18 +88,72 @@ function pluginById(catalog: SoftwareCatalog, version: SoftwareVersion, id: numb
   return `${capitalize(where)}; ${offered}.`;
 }
 
-function pluginByText(version: SoftwareVersion, text: string): PluginVersion | string {
+/**
+ * Names people use for a plugin that the farm lists under another: the renderer's name for its plugin for each
+ * program (Arnold for Maya is MtoA, for Houdini HtoA, ...). Looked up in Maps, so any text is just unknown.
+ */
+const PLUGIN_ALIASES: ReadonlyMap<number, ReadonlyMap<string, string>> = new Map([
+  [2000, new Map([['arnold', 'mtoa'], ['vray', 'vrayformaya'], ['v-ray', 'vrayformaya']])],
+  [2001, new Map([['arnold', 'maxtoa']])],
+  [2004, new Map([['arnold', 'htoa']])],
+  [2005, new Map([['arnold', 'c4dtoa']])],
+  [2016, new Map([['arnold', 'ktoa']])],
+]);
+
+/** `arnold 5.3.1` for Maya → `mtoa 5.3.1`: the alias of the leading plugin name replaced by the farm's name. */
+function farmPluginText(cgId: number, text: string): string {
   const wanted = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  const [name = '', ...rest] = wanted.split(' ');
+  const farmName = PLUGIN_ALIASES.get(cgId)?.get(name);
+  return farmName ? [farmName, ...rest].join(' ') : wanted;
+}
+
+function pluginByText(cgId: number, version: SoftwareVersion, text: string): PluginVersion | string {
+  const wanted = farmPluginText(cgId, text);
+  const said = wanted === text.trim().toLowerCase().replace(/\s+/g, ' ') ? `"${text}"` : `"${text}" (${wanted.split(' ')[0]} on the farm)`;
   const exact = version.plugins.find((p) => pluginLabel(p).toLowerCase() === wanted || String(p.pluginVersion).toLowerCase() === wanted);
   if (exact) return exact;
   const byName = version.plugins.filter((p) => String(p.pluginName).toLowerCase() === wanted);
   if (byName.length === 1) return byName[0]!;
   if (byName.length > 1) {
-    return `Plugin "${text}" has ${byName.length} versions for ${version.version}; name one: ${byName.map((p) => `${pluginLabel(p)} (${p.pluginId})`).join(', ')}.`;
+    return `Plugin ${said} has ${byName.length} versions for ${version.version}; name one: ${byName.map((p) => `${pluginLabel(p)} (${p.pluginId})`).join(', ')}.`;
   }
-  const near = nearest(version.plugins.map(pluginLabel), text);
-  return `No plugin "${text}" for ${version.version}; ${near.length ? `nearest: ${near.join(', ')}` : 'this version has no plugins'}.`;
+  const near = nearestPlugins(version.plugins, wanted);
+  return `No plugin ${said} for ${version.version}; ${near.length ? `nearest: ${near.join(', ')}` : 'this version has no plugins'}.`;
 }
+
+/**
+ * The plugin versions closest to `redshift 3.5.99`: the versions of that plugin first, closest version first
+ * (3.5.16 before 3.0.45), then other plugins by spelling.
+ */
+export function nearestPlugins(plugins: readonly PluginVersion[], wanted: string, count = 3): string[] {
+  const [name = '', ...rest] = wanted.split(' ');
+  const versionWanted = rest.join(' ');
+  const same = plugins.filter((p) => String(p.pluginName).toLowerCase() === name);
+  const ranked = [...same].sort((a, b) => compareCloseness(pluginVersionText(a), pluginVersionText(b), versionWanted)).map(pluginLabel);
+  const others = nearest(
+    plugins.filter((p) => !same.includes(p)).map(pluginLabel),
+    wanted,
+    count,
+  );
+  return [...new Set([...ranked, ...others])].slice(0, count);
+}
+
+/** Which of two versions is closer to the wanted one: more leading parts alike, then the nearer first differing part. */
+function compareCloseness(a: string, b: string, wanted: string): number {
+  const target = versionParts(wanted);
+  const key = (text: string) => {
+    const parts = versionParts(text);
+    let shared = 0;
+    while (shared < target.length && parts[shared] === target[shared]) shared++;
+    const gap = shared < target.length ? Math.abs((parts[shared] ?? 0) - target[shared]!) : 0;
+    return { shared, gap };
+  };
+  const [ka, kb] = [key(a), key(b)];
+  return kb.shared - ka.shared || ka.gap - kb.gap || b.localeCompare(a, 'en', { numeric: true });
+}
+
+const versionParts = (text: string) => (text.match(/\d+/g) ?? []).map(Number);
 
 function normalizeVersion(text: string, software: string): string {
   let t = text.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -151,7 +212,7 @@ export interface RenderEnvChoice {
  * farm's catalogue and returns the add/update wire body, with cgName and cgVersion spelled as the farm lists them.
  */
 export async function resolveRenderEnv(ctx: ToolContext, choice: RenderEnvChoice): Promise<{ body: RenderEnvBody; summary: EnvSummary }> {
-  const catalog = await ctx.api.environments.catalog(choice.cg_id, choice.os, softwareName(choice.cg_id));
+  const catalog = await catalogOf(ctx, choice.cg_id, choice.os);
   const version = resolveVersion(catalog, choice.version);
   const plugins = resolvePlugins(catalog, version, choice.plugins);
   const body: RenderEnvBody = {
@@ -175,6 +236,22 @@ export async function resolveRenderEnv(ctx: ToolContext, choice: RenderEnvChoice
     project_path: choice.project_path,
   });
   return { body, summary };
+}
+
+/**
+ * The versions and plugins of a program on an OS. A program the farm does not render is refused with the names of
+ * those it does: the farm itself answers only 600 (a parameter is invalid) for it.
+ */
+export async function catalogOf(ctx: ToolContext, cgId: number, os: OsName): Promise<SoftwareCatalog> {
+  try {
+    return await ctx.api.environments.catalog(cgId, os, softwareName(cgId));
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 600) throw error;
+    const { software } = await ctx.api.environments.software();
+    if (software.some((s) => s.cgId === cgId)) throw error;
+    const names = software.map((s) => `${s.cgName || softwareName(s.cgId)} (${softwareName(s.cgId)})`);
+    throw new RefusedError(`The farm does not render ${softwareName(cgId)} (cgId ${cgId}); it renders ${names.join(', ')}.`);
+  }
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

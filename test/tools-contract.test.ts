@@ -157,6 +157,8 @@ describe('every tool against the farm, with secrets planted', () => {
       const result = await callTool(harness.client, name, args);
       expect(result.isError, `${name}: ${result.text}`).toBe(false);
       expect(result.text, name).not.toMatch(/\b(null|undefined|NaN)\b|\[object Object\]/);
+      // Every time shown carries its offset (UTC, Z): none is the farm's own clock text.
+      expect(result.text.match(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?![\d.]*(?:Z|[+-]\d{2}:?\d{2}))/g), name).toBeNull();
       seen.add(name);
       structured.set(name, result.structured ?? {});
       answers.push(JSON.stringify(result.raw));

@@ -70,6 +70,9 @@ describe('connector configuration', () => {
     expect(clock.parse('2026-07-15 08:00:00')).toBe(Date.parse('2026-07-15T12:00:00Z'));
     expect(clock.parse('2026-01-15 07:00:00')).toBe(Date.parse('2026-01-15T12:00:00Z'));
     expect(farmClock().inUtc('[2026-12-01 18:07:47] Render node up; ends 2026-12-01T18:09:00+08:00')).toBe('[2026-12-01T10:07:47Z] Render node up; ends 2026-12-01T18:09:00+08:00');
+    expect(farmClock().inUtc('2026-12-01 00:00:01.250 start, 2026-12-01 00:00:02.5+08:00 end, at 2026-12-01 08:00:00.')).toBe(
+      '2026-11-30T16:00:01Z start, 2026-12-01 00:00:02.5+08:00 end, at 2026-12-01T00:00:00Z.',
+    );
   });
 
   it('allows http only to loopback unless explicitly allowed', () => {

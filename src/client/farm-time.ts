@@ -56,8 +56,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `2026-12-01 18:07:47`, optionally with `T` and fractional seconds, and no zone: the farm's own form. */
 const FARM_TEXT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?$/;
-/** The same form inside longer text (a render-log line), not followed by an offset of its own. */
-const FARM_TEXT_IN_LINE = /(?<![\d-])(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?![\d.:]|\s?(?:Z|[+-]\d{2}:?\d{2})\b)/g;
+/** The same form inside longer text (a render-log line), milliseconds and all, unless an offset of its own follows. */
+const FARM_TEXT_IN_LINE = /(?<![\d-])(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?![\d:]|\.\d|\s?(?:Z|[+-]\d{2}:?\d{2})\b)/g;
 
 /** The farm's clock in the configured zone: instants to the text the farm takes, and the farm's text to instants. */
 export class FarmClock {

@@ -1,5 +1,5 @@
 import { OPERATIONS, OPERATION_IDS, allowedValues, isRequired, pathFor, wireName, type OperationId, type WireParam as CatalogParam } from '../../src/client/operations.js';
-import { CONTRACT, DIALECTS, isComposed, type WireParam } from '../../src/sandbox/contract/index.js';
+import { CONTRACT, DIALECTS, endpointOf, isComposed, type Dialect, type WireParam } from '../../src/sandbox/contract/index.js';
 
 const list = (values: readonly (string | number)[] | undefined) => (values?.length ? `[${[...values].join(', ')}]` : 'any');
 
@@ -55,4 +55,12 @@ export function catalogDiff(ids: readonly OperationId[] = OPERATION_IDS): string
     }
   }
   return lines;
+}
+
+/** The operations whose path on a dialect no document gives, according to the contract (in catalog order). */
+export function assumedPaths(dialect: Dialect): OperationId[] {
+  return OPERATION_IDS.filter((id) => {
+    const endpoint = endpointOf(id);
+    return endpoint !== undefined && 'assumed' in endpoint[dialect].source;
+  });
 }

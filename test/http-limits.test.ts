@@ -151,6 +151,17 @@ describe('request bodies: bounded memory over every connection', () => {
     const healthMs = performance.now() - started;
     expect(health.status).toBe(200);
     expect(peak).toBeLessThan(300 * MIB);
+    // Meanwhile an ordinary request, its small body sent whole, reads why it is refused. Sent without a length
+    // (chunked), it needs room for the largest body: from a new client, the total has not that much left; the
+    // first client's share has not either.
+    const chunked = { 'Transfer-Encoding': 'chunked' };
+    const full = await post(`http://127.0.0.1:${port}/mcp`, INITIALIZE, { localAddress: '127.0.0.9', headers: chunked });
+    expect(full.status).toBe(503);
+    expect(full.headers['retry-after']).toBe('1');
+    expect(JSON.parse(full.body).error.message).toBe('The server is holding as many request bodies as it may at once; try again in a moment.');
+    const mine = await post(`http://127.0.0.1:${port}/mcp`, INITIALIZE, { localAddress: '127.0.0.1', headers: chunked });
+    expect(mine.status).toBe(429);
+    expect(JSON.parse(mine.body).error.message).toBe('This client is sending as many request bodies at once as one client may; send the next when one is done.');
 
     // Those the budget took are given up after the body timeout; the rest were refused at once.
     await Promise.all(held.map((h) => Promise.race([h.closed, new Promise((resolve) => setTimeout(resolve, 25_000))])));
@@ -161,17 +172,14 @@ describe('request bodies: bounded memory over every connection', () => {
     const tally = count(held);
     for (const h of held) h.socket.destroy();
     process.stdout.write(`bodies: RSS ${Math.round(before / MIB)} MB before, ${Math.round(during / MIB)} MB holding, peak ${Math.round(peak / MIB)} MB; /healthz ${healthMs.toFixed(0)} ms; answers ${JSON.stringify(tally)}\n`);
-    // Held (and given up with 408): a quarter of 64 MiB for the first client (4 bodies of 3.9 MiB), 16 in all.
+    // Held (and given up with 408): a quarter of 64 MiB for the first client (4 bodies of 3.9 MiB), 16 in all. The
+    // others were refused with 429 or 503 before their body was read; those still uploading megabytes were cut off
+    // after 64 KiB of it, and may have seen the connection reset before the answer.
     const share = Math.floor(DEFAULT_LIMITS.bodyMemoryBytes / 4 / BODY);
-    expect(count(alone)).toEqual({ '408': share, '429': 20 - share });
-    expect(Object.keys(tally).every((status) => ['408', '429', '503'].includes(status))).toBe(true);
+    expect(count(alone)['408']).toBe(share);
+    expect(Object.keys(count(alone)).every((status) => ['408', '429', 'none'].includes(status))).toBe(true);
+    expect(Object.keys(tally).every((status) => ['408', '429', '503', 'none'].includes(status))).toBe(true);
     expect(tally['408']).toBe(Math.floor(DEFAULT_LIMITS.bodyMemoryBytes / BODY));
-    expect(tally['503']).toBeGreaterThan(200);
-    const full = held.find((h) => h.answer().startsWith('HTTP/1.1 503'))!.answer();
-    expect(full).toMatch(/Retry-After: 1/i);
-    expect(full).toContain('The server is holding as many request bodies as it may at once; try again in a moment.');
-    const mine = held.find((h) => h.answer().startsWith('HTTP/1.1 429'))!.answer();
-    expect(mine).toContain('This client is sending as many request bodies at once as one client may; send the next when one is done.');
 
     // One line per kind of refusal (repeats are counted, not logged), and no stack.
     const refusals = stderr.split('\n').filter((line) => line.includes('refused'));

@@ -47,19 +47,26 @@ const CORS_HEADERS = {
   'Access-Control-Max-Age': '600',
 };
 
-/** How long the rest of a refused body is read (and dropped) after the answer, at most. */
+/** How much of a refused body is still read (and dropped) after the answer, and for how long at most. */
+const LINGER_BYTES = 64 * 1024;
 const LINGER_MS = 1000;
 
 /**
  * Node closes the socket of a `Connection: close` answer as soon as it is written. Bytes the client is still
- * sending then make the kernel reset the connection, and the client may never read the answer (of 300 refused
- * uploads, about half saw none). So, as web servers do, the server closes its side and reads and drops what still
- * comes for up to a second before it lets go.
+ * sending then make the kernel reset the connection, and the client may never read the answer. So, as web servers
+ * do, the server closes its side and reads and drops what still comes, for a second at most: a client that sent a
+ * small body reads its answer. One still uploading megabytes is cut off after 64 KiB, so that a flood of refused
+ * uploads costs the server little (reading them all through kept /healthz waiting for seconds).
  */
-function lingerAfterAnswer(socket: Socket): void {
+function lingerAfterAnswer(req: IncomingMessage): void {
+  const { socket } = req;
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) socket.destroy();
+  });
   (socket as Socket & { destroySoon(): void }).destroySoon = () => {
     socket.end();
-    socket.resume();
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   };
 }
@@ -166,7 +173,7 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
     res.once('finish', () => logger.debug(`${req.method} ${req.url?.split('?')[0]?.slice(0, 200)} ${res.statusCode} ${Date.now() - started}ms`));
     handle(req, res).catch((error: unknown) => {
       if (error instanceof Refused) {
-        if (error.headers['Connection'] === 'close') lingerAfterAnswer(req.socket);
+        if (error.headers['Connection'] === 'close') lingerAfterAnswer(req);
         const client = clientKey(req.headers.authorization, settings.tokens, req.socket.remoteAddress);
         refusals.note(error.reason, `refused ${req.method} ${MCP_PATH} from ${client} with ${error.status}: ${error.reason}`);
         return sendError(res, error.status, error.message, error.headers, error.code);

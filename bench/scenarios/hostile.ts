@@ -11,8 +11,8 @@ import { figure, percentiles, show, type Figure } from '../lib/stats.js';
 
 /** What every farm call takes here: round trips to a real farm are longer still. */
 const FARM_LATENCY_MS = 50;
-/** Calls the flooding client keeps in flight, without pause. */
-const FLOOD_WORKERS = 64;
+/** Calls the flooding client keeps in flight, without pause: as many as one client may have in progress. */
+const FLOOD_WORKERS = 32;
 /** Connections holding an unfinished body, and each body's size. */
 const HOLDERS = 300;
 const BODY = Math.round(3.9 * 1024 * 1024);
@@ -67,7 +67,7 @@ const VARIANTS: Variant[] = [
 
 /**
  * A hostile neighbour on a shared HTTP server. (1) The p99 of a quiet client's calls, one at a time, alone and
- * while another client floods the same server with 64 calls in flight at all times; for 2025 sessions and for
+ * while another client floods the same server with 32 calls in flight at all times; for 2025 sessions and for
  * 2026-07-28 clients. The farm answers every call after 50 ms. (2) 300 connections each holding an unfinished
  * 3.9 MiB body: how long /healthz takes meanwhile, and the server's peak memory.
  */

@@ -23,6 +23,8 @@ export interface HttpLimits {
   bodyMemoryBytes: number;
   /** Longest time to receive one request body. */
   bodyTimeoutMs: number;
+  /** Requests one client may have in progress at once (subscriptions/listen streams aside). */
+  clientRequests: number;
 }
 
 export const DEFAULT_LIMITS: HttpLimits = {
@@ -33,6 +35,7 @@ export const DEFAULT_LIMITS: HttpLimits = {
   sessionUnreadMs: 120_000,
   bodyMemoryBytes: 64 * MIB,
   bodyTimeoutMs: 10_000,
+  clientRequests: 32,
 };
 
 export const HTTP_OPTIONS = {
@@ -133,6 +136,15 @@ export const HTTP_OPTIONS = {
     defaultText: String(DEFAULT_LIMITS.sessionUnreadMs),
     description:
       'A session holding subscriptions with no open stream and no request for this many milliseconds is closed, so nobody\'s subscriptions keep polling the farm.',
+  },
+  clientRequests: {
+    env: 'RAYVISION_HTTP_CLIENT_REQUESTS',
+    flag: 'client-requests',
+    type: 'string',
+    group: G,
+    defaultText: String(DEFAULT_LIMITS.clientRequests),
+    description:
+      'Requests one client may have in progress at once, over all its sessions (1-10000; subscription streams aside); the next is refused with 429. It bounds how many of its calls another client\'s call may wait behind.',
   },
   bodyMemoryMb: {
     env: 'RAYVISION_HTTP_BODY_MEMORY_MB',
@@ -327,7 +339,8 @@ function loadLimits(sources: OptionSources): HttpLimits {
   const sessionUnreadMs = whole(o.sessionUnreadMs, 1000, sessionIdleMs, Math.min(d.sessionUnreadMs, sessionIdleMs), ' of milliseconds');
   const bodyMemoryMb = whole(o.bodyMemoryMb, MAX_BODY_BYTES / MIB, 4096, d.bodyMemoryBytes / MIB);
   const bodyTimeoutMs = whole(o.bodyTimeoutMs, 1000, 600_000, d.bodyTimeoutMs, ' of milliseconds');
-  return { maxSessions, clientSessions, sessionIdleMs, sessionUnusedMs, sessionUnreadMs, bodyMemoryBytes: bodyMemoryMb * MIB, bodyTimeoutMs };
+  const clientRequests = whole(o.clientRequests, 1, 10_000, d.clientRequests);
+  return { maxSessions, clientSessions, sessionIdleMs, sessionUnusedMs, sessionUnreadMs, bodyMemoryBytes: bodyMemoryMb * MIB, bodyTimeoutMs, clientRequests };
 }
 
 /** HTTP options that were set although the server runs over stdio, where they do nothing. */

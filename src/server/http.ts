@@ -7,6 +7,7 @@ import { ConfigError } from '../client/options.js';
 import { ListenFollower, listenRequest } from '../resources/listen.js';
 import { TaskWatcher } from '../resources/subscriptions.js';
 import type { ServerSurface } from './create.js';
+import { ClientRequests } from './http-clients.js';
 import { BodyBudget, readJsonBody, type BodyLimits } from './http-body.js';
 import { checkOrigin, checkRequest, clientKey, parseTarget, type GuardSettings } from './http-guard.js';
 import { MAX_BODY_BYTES, type HttpSettings } from './http-options.js';
@@ -83,6 +84,7 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
   const sessions = new SessionTable(surface, logger, limits, settings.tokens.length > 0);
   const bodyLimits: BodyLimits = { budget: new BodyBudget(limits.bodyMemoryBytes, MAX_BODY_BYTES), maxBytes: MAX_BODY_BYTES, timeoutMs: limits.bodyTimeoutMs };
   const refusals = new RefusalLog(logger);
+  const inProgress = new ClientRequests(limits.clientRequests);
   // The port is known once listening (0 picks one); the guard needs it to know this server's own origin.
   const guard: GuardSettings = { tokens: settings.tokens, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins, ownPort: settings.port };
 
@@ -164,6 +166,7 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
     // the farm in its client's lane. The token itself is not passed on.
     req.auth = { token: '', clientId: client, scopes: [] };
     const body = req.method === 'POST' ? await readJsonBody(req, client, bodyLimits) : undefined;
+    inProgress.admit(client, body, res);
     if (!(await isLegacy(req, body))) return handleModern(req, res, body);
     await (settings.stateless ? handleStatelessLegacy(req, res, body) : sessions.handle(req, res, body, client));
   };

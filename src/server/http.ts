@@ -154,7 +154,8 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
 
     const refusal = checkRequest(req, target, guard);
     if (refusal) {
-      refusals.note(`guard ${refusal.status}`, `refused ${req.method} ${MCP_PATH} with ${refusal.status}: ${refusal.message}`);
+      // Counted by kind (the message's first word: Host, Origin, Credentials, This, The, Bad), not by the values in it.
+      refusals.note(`guard ${refusal.status} ${refusal.message.split(' ')[0]}`, `refused ${req.method} ${MCP_PATH} with ${refusal.status}: ${refusal.message}`);
       return sendError(res, refusal.status, refusal.message, { ...corsFor(req), ...refusal.headers });
     }
     const cors = corsFor(req);

@@ -181,9 +181,9 @@ export class ResourceTable {
 
 /** Answers resources/list, resources/templates/list and resources/read on one server instance. */
 export function installResources(server: Server, table: ResourceTable, deps: ResourceDeps): void {
-  server.setRequestHandler('resources/list', async (_request, ctx) => ({ resources: await table.list(readContext(deps, ctx.mcpReq.signal, ctx.sessionId)) }));
+  server.setRequestHandler('resources/list', async (_request, ctx) => ({ resources: await table.list(readContext(deps, ctx.mcpReq.signal, ctx.sessionId ?? ctx.http?.authInfo?.clientId)) }));
   server.setRequestHandler('resources/templates/list', () => table.templatesListed);
-  server.setRequestHandler('resources/read', (request, ctx) => table.read(request.params.uri, readContext(deps, ctx.mcpReq.signal, ctx.sessionId)));
+  server.setRequestHandler('resources/read', (request, ctx) => table.read(request.params.uri, readContext(deps, ctx.mcpReq.signal, ctx.sessionId ?? ctx.http?.authInfo?.clientId)));
 }
 
 /**

@@ -4,6 +4,7 @@ import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@model
 import type { Logger } from '../client/log.js';
 import { endedRequestId, ListenFollower, listenRequest } from '../resources/listen.js';
 import type { ServerSurface } from './create.js';
+import { LineLimit, MAX_LINE_BYTES } from './stdin-limit.js';
 
 type Write = (chunk: unknown, ...rest: unknown[]) => boolean;
 
@@ -76,7 +77,18 @@ export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => 
     listens.delete(id);
   };
   let closing = false;
-  const transport = new ObservedTransport(new StdioServerTransport(process.stdin, protocolOut), {
+  // An oversized line is dropped before the SDK's transport sees it (its own limit would end the connection); a
+  // request on it is answered with an error, and the connection goes on.
+  const stdin = new LineLimit(MAX_LINE_BYTES, ({ bytes, requestId }) => {
+    const size = `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+    logger.warn(`stdin: dropped a message of ${size}, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB limit${requestId === undefined ? '' : `; request ${JSON.stringify(requestId)} answered with an error`}`);
+    if (requestId === undefined) return;
+    const message = `Request too large: ${size} on one line, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB limit; nothing was done. Send smaller arguments.`;
+    wire.send({ jsonrpc: '2.0', id: requestId, error: { code: -32600, message } }).catch(() => undefined);
+  });
+  process.stdin.on('error', (error) => stdin.destroy(error)).pipe(stdin);
+  const wire = new StdioServerTransport(stdin, protocolOut, { maxBufferSize: 2 * MAX_LINE_BYTES });
+  const transport = new ObservedTransport(wire, {
     inbound(message) {
       const listen = listenRequest(message);
       if (listen) listens.set(listen.id, { uris: listen.uris, ...(follower ? { stop: follower.follow(listen.uris) } : {}) });
@@ -105,9 +117,10 @@ export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => 
     {
       transport,
       onerror: (error) => {
-        // A message over the transport's size limit ends the connection: say why, and exit non-zero.
+        // Should the transport's own size limit ever be reached (LineLimit drops long lines well before it), the
+        // connection ends: say why, and exit non-zero.
         if (/buffer|size|exceed/i.test(error.message)) {
-          logger.error(`stdin: ${error.message}; the connection cannot go on`);
+          logger.error(`stdio: ${error.message}; the connection cannot go on`);
           process.exitCode = 1;
         } else logger.debug(`stdio: ${error.message}`);
       },

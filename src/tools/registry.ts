@@ -161,8 +161,9 @@ function invalidArguments(toolName: string, error: z.ZodError): string {
 function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
   const { signal } = mcp.mcpReq;
   const progressToken = mcp.mcpReq._meta?.progressToken;
-  // An HTTP session's calls share one lane toward the farm, so no session can crowd out the others.
-  const lane = mcp.sessionId;
+  // An HTTP session's calls share one lane toward the farm, so no session can crowd out the others; outside a
+  // session (2026-07-28, --stateless) the lane is the client's, which the HTTP server puts in authInfo.
+  const lane = mcp.sessionId ?? mcp.http?.authInfo?.clientId;
   return {
     api: new FarmApi(runtime.connector, { signal, ...(lane ? { lane } : {}) }),
     logger: runtime.logger,

@@ -56,6 +56,8 @@ export interface WatcherDeps {
   toolsets: ReadonlySet<Toolset>;
   updated(uri: string): Promise<void>;
   listChanged(): void;
+  /** The lane its polls queue in toward the farm (an HTTP session's id, known once the session exists). */
+  lane?: () => string | undefined;
 }
 
 /**
@@ -160,7 +162,8 @@ export class TaskWatcher {
   }
 
   private get api(): FarmApi {
-    return new FarmApi(this.deps.connector, { signal: this.abort.signal });
+    const lane = this.deps.lane?.();
+    return new FarmApi(this.deps.connector, { signal: this.abort.signal, ...(lane ? { lane } : {}) });
   }
 
   /** One get_task_info for every task due; a task the farm no longer knows gets the fingerprint `missing`. */
@@ -210,6 +213,8 @@ export function watchConnection(server: Server, options: SubscriptionOptions): T
     ...options,
     updated: (uri) => server.sendResourceUpdated({ uri }),
     listChanged: () => server.sendResourceListChanged(),
+    // A session's polls queue in its lane like its calls, so a session with many subscriptions cannot crowd others.
+    lane: () => (server.transport as { sessionId?: string } | undefined)?.sessionId,
   });
   const previous = server.onclose;
   server.onclose = () => {

@@ -13,6 +13,7 @@ import { ROOT } from './lib/farm.js';
 import { markdownTable, type BenchOptions, type ScenarioResult } from './lib/report.js';
 import { coldStartScenario as coldStart } from './scenarios/cold-start.js';
 import { context } from './scenarios/context.js';
+import { hostile } from './scenarios/hostile.js';
 import { http } from './scenarios/http.js';
 import { memory } from './scenarios/memory.js';
 import { overhead } from './scenarios/overhead.js';
@@ -20,7 +21,7 @@ import { peers } from './scenarios/peers.js';
 import { polling } from './scenarios/polling.js';
 import { scale } from './scenarios/scale.js';
 
-const SCENARIOS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = { coldStart, peers, overhead, memory, context, scale, http, polling };
+const SCENARIOS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = { coldStart, peers, overhead, memory, context, scale, http, hostile, polling };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const chosen = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(SCENARIOS);

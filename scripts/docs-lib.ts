@@ -9,7 +9,8 @@ import { Connector } from '../src/client/connector.js';
 import { loadConnectorConfig } from '../src/client/config.js';
 import { API_CODES } from '../src/client/errors.js';
 import { silentLogger } from '../src/client/log.js';
-import type { Safety, Toolset } from '../src/client/operations.js';
+import type { Safety } from '../src/client/operations.js';
+import { TOOLSET_DESCRIPTIONS, type Toolset } from '../src/tools/toolsets.js';
 import type { OptionSpec } from '../src/client/options.js';
 import { loadServerSettings } from '../src/server/config.js';
 import { ServerSurface } from '../src/server/create.js';
@@ -106,6 +107,13 @@ export function toolsTable(tools: readonly ToolEntry[]): string {
   );
 }
 
+/** What each toolset holds (src/tools/toolsets.ts), for choosing RAYVISION_TOOLSETS. */
+export function toolsetsList(): string {
+  return Object.entries(TOOLSET_DESCRIPTIONS)
+    .map(([name, description]) => `- ${code(name)}: ${description}`)
+    .join('\n');
+}
+
 export function promptsTable(prompts: readonly PromptEntry[]): string {
   if (prompts.length === 0) return '_The server has no prompts yet._';
   return table(
@@ -129,7 +137,7 @@ export type RegionName = 'options' | 'tools' | 'prompts' | 'error-codes' | 'dial
 export function regions(surface: Surface): Record<RegionName, string> {
   return {
     options: optionsTable(),
-    tools: toolsTable(surface.tools),
+    tools: `${toolsetsList()}\n\n${toolsTable(surface.tools)}`,
     prompts: promptsTable(surface.prompts),
     'error-codes': errorCodesTable(),
     dialects: dialectTable(),

@@ -9,7 +9,7 @@ import { inputRequired, type jsonSchemaValidator } from '@modelcontextprotocol/s
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { TOOLSETS, type Toolset } from '../src/client/operations.js';
+import { TOOLSETS, type Toolset } from '../src/tools/toolsets.js';
 import { ALL_TOOLS } from '../src/tools/index.js';
 import { ToolTable, type Policy } from '../src/tools/registry.js';
 import { CLI, ROOT, ensureBuilt } from './helpers/built.js';

@@ -111,7 +111,7 @@ describe('command-line mistakes: one line saying what to write instead, exit cod
 
   it('the sandbox command lists its own flags', () => {
     expect(refused(['sandbox', '--prot', '3'])).toBe(
-      "Unknown option '--prot' (did you mean --port?); the options are --port, --host, --seed, --speed, --tasks, --fault, --fault-seed, --help. Run with --help to see what each option does.",
+      "Unknown option '--prot' (did you mean --port?); the options are --port, --host, --seed, --speed, --tasks, --balance, --fault, --fault-seed, --help. Run with --help to see what each option does.",
     );
     expect(refused(['sandbox', 'now'])).toBe("Unexpected argument 'now': this command takes options only. Run with --help to see what each option does.");
   });

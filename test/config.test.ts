@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConnectorConfig } from '../src/client/config.js';
 import { ConfigError, readCommandLine } from '../src/client/options.js';
 import { CONNECTION_OPTIONS } from '../src/client/config.js';
+import { farmClock } from '../src/client/farm-time.js';
 
 const KEY = 'canary-KEY-do-not-print-7f3a9c';
 const base = { RAYVISION_API_ACCESS_ID: 'AKID123', RAYVISION_API_ACCESS_KEY: KEY };
@@ -50,6 +51,28 @@ describe('connector configuration', () => {
     expect(problem({ ...base, RAYVISION_API_LANGUAGE: 'fr' })).toMatch(/RAYVISION_API_LANGUAGE \(--language\): must be zh or en/);
     expect(problem({ ...base, RAYVISION_API_PATHS: '{"get_tasks":"/x"}' })).toMatch(/RAYVISION_API_PATHS: "get_tasks" is not an operation id/);
     expect(problem({ ...base, RAYVISION_API_PATHS: 'nope' })).toMatch(/RAYVISION_API_PATHS: must be a JSON object/);
+  });
+
+  it('reads the farm clock\'s zone: UTC+08:00 as documented, an offset or a zone name, and refuses anything else', () => {
+    expect(loadConnectorConfig(base).timeZone).toBe('UTC+08:00');
+    expect(loadConnectorConfig({ ...base, RAYVISION_API_TIME_ZONE: '-05:00' }).timeZone).toBe('UTC-05:00');
+    expect(loadConnectorConfig({ ...base, RAYVISION_API_TIME_ZONE: 'UTC' }).timeZone).toBe('UTC');
+    expect(loadConnectorConfig({ ...base, RAYVISION_API_TIME_ZONE: 'Asia/Shanghai' }).timeZone).toBe('Asia/Shanghai');
+    for (const bad of ['Mars/Olympus', '+15:00', '8', 'UTC+8:75']) {
+      expect(problem({ ...base, RAYVISION_API_TIME_ZONE: bad }), bad).toMatch(/^RAYVISION_API_TIME_ZONE \(--time-zone\): must be an offset such as \+08:00 or UTC, or a zone name such as Asia\/Shanghai \(got ".*"\)\.$/);
+    }
+  });
+
+  it('reads a zone name\'s clock across its summer time, both ways', () => {
+    const clock = farmClock('America/New_York');
+    expect(clock.format(Date.parse('2026-01-15T12:00:00Z'))).toBe('2026-01-15 07:00:00');
+    expect(clock.format(Date.parse('2026-07-15T12:00:00Z'))).toBe('2026-07-15 08:00:00');
+    expect(clock.parse('2026-07-15 08:00:00')).toBe(Date.parse('2026-07-15T12:00:00Z'));
+    expect(clock.parse('2026-01-15 07:00:00')).toBe(Date.parse('2026-01-15T12:00:00Z'));
+    expect(farmClock().inUtc('[2026-12-01 18:07:47] Render node up; ends 2026-12-01T18:09:00+08:00')).toBe('[2026-12-01T10:07:47Z] Render node up; ends 2026-12-01T18:09:00+08:00');
+    expect(farmClock().inUtc('2026-12-01 00:00:01.250 start, 2026-12-01 00:00:02.5+08:00 end, at 2026-12-01 08:00:00.')).toBe(
+      '2026-11-30T16:00:01Z start, 2026-12-01 00:00:02.5+08:00 end, at 2026-12-01T00:00:00Z.',
+    );
   });
 
   it('allows http only to loopback unless explicitly allowed', () => {

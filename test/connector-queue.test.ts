@@ -145,7 +145,7 @@ describe('lanes', () => {
     sandbox.requests.reset();
     sandbox.faults.clear();
     sandbox.faults.add({ kind: 'latency', latencyMs: 10, operation: 'list_platforms' });
-    const flood = Array.from({ length: 200 }, () => connector.call('list_platforms', { zone: 1 }, floodLane ? { lane: floodLane } : {}));
+    const flood = Array.from({ length: 200 }, () => connector.call('list_platforms', { zone: 2 }, floodLane ? { lane: floodLane } : {}));
     await expect.poll(() => sandbox.requests.count('list_platforms'), { timeout: 20_000 }).toBeGreaterThanOrEqual(20);
     const before = sandbox.requests.count();
     await connector.call('get_user_profile', {}, { lane: 'quiet' });
@@ -175,7 +175,7 @@ describe('lanes', () => {
     const queued = [21, 22, 23].map((p) => setPriority(connector, p, { lane: 'a' }));
     // Answered while the connection is still held: the call never waited.
     const refused = await failure(setPriority(connector, 24, { lane: 'a' }));
-    expect(refused.message).toBe('update_task_priority failed: too many calls are queued for this session (at most 3, RAYVISION_API_LANE_QUEUE), so nothing was sent; wait for earlier calls to finish.');
+    expect(refused.message).toBe('update_task_priority failed: too many calls are queued for this client or session (at most 3, RAYVISION_API_LANE_QUEUE), so nothing was sent; wait for earlier calls to finish.');
     expect(refused.notApplied).toBe(true);
     // The bound is per lane: another session still gets in line.
     const other = connector.call('get_user_profile', {}, { lane: 'b' });

@@ -61,7 +61,7 @@ describe('connector over HTTP to the sandbox', () => {
 
   it('retries a read after a 5xx with a fresh nonce, and succeeds', async () => {
     sandbox.faults.add({ kind: 'http', status: 502, operation: 'list_platforms', times: 1 });
-    const data = await connect().call('list_platforms', { zone: 1 });
+    const data = await connect().call('list_platforms', { zone: 2 });
     expect(data).toBeTruthy();
     expect(sandbox.requests.count('list_platforms')).toBe(2);
     const nonces = sandbox.requests.recent().map((r) => r.nonce);
@@ -206,7 +206,7 @@ describe('connector over HTTP to the sandbox', () => {
 
   it('sends 200 concurrent calls with 200 distinct nonces', async () => {
     const connector = connect();
-    await Promise.all(Array.from({ length: 200 }, () => connector.call('list_platforms', { zone: 1 })));
+    await Promise.all(Array.from({ length: 200 }, () => connector.call('list_platforms', { zone: 2 })));
     const nonces = sandbox.requests.recent().map((r) => r.nonce);
     expect(nonces).toHaveLength(200);
     expect(new Set(nonces).size).toBe(200);

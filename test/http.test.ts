@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
+import { connect as connectSocket } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
@@ -37,13 +38,13 @@ afterAll(async () => {
 });
 
 /** A real HTTP server on an ephemeral loopback port, configured through the same environment variables as the CLI. */
-async function serve(env: Record<string, string> = {}, server: Partial<ServerSettings> = {}): Promise<RunningHttpServer> {
+async function serve(env: Record<string, string> = {}, server: Partial<ServerSettings> = {}, log = logger): Promise<RunningHttpServer> {
   const settings = loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_PORT: '0', ...env });
-  const connector = new Connector(sandbox.connectorConfig(), { logger, retryBaseMs: 5 });
+  const connector = new Connector(sandbox.connectorConfig(), { logger: log, retryBaseMs: 5 });
   const serverSettings = { ...DEFAULT_SETTINGS, ...server };
   const confirmations = createConfirmations(serverSettings.confirmationMode, settings.confirmationSecret);
-  const surface = new ServerSurface({ connector, logger, settings: serverSettings, confirmations, sandbox: { url: sandbox.url } });
-  const http = await startHttpServer(settings, { surface, logger });
+  const surface = new ServerSurface({ connector, logger: log, settings: serverSettings, confirmations, sandbox: { url: sandbox.url } });
+  const http = await startHttpServer(settings, { surface, logger: log });
   running.push({ http, connector });
   return http;
 }
@@ -88,6 +89,23 @@ function raw(url: string, options: { method?: string; path?: string; headers?: R
     );
     req.on('error', reject);
     req.end(options.body ?? (options.method && options.method !== 'POST' ? undefined : INITIALIZE));
+  });
+}
+
+/** Bytes exactly as written, on a socket of its own (node:http would refuse to send most of these); the answer as text. */
+function rawSocket(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connectSocket({ host: '127.0.0.1', port });
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('utf8');
+      // One answer is all these tests read.
+      if (/\r\n\r\n/.test(answer) && (/content-length: (\d+)/i.exec(answer) ? answer.length >= answer.indexOf('\r\n\r\n') + 4 + Number(/content-length: (\d+)/i.exec(answer)![1]) : /\r\n0\r\n\r\n$/.test(answer))) socket.end();
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+    socket.setTimeout(20_000, () => socket.destroy(new Error(`no answer to ${text.slice(0, 60)}`)));
+    socket.write(text);
   });
 }
 
@@ -201,7 +219,7 @@ describe('DNS rebinding protection', () => {
     for (const headers of <Record<string, string>[]>[
       { Host: `localhost:${port}` },
       { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}` },
-      { Host: `[::1]:${port}`, Origin: `http://localhost:5173` },
+      { Host: `[::1]:${port}`, Origin: `http://localhost:${port}` },
       { Host: 'MCP.internal' },
       { Origin: 'https://app.example.com' },
     ]) {
@@ -218,6 +236,133 @@ describe('DNS rebinding protection', () => {
     // 2026-07-28 clients send the method and name as headers too; a browser may send only what the preflight allows.
     const allowed = String(response.headers['access-control-allow-headers']).split(/,\s*/).map((h) => h.toLowerCase());
     for (const header of ['mcp-protocol-version', 'mcp-method', 'mcp-name', 'mcp-session-id', 'authorization']) expect(allowed).toContain(header);
+  });
+});
+
+describe('Origin: scheme, host and port', () => {
+  let server: RunningHttpServer;
+  let port: string;
+  beforeAll(async () => {
+    server = await serve({ RAYVISION_HTTP_ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:5173' });
+    port = new URL(server.url).port;
+  });
+
+  it('accepts loopback origins only on the server\'s own port, and listed origins exactly', async () => {
+    const status = async (origin: string) => (await raw(server.url, { headers: { Origin: origin } })).status;
+    for (const origin of [`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`, 'https://app.example.com', 'https://APP.example.com:443', 'http://localhost:5173']) {
+      expect(await status(origin), origin).toBe(200);
+    }
+    // Another app on this machine, the right host on another scheme or port, a listed origin on another port.
+    for (const origin of ['http://localhost:8080', 'http://localhost', `https://localhost:${port}`, 'http://app.example.com', 'https://app.example.com:8443', 'http://localhost:5174']) {
+      const response = await raw(server.url, { headers: { Origin: origin } });
+      expect(response.status, origin).toBe(403);
+      expect(response.headers['access-control-allow-origin'], origin).toBeUndefined();
+    }
+  });
+});
+
+describe('preflight with a token set', () => {
+  let server: RunningHttpServer;
+  beforeAll(async () => {
+    server = await serve({ RAYVISION_HTTP_TOKEN: TOKEN, RAYVISION_HTTP_ALLOWED_ORIGINS: 'https://app.example.com' });
+  });
+
+  it('answers a preflight from an allowed origin with 204 and CORS headers, although it carries no token', async () => {
+    const preflight = { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type, mcp-session-id' };
+    const response = await raw(server.url, { method: 'OPTIONS', headers: preflight });
+    expect(response.status).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(String(response.headers['access-control-allow-headers']).toLowerCase()).toContain('authorization');
+    // The request the preflight cleared still needs the token.
+    expect((await raw(server.url, { headers: { Origin: 'https://app.example.com' } })).status).toBe(401);
+    expect((await raw(server.url, { headers: { Origin: 'https://app.example.com', Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  });
+
+  it('refuses a preflight from another origin with 403 and no CORS headers', async () => {
+    const response = await raw(server.url, { method: 'OPTIONS', headers: { Origin: 'https://evil.example.com', 'Access-Control-Request-Method': 'POST' } });
+    expect(response.status).toBe(403);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('the token, checked at start-up for what a header can carry', () => {
+  const load = (token: string) => () => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_TOKEN: token });
+  it('refuses spaces, non-ASCII and other characters a bearer token cannot hold, without echoing the token', () => {
+    for (const [token, what] of [
+      ['correct horse battery staple', 'a space'],
+      ['pässwörter-0123456789abcdef', 'a non-ASCII character'],
+      ['0123456789abcdef=0123', '"=" before the end'],
+      ['0123456789abcdef#0123', 'punctuation other than'],
+    ] as const) {
+      let message = '';
+      try {
+        load(token)();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        message = (error as Error).message;
+      }
+      expect(message, token).toContain(`RAYVISION_HTTP_TOKEN: the token contains ${what}`);
+      expect(message).toMatch(/which an "Authorization: Bearer" header cannot carry; use only letters, digits and - \. _ ~ \+ \//);
+      for (const part of token.split(/[ =#]/)) expect(message).not.toContain(part);
+    }
+  });
+
+  it('takes several tokens, comma-separated, each checked alike', () => {
+    const other = 'second-token-abcdefghijklmnop';
+    expect(loadHttpSettings({ RAYVISION_HTTP_TOKEN: ` ${TOKEN} , ${other}==` }).tokens).toEqual([TOKEN, `${other}==`]);
+    expect(load(`${TOKEN},short`)).toThrow(/token 2 of 2 must be at least 16 characters/);
+    expect(load(`${TOKEN},${TOKEN}`)).toThrow(/the same token is listed twice/);
+    expect(load('0123456789abcdef0123/+._~-==')).not.toThrow();
+  });
+});
+
+describe('malformed requests', () => {
+  let server: RunningHttpServer;
+  let port: number;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    server = await serve({}, {}, createLogger('debug', (line) => void lines.push(line)));
+    port = server.port;
+  });
+
+  const initialize = (head: string) => `${head}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${Buffer.byteLength(INITIALIZE)}\r\n\r\n${INITIALIZE}`;
+
+  it('a request target that is neither a path nor an http URL gets 400 and one debug line', async () => {
+    // Node's parser passes the first two to the server; it refuses the third itself (answered with an empty 400).
+    for (const [target, said] of [
+      ['http://[bad', /refused GET with 400: the request target is not a path or an http URL/],
+      ['ftp://127.0.0.1/mcp', /refused GET with 400: the request target is not a path or an http URL/],
+      ['mcp', /refused a malformed HTTP request with 400 \(HPE_INVALID_URL\)/],
+    ] as const) {
+      lines.length = 0;
+      const answer = await rawSocket(port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      expect(answer, target).toMatch(/^HTTP\/1\.1 400 /);
+      if (target !== 'mcp') expect(answer).toMatch(/the request target must be a path/);
+      const refusals = lines.filter((line) => line.includes('refused'));
+      expect(refusals, target).toHaveLength(1);
+      expect(refusals[0]).toMatch(/ debug refused /);
+      expect(refusals[0]).toMatch(said);
+    }
+    expect(lines.some((line) => / (error|warn) |    at /.test(line))).toBe(false);
+  });
+
+  it('two Host headers get 400, even when both are allowed', async () => {
+    const answer = await rawSocket(port, initialize(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nHost: localhost:${port}`));
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/2 Host headers; send exactly one/);
+  });
+
+  it('the authority of an absolute-form target is checked like Host', async () => {
+    const foreign = await rawSocket(port, initialize(`POST http://evil.example.com/mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}`));
+    expect(foreign).toMatch(/^HTTP\/1\.1 403 /);
+    expect(foreign).toMatch(/Host \\"evil\.example\.com\\" is not allowed/);
+    const own = await rawSocket(port, initialize(`POST http://localhost:${port}/mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}`));
+    expect(own).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('a path starting with // stays a path', async () => {
+    const answer = await rawSocket(port, `GET //localhost/mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 404 /);
   });
 });
 

@@ -4,7 +4,7 @@ import { getMcpConfigForManifest, type McpbManifestAny } from '@anthropic-ai/mcp
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOOLSETS } from '../src/client/operations.js';
+import { TOOLSETS } from '../src/tools/toolsets.js';
 import { ALL_OPTIONS } from '../src/server/options.js';
 import { ROOT, ensureBuilt } from './helpers/built.js';
 import { witness } from './helpers/canary.js';

@@ -155,6 +155,11 @@ describe('server.json (MCP Registry, schema 2025-12-11)', () => {
     expect(new Set(variables.map((variable) => variable.name)).size).toBe(variables.length);
   });
 
+  it('offers the zone of the farm\'s clock, with the documented UTC+8 as its default', () => {
+    expect(variables.find((v) => v.name === 'RAYVISION_API_TIME_ZONE')).toMatchObject({ default: '+08:00', format: 'string' });
+    expect(loadConnectorConfig({ RAYVISION_API_ACCESS_ID: 'AKIDexample', RAYVISION_API_ACCESS_KEY: 'example-key' }).timeZone).toBe('UTC+08:00');
+  });
+
   it('asks for the account as the server needs it: the access id and the secret key', () => {
     expect(variables.find((v) => v.name === 'RAYVISION_API_ACCESS_ID')).toMatchObject({ isRequired: true });
     expect(variables.find((v) => v.name === 'RAYVISION_API_ACCESS_KEY')).toMatchObject({ isRequired: true, isSecret: true });

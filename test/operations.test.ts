@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OPERATIONS, OPERATION_IDS, SCHEMES, TOOLSETS } from '../src/client/operations.js';
+import { OPERATIONS, OPERATION_IDS, SCHEMES } from '../src/client/operations.js';
 import { buildRoutes } from '../src/sandbox/routes.js';
 
 // The 48 operations of ../shared/docs/api-catalog.md §4 and the four the current SDK adds.
@@ -20,10 +20,9 @@ describe('operation catalog', () => {
     expect(new Set(OPERATION_IDS).size).toBe(52);
   });
 
-  it('gives every operation a toolset, a safety class and a path in every scheme starting with /', () => {
+  it('gives every operation a safety class and a path in every scheme starting with /', () => {
     for (const id of OPERATION_IDS) {
       const op = OPERATIONS[id];
-      expect(TOOLSETS, id).toContain(op.toolset);
       expect(['read', 'write', 'costly', 'destructive'], id).toContain(op.safety);
       for (const scheme of SCHEMES) expect(op.paths[scheme], `${id} ${scheme}`).toMatch(/^\/api\/render(ing)?\//);
       expect(op.retrySafe, id).toBe(op.safety === 'read');

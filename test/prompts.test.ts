@@ -36,7 +36,7 @@ describe('prompts', () => {
     expect(plain).toContain('wait_for_tasks');
     const focused = await text('check_job_status', { since: 'Friday', task_id: '2W123' });
     expect(focused).toContain('submitted since Friday');
-    expect(focused).toContain('1. Call job_status_summary with since set to that date');
+    expect(focused).toContain('1. Call job_status_summary with since (and until, for a single day) in ISO 8601 with my UTC offset');
     expect(focused).toContain('get_task_info for task 2W123');
   });
 

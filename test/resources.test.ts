@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { describe, expect, it } from 'vitest';
-import { TOOLSETS } from '../src/client/operations.js';
+import { TOOLSETS } from '../src/tools/toolsets.js';
 import { startHarness, useFarmSession } from './helpers/harness.js';
 
 // The clock stands still: a resource and the tools it mirrors must agree, whatever time passes between the reads.

@@ -105,6 +105,16 @@ describe('rayvision-mcp sandbox', () => {
     await stop(faulty);
   });
 
+  it('starts an account in arrears with --balance below 0', async () => {
+    const owing = await startCli(['--seed', '3', '--balance=-50']);
+    const connector = connectTo(owing);
+    expect(await connector.call('get_user_profile')).toMatchObject({ usdbalance: -50 });
+    const stopped = (await connector.call('get_task_list', { pageNum: 1, pageSize: 1, statusList: [20] })) as { total: number };
+    expect(stopped.total).toBeGreaterThan(0);
+    await connector.close();
+    await stop(owing);
+  });
+
   it('refuses a bad option with a clear message', async () => {
     const child = spawn(process.execPath, [CLI, 'sandbox', '--speed', 'fast'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

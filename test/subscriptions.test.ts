@@ -4,7 +4,7 @@ import { ConfigError } from '../src/client/options.js';
 import { MAX_SUBSCRIPTIONS, subscriptionTarget } from '../src/resources/subscriptions.js';
 import { loadServerSettings } from '../src/server/config.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { PollSchedule, pollSettings } from '../src/tools/workflows/poll.js';
+import { PollSchedule, pollSettings } from '../src/server/poll.js';
 import { CANARY_ACCESS_KEY } from './helpers/canary.js';
 import { callTool, startHarness, type Harness } from './helpers/harness.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compressNumbers, frameIndexRange, frameRangeOf, framesByNumber, parseFrameRange } from '../src/client/composite.js';
-import type { FrameInfo } from '../src/client/types.js';
-import { errorLines, logLines, shortUserAgent } from '../src/tools/logs.js';
+import { compressNumbers, frameIndexRange, frameRangeOf, framesByNumber, logLines, parseFrameRange, type FrameInfo } from '../src/client/api/index.js';
+import { shortUserAgent } from '../src/tools/catalog/logs.js';
+import { errorLines } from '../src/tools/support/render-log.js';
 
 const frame = (id: number, frameIndex: string | null, frameStatus = 4): FrameInfo => ({ id, frameIndex, frameStatus });
 

@@ -1,6 +1,6 @@
 import type { Progress } from "@modelcontextprotocol/server";
 import { describe, expect, it } from 'vitest';
-import { callTool, expectOk as ok, useFarmSession } from './helpers/harness.js';
+import { expectOk as ok, useFarmSession } from './helpers/harness.js';
 
 const session = useFarmSession({ seed: 12 });
 const { call } = session;

@@ -2,7 +2,7 @@ import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { silentLogger } from '../src/client/log.js';
-import type { Paged, TaskInfo } from '../src/client/types.js';
+import type { Paged, TaskInfo } from '../src/client/api/index.js';
 import { callTool, DEFAULT_SETTINGS, expectOk as ok, useFarmSession, legacyServer } from './helpers/harness.js';
 
 // Token mode: each destructive tool shows its preview, and the test plays the user who agrees by passing the token.

@@ -1,8 +1,9 @@
 import type { Tool } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATIONS, isOperationId } from '../src/client/operations.js';
+import { isOperationId } from '../src/client/operations.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { createConfirmations } from '../src/tools/confirm.js';
+import { ALL_TOOLS } from '../src/tools/index.js';
 import { CANARY_ACCESS_KEY } from './helpers/canary.js';
 import { callTool, startHarness, type Harness } from './helpers/harness.js';
 
@@ -157,7 +158,7 @@ describe('read-only mode and toolsets are enforced in the list and at call time'
   it('lists only the chosen toolsets and refuses tools of the others without a request', async () => {
     await withHarness({ settings: { toolsets: new Set(['frames'] as const) } }, async ({ client }) => {
       const { tools } = await client.listTools();
-      for (const tool of tools.filter((t) => isOperationId(t.name))) expect(OPERATIONS[tool.name as keyof typeof OPERATIONS].toolset).toBe('frames');
+      for (const tool of tools.filter((t) => isOperationId(t.name))) expect(ALL_TOOLS.find((t) => t.name === tool.name)!.toolset).toBe('frames');
       sandbox.requests.reset();
       const result = await callTool(client, 'get_task_list', {});
       expect(result.isError).toBe(true);

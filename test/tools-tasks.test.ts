@@ -34,7 +34,7 @@ describe('task reads', () => {
     expect(s['tasks']).toHaveLength(5);
     expect(s['total']).toBeGreaterThanOrEqual(300);
     expect(s['more']).toBe((s['total'] as number) - 5);
-    expect(result.text.split('\n')).toContain('id\talias\tscene\tstatus\tdone\tfailed\ttotal\tsubmitted\tcost');
+    expect(result.text.split('\n')).toContain('id\talias\tscene\tstatus\tdone\tfailed\ttotal\tsubmitted\tcost (USD)');
     expect(result.text).toMatch(/more: pass page=2\./);
     const rendering = await tasksWithStatus('rendering');
     expect(rendering.length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OPERATION_IDS } from '../src/client/operations.js';
 import { CONTRACT, DIALECTS, endpointOf, isComposed, type Dialect } from '../src/sandbox/contract/index.js';
 import { buildRoutes } from '../src/sandbox/routes.js';
-import { catalogDiff } from './helpers/wire-contract.js';
+import { assumedPaths, catalogDiff } from './helpers/wire-contract.js';
 import { KNOWN_DISAGREEMENTS } from './helpers/wire-disagreements.js';
 
 /**
@@ -67,13 +67,6 @@ describe('the wire contract', () => {
 });
 
 /** Operation ids whose whole dialect (path and names) is assumed to be the current one. */
-function assumedPaths(dialect: Dialect): string[] {
-  return OPERATION_IDS.filter((id) => {
-    const endpoint = endpointOf(id);
-    return endpoint !== undefined && 'assumed' in endpoint[dialect].source;
-  });
-}
-
 /** `operation name` for every parameter whose name is assumed on a dialect whose path is documented. */
 function assumedNames(dialect: Dialect): string[] {
   return OPERATION_IDS.flatMap((id) => {

@@ -1,6 +1,6 @@
 import type { CallToolResult, Progress } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameRangeOf } from '../src/client/composite.js';
+import { frameRangeOf } from '../src/client/api/index.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { CANARY_ACCESS_KEY } from './helpers/canary.js';
 import { callTool, expectOk as ok, startHarness, type Harness } from './helpers/harness.js';
@@ -35,7 +35,8 @@ afterAll(async () => {
 const call = (name: string, args: Record<string, unknown> = {}) => callTool(h.client, name, args);
 const tasks = () => sandbox.farm.tasks() as unknown as TaskRecord[];
 const frames = (id: number) => sandbox.farm.taskFrames(id) as unknown as FrameRecord[];
-const failedFrames = (id: number) => frames(id).filter((f) => f.frameStatus === 5);
+// Failed (5) and timed out (11): both count as failed frames.
+const failedFrames = (id: number) => frames(id).filter((f) => f.frameStatus === 5 || f.frameStatus === 11);
 const sentTo = (operation: 'restart_failed_frames') => bodies.filter((b) => b.path === h.connector.pathOf(operation)).map((b) => b.body);
 
 /** Error codes in the render logs of a task's failed frames, read from the farm itself. */
@@ -63,10 +64,10 @@ function failedNumbers(taskId: number): number[] {
     .sort((a, b) => a - b);
 }
 
-/** `3, 7-9, 12` → [3, 7, 8, 9, 12] */
+/** `3, 7-9, 12` → [3, 7, 8, 9, 12]; a still's tiles (`0 (26 tiles)`) are its frame number. */
 function expand(text: string): number[] {
   return text.split(', ').flatMap((part) => {
-    const [a, b] = part.split('-').map(Number);
+    const [a, b] = part.replace(/ \(\d+ tiles\)$/, '').split('-').map(Number);
     return Array.from({ length: (b ?? a!) - a! + 1 }, (_, i) => a! + i);
   });
 }

@@ -2,7 +2,7 @@ import type { CallToolResult, Progress } from "@modelcontextprotocol/server";
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
-import { taskStatusName } from '../src/tools/schema.js';
+import { TASK_STATUS_CODE, taskStatusName } from '../src/tools/support/schema.js';
 import { CANARY_ACCESS_KEY } from './helpers/canary.js';
 import { callTool, expectOk as ok, startHarness, type Harness } from './helpers/harness.js';
 
@@ -71,22 +71,93 @@ describe('job_status_summary', () => {
       .slice(0, 5);
     expect((s['failures'] as { id: number }[]).map((f) => f.id)).toEqual(failures.map((t) => t.id));
 
-    const profile = sandbox.farm.call('get_user_profile') as { rmbbalance: number };
-    expect(result.text).toContain(`Account: balance ${profile.rmbbalance} CNY`);
-    expect(result.text).toContain(`${byStatus['arrears_stopped']} tasks stopped for arrears`);
+    const profile = sandbox.farm.call('get_user_profile') as { usdbalance: number };
+    expect(result.text).toContain(`Account: balance ${profile.usdbalance} USD`);
+    // A positive balance: no task is stopped for arrears, and the summary does not invent any.
+    expect(byStatus['arrears_stopped']).toBeUndefined();
+    expect(result.text).not.toContain('arrears');
     expect(result.text.split('\n').length).toBeLessThanOrEqual(40);
   });
 
-  it('counts only the tasks submitted since a date', async () => {
+  it('on an account in arrears, says so and counts the tasks stopped for arrears', async () => {
+    const owing = await startSandbox({ seed: 51, speed: 0, balance: -80, accessKey: CANARY_ACCESS_KEY });
+    const harness = await startHarness({ reuse: owing });
+    try {
+      const stopped = records(owing).filter((t) => t.taskStatus === 20).length;
+      expect(stopped).toBeGreaterThan(0);
+      const result = await callTool(harness.client, 'job_status_summary');
+      ok(result);
+      expect(result.text).toContain('Account: balance -80 USD');
+      expect(result.text).toContain('the account is in arrears');
+      expect(result.text).toContain(`${stopped} tasks stopped for arrears`);
+    } finally {
+      await harness.close();
+      await owing.close();
+    }
+  });
+
+  it('counts only the tasks submitted in a window, whatever offset it is given in', async () => {
     const tasks = records(sandbox);
-    const cut = tasks[60]!.submitDate;
-    const day = new Date(cut + 8 * 3_600_000).toISOString().slice(0, 10);
-    const since = Date.parse(`${day}T00:00:00+08:00`);
-    const s = ok(await callTool(h.client, 'job_status_summary', { since: day }));
-    expect(s['total']).toBe(tasks.filter((t) => t.submitDate >= since).length);
+    const from = tasks[80]!.submitDate;
+    const to = tasks[20]!.submitDate;
+    // The farm reads its bounds to the second: from the start of `from`'s second to the start of `to`'s.
+    const inWindow = tasks.filter((t) => t.submitDate >= Math.floor(from / 1000) * 1000 && t.submitDate <= Math.floor(to / 1000) * 1000);
+    for (const offset of [0, 480, -300]) {
+      const s = ok(await callTool(h.client, 'job_status_summary', { since: at(from, offset), until: at(to, offset) }));
+      expect(s['total'], at(from, offset)).toBe(inWindow.length);
+    }
     const none = await callTool(h.client, 'job_status_summary', { since: '2099-01-01' });
     expect(ok(none)['total']).toBe(0);
-    expect(none.text).toMatch(/^No tasks submitted since 2099-01-01 00:00:00\./);
+    expect(none.text).toMatch(/^No tasks submitted since 2099-01-01T00:00:00Z\./);
+  });
+
+  it('says "rendering" only of rendering tasks: pre-rendering ones are counted apart', async () => {
+    const result = await callTool(h.client, 'job_status_summary');
+    const s = ok(result);
+    const counts = s['counts'] as Record<string, number>;
+    expect(counts['pre_rendering']).toBeGreaterThan(0);
+    expect(result.text).toContain(`Rendering (${counts['rendering']}) and pre-rendering (${counts['pre_rendering']})`);
+  });
+});
+
+/** `2026-11-27T18:07:47-05:00`: an instant written in a zone `offset` minutes from UTC, as a user would give it. */
+function at(ms: number, offsetMinutes: number): string {
+  const wall = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19);
+  if (offsetMinutes === 0) return `${wall}Z`;
+  const abs = Math.abs(offsetMinutes);
+  return `${wall}${offsetMinutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+describe('"how did my Friday renders do?"', () => {
+  let sandbox: Sandbox;
+  let h: Harness;
+  beforeAll(async () => ({ sandbox, h } = await frozenFarm(53)));
+  afterAll(async () => {
+    await h.close();
+    await sandbox.close();
+  });
+
+  it('is answered in one call, for the Friday of a user five hours behind UTC', async () => {
+    const tasks = records(sandbox);
+    const offset = -300;
+    // The last Friday before the farm's newest task, as the user's calendar has it.
+    let day = new Date(Math.max(...tasks.map((t) => t.submitDate)) + offset * 60_000);
+    while (day.getUTCDay() !== 5) day = new Date(day.getTime() - 86_400_000);
+    const date = day.toISOString().slice(0, 10);
+    const start = Date.parse(`${date}T00:00:00-05:00`);
+    const friday = tasks.filter((t) => t.submitDate >= start && t.submitDate <= start + 86_399_000);
+    expect(friday.length).toBeGreaterThan(0);
+
+    const requests = sandbox.requests.count();
+    const result = await callTool(h.client, 'job_status_summary', { since: `${date}T00:00:00-05:00`, until: `${date}T23:59:59-05:00` });
+    const s = ok(result);
+    const byStatus: Record<string, number> = {};
+    for (const task of friday) byStatus[taskStatusName(task.taskStatus)] = (byStatus[taskStatusName(task.taskStatus)] ?? 0) + 1;
+    expect(s['total']).toBe(friday.length);
+    expect(s['counts']).toEqual(byStatus);
+    expect(result.text.split('\n')[0]).toMatch(new RegExp(`^${friday.length} tasks? submitted from ${new Date(start).toISOString().slice(0, 19)}Z to `));
+    // One tool call; its requests go to the farm at once, and none is a second round trip for more of the same.
+    expect(sandbox.requests.count() - requests).toBeLessThanOrEqual(Object.keys(TASK_STATUS_CODE).length + 1);
   });
 });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_FARM_TIME_ZONE, parseTimeZone } from './farm-time.js';
 import { OPERATION_IDS, SCHEMES, type PathOverrides, type Scheme } from './operations.js';
 import { ConfigError, parseFlag, parseOption, type OptionSources, type OptionSpec } from './options.js';
 import { DEFAULT_LANE_QUEUE, DEFAULT_QUEUE_TIMEOUT_MS, defaultLaneConcurrency } from './scheduler.js';
@@ -17,6 +18,11 @@ export interface ConnectorConfig {
   /** Value of the unsigned `languageFlag` header: 0 Chinese, 1 English. */
   languageFlag: '0' | '1';
   paths: PathOverrides;
+  /**
+   * Zone of the farm's clock (`+08:00`, `Asia/Shanghai`), in which it reads and writes `yyyy-MM-dd HH:mm:ss` times;
+   * unset: UTC+08:00, the documented one (src/client/farm-time.ts).
+   */
+  timeZone?: string;
   /** Requests in flight toward the farm at most; further calls queue. */
   concurrency: number;
   /** Requests in flight at most for one lane (HTTP session); unset: half of `concurrency`, at least 1. */
@@ -106,6 +112,15 @@ export const CONNECTION_OPTIONS = {
     defaultText: 'zh for renderbus hosts, else en',
     description: 'Language of farm messages (zh or en), sent in the unsigned languageFlag header.',
   },
+  timeZone: {
+    env: 'RAYVISION_API_TIME_ZONE',
+    flag: 'time-zone',
+    type: 'string',
+    group: G,
+    defaultText: DEFAULT_FARM_TIME_ZONE,
+    description:
+      "Zone of the farm's clock, in which it reads and writes times without an offset: an offset (+08:00) or a zone name (Asia/Shanghai). The documents give UTC+8 (serverTime).",
+  },
   paths: {
     env: 'RAYVISION_API_PATHS',
     type: 'string',
@@ -171,6 +186,16 @@ const intIn = (min: number, max: number, fallback: number, maxText = String(max)
       }
       return n;
     });
+
+const timeZoneSchema = z
+  .string()
+  .default(DEFAULT_FARM_TIME_ZONE)
+  .transform((text, ctx) => {
+    const zone = parseTimeZone(text);
+    if (zone) return zone.name;
+    ctx.addIssue({ code: 'custom', message: 'must be an offset such as +08:00 or UTC, or a zone name such as Asia/Shanghai' });
+    return z.NEVER;
+  });
 
 const pathsSchema = z
   .string()
@@ -262,6 +287,7 @@ export function loadConnectorConfig(sources: OptionSources): ConnectorConfig {
   const timeoutMs = parseOption(o.timeoutMs, intIn(1000, 600_000, 30_000), sources[o.timeoutMs.env]);
   const language = parseOption(o.language, z.enum(['zh', 'en'], { error: 'must be zh or en' }).optional(), sources[o.language.env]);
   const paths = parseOption(o.paths, pathsSchema, sources[o.paths.env]);
+  const timeZone = parseOption(o.timeZone, timeZoneSchema, sources[o.timeZone.env]);
   const concurrency = parseOption(o.concurrency, intIn(1, 64, 8), sources[o.concurrency.env]);
   const laneConcurrency = parseOption(
     o.laneConcurrency,
@@ -272,5 +298,5 @@ export function loadConnectorConfig(sources: OptionSources): ConnectorConfig {
   const queueTimeoutMs = parseOption(o.queueTimeoutMs, intIn(1000, 600_000, DEFAULT_QUEUE_TIMEOUT_MS), sources[o.queueTimeoutMs.env]);
   // The SDK sends languageFlag "0" (Chinese) for renderbus domains and "1" otherwise (fox rayvision_api 4609959).
   const languageFlag = (language ?? (/renderbus/i.test(domain) ? 'zh' : 'en')) === 'zh' ? '0' : '1';
-  return { accessId, accessKey, domain, platform, scheme, protocol, timeoutMs, languageFlag, paths, concurrency, laneConcurrency, laneQueue, queueTimeoutMs };
+  return { accessId, accessKey, domain, platform, scheme, protocol, timeoutMs, languageFlag, paths, timeZone, concurrency, laneConcurrency, laneQueue, queueTimeoutMs };
 }

@@ -180,7 +180,7 @@ export class Connector {
         return new TransportError(
           id,
           'queue-full',
-          `${id} failed: too many calls are queued for this session (at most ${this.scheduler.limits.laneQueue}, RAYVISION_API_LANE_QUEUE), so nothing was sent; wait for earlier calls to finish.`,
+          `${id} failed: too many calls are queued for this client or session (at most ${this.scheduler.limits.laneQueue}, RAYVISION_API_LANE_QUEUE), so nothing was sent; wait for earlier calls to finish.`,
           { sent: false },
         );
       case 'expired': {

@@ -58,7 +58,7 @@ function definitions(completions: Completions): PromptDef[] {
       render: ({ since, task_id }) =>
         [
           `Check the status of my render jobs${since ? ` submitted since ${since}` : ''}.`,
-          `1. Call job_status_summary${since ? ` with since set to that date as yyyy-MM-dd (work it out from today's date)` : ''}.`,
+          `1. Call job_status_summary${since ? ' with since (and until, for a single day) in ISO 8601 with my UTC offset, e.g. 2026-11-20T00:00:00-05:00 (work the dates out from today\'s date)' : ''}.`,
           task_id
             ? `2. Call get_task_info for task ${task_id} and read its frames if something looks wrong.`
             : '2. Pick out what needs my attention: failed tasks, tasks stopped for arrears, tasks that will finish late.',
@@ -98,13 +98,18 @@ function definitions(completions: Completions): PromptDef[] {
         name: z.string().max(64).optional().describe('Environment name'),
         make_default: z.enum(['yes', 'no']).optional().describe('Make it the default (yes/no)'),
       },
-      complete: { software: (typed) => completions.software(typed), version: (typed, context) => completions.versions(context['software'], typed) },
+      complete: {
+        software: (typed) => completions.software(typed),
+        version: (typed, context) => completions.versions(context['software'], typed),
+        plugins: (typed, context) => completions.plugins(context['software'], context['version'], typed),
+      },
       render: ({ software, version, plugins, name, make_default }) =>
         [
           `Set up a render environment for ${software} ${version}${plugins ? ` with ${plugins}` : ''}${name ? ` named "${name}"` : ''}${make_default === 'yes' ? ', as the default' : ''}.`,
           `1. Call configure_render_env with cg_id "${software}", version "${version}"${plugins ? `, plugins ${JSON.stringify(plugins.split(',').map((p) => p.trim()).filter(Boolean))}` : ''}${name ? `, name "${name}"` : ''}${make_default === 'yes' ? ', make_default true' : ''} and dry_run true.`,
           '2. If the farm does not offer that version or a plugin, show me the nearest ones it lists and ask which to use (get_supported_plugins lists them all).',
-          '3. Show me what would be created or changed, and after I confirm call configure_render_env again with dry_run false.',
+          '3. Show me what would be created or changed; if an environment of that name exists with another setup (action choice_needed), show me before and after and ask whether to update it or create a new one (change "update" or "create").',
+          '4. After I confirm, call configure_render_env again with dry_run false (and change, if I chose).',
         ].join('\n'),
     }),
   ];
@@ -152,7 +157,8 @@ export class PromptTable {
   }
 
   async complete(name: string, argument: string, value: string, context: Record<string, string>): Promise<string[]> {
-    const complete = this.prompts.get(name)?.def.complete?.[argument];
+    const completers = this.prompts.get(name)?.def.complete;
+    const complete = completers && Object.hasOwn(completers, argument) ? completers[argument] : undefined;
     return complete ? complete(value, context) : [];
   }
 }

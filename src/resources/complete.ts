@@ -1,6 +1,5 @@
-import type { Paged, TaskInfo } from '../client/types.js';
-import { SOFTWARE, resolveCgId } from '../tools/schema.js';
-import { loadSoftwareCatalog } from '../tools/software.js';
+import { SOFTWARE, resolveCgId, softwareName } from '../tools/support/schema.js';
+import { pluginLabel } from '../tools/support/software.js';
 import { readContext, type ResourceDeps } from './context.js';
 
 /** MCP caps a completion answer at 100 values. */
@@ -29,12 +28,8 @@ export class Completions {
     const number = /^\d{0,3}[A-Za-z]{1,3}(\d+)$/.exec(text)?.[1];
     const keyword = /^\d{0,3}[A-Za-z]{1,3}$/.test(text) ? '' : (number ?? text);
     const tasks = await this.cached(`tasks:${keyword}`, TASK_TTL_MS, async () => {
-      const data = await readContext(this.deps).call<Paged<TaskInfo> | null>('get_task_list', {
-        pageNum: 1,
-        pageSize: RECENT_TASKS,
-        searchKeyword: keyword || undefined,
-      });
-      return (data?.items ?? []).flatMap((task) => [String(task.id), ...(task.taskAlias ? [task.taskAlias] : [])]);
+      const { items } = await readContext(this.deps).api.tasks.list({ pageNum: 1, pageSize: RECENT_TASKS, searchKeyword: keyword || undefined });
+      return items.flatMap((task) => [String(task.id), ...(task.taskAlias ? [task.taskAlias] : [])]);
     });
     const idLike = text === '' || /^\d{0,3}[A-Za-z]{0,3}\d*$/.test(text);
     // Typed scene text: every id the farm matched; typed id or alias: the candidates it begins.
@@ -55,9 +50,32 @@ export class Completions {
     const cgId = software ? resolveCgId(software) : undefined;
     if (cgId === undefined) return [];
     const versions = await this.cached(`versions:${cgId}`, VERSION_TTL_MS, async () =>
-      (await loadSoftwareCatalog(readContext(this.deps), cgId, 'windows')).versions.map((v) => v.version),
+      (await readContext(this.deps).api.environments.catalog(cgId, 'windows', softwareName(cgId))).versions.map((v) => v.version),
     );
     return versions.filter((version) => startsWith(version, typed.trim())).slice(0, MAX_VALUES);
+  }
+
+  /**
+   * Plugin versions (`redshift 3.5.16`) the farm offers for the program and version named in the other arguments.
+   * The typed text is a comma-separated list: its last entry is completed and the ones before it kept.
+   */
+  async plugins(software: string | undefined, version: string | undefined, typed: string): Promise<string[]> {
+    const cgId = software ? resolveCgId(software) : undefined;
+    if (cgId === undefined || !version?.trim()) return [];
+    const wanted = version.trim().toLowerCase();
+    const labels = await this.cached(`plugins:${cgId}:${wanted}`, VERSION_TTL_MS, async () => {
+      const catalog = await readContext(this.deps).api.environments.catalog(cgId, 'windows', softwareName(cgId));
+      const match = catalog.versions.find((v) => v.version.toLowerCase() === wanted || `${catalog.name} ${v.version}`.toLowerCase() === wanted);
+      return (match?.plugins ?? []).map(pluginLabel);
+    });
+    const parts = typed.split(',');
+    const last = (parts.pop() ?? '').trim();
+    const head = parts.map((part) => part.trim()).filter(Boolean);
+    const prefix = head.length ? `${head.join(', ')}, ` : '';
+    return labels
+      .filter((label) => startsWith(label, last) && !head.includes(label))
+      .map((label) => `${prefix}${label}`)
+      .slice(0, MAX_VALUES);
   }
 
   private async cached(key: string, ttlMs: number, load: () => Promise<string[]>): Promise<string[]> {

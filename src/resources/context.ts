@@ -1,7 +1,8 @@
+import { FarmApi } from '../client/api/index.js';
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
 import type { ToolContext } from '../tools/define.js';
-import { allowFanOut } from '../tools/workflows/task-sets.js';
+import { allowFanOut } from '../tools/support/task-sets.js';
 
 /** What resource reads, completions and pollers need: the farm, and the same secrecy rule as the tools. */
 export interface ResourceDeps {
@@ -12,16 +13,15 @@ export interface ResourceDeps {
 
 /**
  * A tool context for work done outside a tool call (a resource read, a completion), so that a resource is built by
- * the very code that answers the matching tool. There is nobody to send progress to.
+ * the same farm API and formatters as the matching tool. There is nobody to send progress to.
  */
 export function readContext(deps: ResourceDeps, signal: AbortSignal = new AbortController().signal, lane?: string): ToolContext {
   allowFanOut(signal);
   return {
-    connector: deps.connector,
+    api: new FarmApi(deps.connector, { signal, ...(lane ? { lane } : {}) }),
     logger: deps.logger,
     signal,
     revealSecrets: deps.revealSecrets,
-    call: (operation, body = {}) => deps.connector.call(operation, body, { signal, ...(lane ? { lane } : {}) }),
     progress: async () => undefined,
   };
 }

@@ -10,11 +10,10 @@ import {
   type Variables,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { Toolset } from '../client/operations.js';
-import type { Paged, SoftwareList, TaskInfo } from '../client/types.js';
 import type { ToolContext } from '../tools/define.js';
-import { summarizeTask } from '../tools/records.js';
-import { cgId as cgIdSchema, softwareName, taskId as taskIdSchema } from '../tools/schema.js';
+import { summarizeTask } from '../tools/support/records.js';
+import { cgId as cgIdSchema, softwareName, taskId as taskIdSchema } from '../tools/support/schema.js';
+import type { Toolset } from '../tools/toolsets.js';
 import type { Completions } from './complete.js';
 import { readContext, type ResourceDeps } from './context.js';
 import { NotFoundError, accountText, framesText, platformsText, renderEnvsText, softwareText, taskText, tasksText } from './views.js';
@@ -174,16 +173,17 @@ export class ResourceTable {
   }
 
   async complete(uriTemplate: string, argument: string, value: string, context: Record<string, string>): Promise<string[]> {
-    const complete = this.templates.find((t) => t.uriTemplate === uriTemplate)?.complete?.[argument];
+    const completers = this.templates.find((t) => t.uriTemplate === uriTemplate)?.complete;
+    const complete = completers && Object.hasOwn(completers, argument) ? completers[argument] : undefined;
     return complete ? complete(value, context) : [];
   }
 }
 
 /** Answers resources/list, resources/templates/list and resources/read on one server instance. */
 export function installResources(server: Server, table: ResourceTable, deps: ResourceDeps): void {
-  server.setRequestHandler('resources/list', async (_request, ctx) => ({ resources: await table.list(readContext(deps, ctx.mcpReq.signal, ctx.sessionId)) }));
+  server.setRequestHandler('resources/list', async (_request, ctx) => ({ resources: await table.list(readContext(deps, ctx.mcpReq.signal, ctx.sessionId ?? ctx.http?.authInfo?.clientId)) }));
   server.setRequestHandler('resources/templates/list', () => table.templatesListed);
-  server.setRequestHandler('resources/read', (request, ctx) => table.read(request.params.uri, readContext(deps, ctx.mcpReq.signal, ctx.sessionId)));
+  server.setRequestHandler('resources/read', (request, ctx) => table.read(request.params.uri, readContext(deps, ctx.mcpReq.signal, ctx.sessionId ?? ctx.http?.authInfo?.clientId)));
 }
 
 /**
@@ -192,8 +192,8 @@ export function installResources(server: Server, table: ResourceTable, deps: Res
  */
 async function recentTasks(ctx: ToolContext): Promise<Resource[]> {
   try {
-    const data = await ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: 20 });
-    return (data?.items ?? []).map((task) => {
+    const { items } = await ctx.api.tasks.list({ pageNum: 1, pageSize: 20 });
+    return items.map((task) => {
       const s = summarizeTask(task);
       return {
         uri: `rayvision://tasks/${task.id}`,
@@ -211,10 +211,8 @@ async function recentTasks(ctx: ToolContext): Promise<Resource[]> {
 
 async function supportedSoftware(ctx: ToolContext): Promise<Resource[]> {
   try {
-    const data = await ctx.call<SoftwareList | null>('get_supported_software');
-    return (data?.renderInfoList ?? [])
-      .filter((s) => s && typeof s.cgId === 'number')
-      .map((s) => ({
+    const { software } = await ctx.api.environments.software();
+    return software.map((s) => ({
         uri: `rayvision://render-envs/${s.cgId}`,
         name: `render environments for ${softwareName(s.cgId)}`,
         title: `${s.cgName || softwareName(s.cgId)} environments`,

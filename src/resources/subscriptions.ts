@@ -1,13 +1,12 @@
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, type Server } from '@modelcontextprotocol/server';
-import { taskItems } from '../client/composite.js';
+import { FarmApi, type Page, type TaskInfo } from '../client/api/index.js';
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
-import type { Toolset } from '../client/operations.js';
-import type { Paged, TaskInfo } from '../client/types.js';
-import { frameCounts } from '../tools/records.js';
-import { taskId as taskIdSchema } from '../tools/schema.js';
-import { MIN_POLL_SECONDS, PollSchedule, type PollSettings } from '../tools/workflows/poll.js';
-import { ACTIVE_STATUS_CODES } from '../tools/workflows/task-sets.js';
+import { MIN_POLL_SECONDS, PollSchedule, type PollSettings } from '../server/poll.js';
+import { frameCounts } from '../tools/support/records.js';
+import { taskId as taskIdSchema } from '../tools/support/schema.js';
+import { ACTIVE_STATUS_CODES } from '../tools/support/task-sets.js';
+import type { Toolset } from '../tools/toolsets.js';
 import { NotFoundError, notFound } from './views.js';
 
 /** Subscriptions one connection may hold at once. */
@@ -57,6 +56,8 @@ export interface WatcherDeps {
   toolsets: ReadonlySet<Toolset>;
   updated(uri: string): Promise<void>;
   listChanged(): void;
+  /** The lane its polls queue in toward the farm (an HTTP session's id, known once the session exists). */
+  lane?: () => string | undefined;
 }
 
 /**
@@ -160,19 +161,14 @@ export class TaskWatcher {
     }
   }
 
-  private call<T>(operation: 'get_task_info' | 'get_task_list', body: Record<string, unknown>): Promise<T> {
-    return this.deps.connector.call<T>(operation, body, { signal: this.abort.signal });
+  private get api(): FarmApi {
+    const lane = this.deps.lane?.();
+    return new FarmApi(this.deps.connector, { signal: this.abort.signal, ...(lane ? { lane } : {}) });
   }
 
   /** One get_task_info for every task due; a task the farm no longer knows gets the fingerprint `missing`. */
   private async taskPrints(ids: readonly number[]): Promise<Map<number, string>> {
-    const data = await this.call<Paged<TaskInfo> | TaskInfo[] | null>('get_task_info', { taskIds: [...ids] });
-    const found = new Map<number, TaskInfo>();
-    const visit = (task: TaskInfo) => {
-      found.set(task.id, task);
-      (task.respRenderingTaskList ?? []).forEach(visit);
-    };
-    taskItems(data).forEach(visit);
+    const found = await this.api.tasks.byId(ids);
     return new Map(ids.map((id) => [id, found.has(id) ? taskFingerprint(found.get(id)!) : 'missing']));
   }
 
@@ -188,11 +184,11 @@ export class TaskWatcher {
    */
   private async listPrint(): Promise<{ print: string; newTasks: boolean }> {
     const [active, newest] = await Promise.all([
-      this.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: LIST_PAGE, statusList: [...ACTIVE_STATUS_CODES] }),
-      this.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: NEWEST_PAGE }),
+      this.api.tasks.list({ pageNum: 1, pageSize: LIST_PAGE, statusList: ACTIVE_STATUS_CODES }),
+      this.api.tasks.list({ pageNum: 1, pageSize: NEWEST_PAGE }),
     ]);
-    const shown = (page: Paged<TaskInfo> | null) => [page?.total ?? page?.items?.length ?? 0, (page?.items ?? []).map((t) => [t.id, t.taskStatus, frameCounts(t)])];
-    const newestId = Math.max(0, ...(newest?.items ?? []).map((t) => t.id));
+    const shown = (page: Page<TaskInfo>) => [page.total, page.items.map((t) => [t.id, t.taskStatus, frameCounts(t)])];
+    const newestId = Math.max(0, ...newest.items.map((t) => t.id));
     // The first look only learns the newest id; after it, a higher id is a task that was not there before.
     const newTasks = this.newestId !== undefined && newestId > this.newestId;
     this.newestId = Math.max(this.newestId ?? 0, newestId);
@@ -217,6 +213,8 @@ export function watchConnection(server: Server, options: SubscriptionOptions): T
     ...options,
     updated: (uri) => server.sendResourceUpdated({ uri }),
     listChanged: () => server.sendResourceListChanged(),
+    // A session's polls queue in its lane like its calls, so a session with many subscriptions cannot crowd others.
+    lane: () => (server.transport as { sessionId?: string } | undefined)?.sessionId,
   });
   const previous = server.onclose;
   server.onclose = () => {

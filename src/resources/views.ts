@@ -1,19 +1,17 @@
-import { getSubtaskIds } from '../client/composite.js';
-import type { Paged, TaskInfo } from '../client/types.js';
-import { getUserProfile, getUserSettings, listPlatforms } from '../tools/account.js';
+import type { TaskInfo } from '../client/api/index.js';
 import type { ToolContext } from '../tools/define.js';
-import { getRenderEnv, getSupportedSoftware } from '../tools/environments.js';
-import { blocks, pageFooter, plural, tsv } from '../tools/format.js';
-import { frameTable } from '../tools/frames-common.js';
-import { countByStatus, countsLine, fetchTasks, summarizeFrame, summarizeTask, type FrameSummary } from '../tools/records.js';
-import { loadSoftwareCatalog } from '../tools/software.js';
-import { getTaskInfo } from '../tools/tasks.js';
-import { analyseFailures, causesText, explainCodes, framesOf, frameNumbers, mergeCauses } from '../tools/workflows/failures.js';
-import { ACTIVE_STATUS_CODES } from '../tools/workflows/task-sets.js';
+import { describePlatforms, describeProfile, describeSettings } from '../tools/support/account.js';
+import { analyseFailures, causesText, explainCodes, frameNumbers, mergeCauses } from '../tools/support/failures.js';
+import { blocks, pageFooter, plural, tsv } from '../tools/support/format.js';
+import { frameTable } from '../tools/support/frames.js';
+import { countByStatus, countsLine, summarizeFrame, summarizeTask, taskDetail, taskDetailText, type FrameSummary } from '../tools/support/records.js';
+import { softwareName, taskStatusName } from '../tools/support/schema.js';
+import { describeRenderEnvs, describeSoftware, summarizeEnv } from '../tools/support/software.js';
+import { ACTIVE_STATUS_CODES } from '../tools/support/task-sets.js';
 
 /**
- * The text of each resource. Where a tool shows the same thing, its handler builds the text, so a resource and its
- * tool never drift apart; the rest uses the same helpers (records.ts, format.ts, the workflows' failure analysis).
+ * The text of each resource, built from the farm API with the formatters of the tools that show the same thing
+ * (src/tools/support), so a resource and its tool never drift apart.
  */
 
 /** A resource whose subject the farm does not know; the resource layer answers it as resource-not-found. */
@@ -24,15 +22,18 @@ export function notFound(message: string): NotFoundError {
 }
 
 export async function accountText(ctx: ToolContext): Promise<string> {
-  const [profile, settings] = await Promise.all([getUserProfile.handler({}, ctx), getUserSettings.handler({}, ctx)]);
-  return blocks(`Profile:\n${profile.text}`, `Settings:\n${settings.text}`);
+  const [profile, settings] = await Promise.all([ctx.api.account.profile(), ctx.api.account.settings()]);
+  return blocks(`Profile:\n${describeProfile(profile).text}`, `Settings:\n${describeSettings(settings).text}`);
 }
 
 export async function platformsText(ctx: ToolContext): Promise<string> {
-  return (await listPlatforms.handler({}, ctx)).text;
+  const { zone, platforms } = await ctx.api.account.platforms();
+  return describePlatforms(zone, platforms, ctx.api.account.platform).text;
 }
 
 const ACTIVE_SHOWN = 25;
+/** The statuses the active list asks for, by the names get_task_list takes, so its hint finds every one of them. */
+const ACTIVE_STATUS_NAMES = [...new Set(ACTIVE_STATUS_CODES.map(taskStatusName))];
 const RECENT_SHOWN = 10;
 
 function taskTable(tasks: readonly TaskInfo[]): string {
@@ -45,17 +46,17 @@ function taskTable(tasks: readonly TaskInfo[]): string {
 /** Active tasks (all that move on their own, up to 50) and the newest tasks that are not among them. */
 export async function tasksText(ctx: ToolContext): Promise<string> {
   const [active, recent] = await Promise.all([
-    ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: ACTIVE_SHOWN, statusList: [...ACTIVE_STATUS_CODES] }),
-    ctx.call<Paged<TaskInfo> | null>('get_task_list', { pageNum: 1, pageSize: RECENT_SHOWN }),
+    ctx.api.tasks.list({ pageNum: 1, pageSize: ACTIVE_SHOWN, statusList: ACTIVE_STATUS_CODES }),
+    ctx.api.tasks.list({ pageNum: 1, pageSize: RECENT_SHOWN }),
   ]);
-  const activeItems = active?.items ?? [];
-  const activeTotal = active?.total ?? activeItems.length;
+  const activeItems = active.items;
+  const activeTotal = active.total;
   const activeIds = new Set(activeItems.map((t) => t.id));
-  const recentItems = (recent?.items ?? []).filter((t) => !activeIds.has(t.id));
-  const allTotal = recent?.total ?? recentItems.length;
+  const recentItems = recent.items.filter((t) => !activeIds.has(t.id));
+  const allTotal = recent.totalKnown ? recent.total : recentItems.length;
   return blocks(
-    activeTotal ? `Active tasks (${activeTotal}: waiting, rendering or being analysed):\n${taskTable(activeItems)}` : 'No active tasks.',
-    activeTotal > activeItems.length ? `${activeTotal - activeItems.length} more active: get_task_list status=["waiting","rendering"] pages through them.` : undefined,
+    activeTotal ? `Active tasks (${activeTotal}: ${ACTIVE_STATUS_NAMES.join(', ')}):\n${taskTable(activeItems)}` : 'No active tasks.',
+    activeTotal > activeItems.length ? `${activeTotal - activeItems.length} more active: get_task_list status=${JSON.stringify(ACTIVE_STATUS_NAMES)} pages through all ${activeTotal}.` : undefined,
     recentItems.length ? `Recent tasks (newest of ${allTotal}, active ones above):\n${taskTable(recentItems)}` : undefined,
     'One task: rayvision://tasks/{task_id}. All tasks: get_task_list.',
   );
@@ -64,13 +65,13 @@ export async function tasksText(ctx: ToolContext): Promise<string> {
 /** Frames sampled per task for the failure summary of a task resource. */
 const FAILURE_SAMPLE = 5;
 
-/** get_task_info's text (detail, frame counts, child tasks) and, when frames failed, their causes. */
+/** What get_task_info shows of a task (detail, frame counts, child tasks) and, when frames failed, their causes. */
 export async function taskText(ctx: ToolContext, taskId: number): Promise<string> {
-  const [{ tasks }, info] = await Promise.all([fetchTasks(ctx, [taskId]), getTaskInfo.handler({ task_ids: [taskId] }, ctx)]);
-  const task = tasks[0];
+  const task = (await ctx.api.tasks.byId([taskId])).get(taskId);
   if (!task) throw notFound(`No task with id ${taskId} exists on the farm; rayvision://tasks lists the recent ones.`);
   const failed = summarizeTask(task).failed ?? 0;
-  return blocks(info.text, failed ? await failureSummary(ctx, task) : undefined, `Frames, failed first: rayvision://tasks/${taskId}/frames`);
+  const failures = failed ? await failureSummary(ctx, task) : undefined;
+  return blocks(taskDetailText(taskDetail(task, ctx.api.account.currency)), failures, `Frames, failed first: rayvision://tasks/${taskId}/frames`);
 }
 
 async function failureSummary(ctx: ToolContext, task: TaskInfo): Promise<string> {
@@ -95,10 +96,10 @@ const frameRank = (status: string) => {
 
 /** All frames of a task (of its child tasks for a layered job), failed first, one page of 100. */
 export async function framesText(ctx: ToolContext, taskId: number, page: number): Promise<string> {
-  const { task, children } = await getSubtaskIds(ctx.call, taskId);
+  const { task, children } = await ctx.api.tasks.subtasks(taskId);
   if (!task) throw notFound(`No task with id ${taskId} exists on the farm; rayvision://tasks lists the recent ones.`);
   const holders = children.length ? children : [task];
-  const read = await Promise.all(holders.map(async (holder) => ({ holder, ...(await framesOf(ctx, holder.id)) })));
+  const read = await Promise.all(holders.map(async (holder) => ({ holder, ...(await ctx.api.frames.allAtOnce(holder.id)) })));
   const frames = read.flatMap(({ holder, frames: list }) => list.map((frame) => ({ task: holder.id, frame: summarizeFrame(frame) })));
   if (frames.length === 0) return `Task ${taskId} has no frames yet.`;
   // Array.prototype.sort is stable: within a status the farm's order is kept.
@@ -108,14 +109,17 @@ export async function framesText(ctx: ToolContext, taskId: number, page: number)
   return blocks(
     `Task ${taskId}: ${plural(frames.length, 'frame')}: ${countsLine(countByStatus(frames.map((f) => f.frame)))}. Failed first.`,
     read.some((r) => !r.complete) ? 'The farm stopped answering pages before the end; the counts cover the frames read.' : undefined,
-    shown.length ? withTaskColumn(shown, holders.length > 1) : undefined,
+    shown.length ? withTaskColumn(shown, holders.length > 1, ctx.api.account.currency) : undefined,
     footer,
   );
 }
 
 /** frameTable, with the child task holding each frame in front when the frames come from several. */
-function withTaskColumn(rows: readonly { task: number; frame: FrameSummary }[], several: boolean): string {
-  const table = frameTable(rows.map((r) => r.frame));
+function withTaskColumn(rows: readonly { task: number; frame: FrameSummary }[], several: boolean, currency: string): string {
+  const table = frameTable(
+    rows.map((r) => r.frame),
+    currency,
+  );
   if (!several) return table;
   return table
     .split('\n')
@@ -125,9 +129,9 @@ function withTaskColumn(rows: readonly { task: number; frame: FrameSummary }[], 
 
 /** Supported programs and their versions (on Windows, where every program renders). */
 export async function softwareText(ctx: ToolContext): Promise<string> {
-  const answer = await getSupportedSoftware.handler({}, ctx);
-  const list = answer.structured.software as { cg_id: number; name?: string; key?: string; linux?: boolean; default?: boolean }[];
-  const catalogs = await Promise.allSettled(list.map((s) => loadSoftwareCatalog(ctx, s.cg_id, 'windows')));
+  const { software, defaultCgId } = await ctx.api.environments.software();
+  const list = describeSoftware(software, defaultCgId);
+  const catalogs = await Promise.allSettled(list.map((s) => ctx.api.environments.catalog(s.cg_id, 'windows', softwareName(s.cg_id))));
   const rows = list.map((s, i) => {
     const catalog = catalogs[i]!;
     const versions = catalog.status === 'fulfilled' ? catalog.value.versions.map((v) => v.version).join(', ') : 'unavailable';
@@ -141,5 +145,5 @@ export async function softwareText(ctx: ToolContext): Promise<string> {
 }
 
 export async function renderEnvsText(ctx: ToolContext, cgId: number): Promise<string> {
-  return (await getRenderEnv.handler({ cg_id: cgId }, ctx)).text;
+  return describeRenderEnvs((await ctx.api.environments.renderEnvs([cgId])).map(summarizeEnv), softwareName(cgId));
 }

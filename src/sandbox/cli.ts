@@ -1,4 +1,5 @@
 import { ConfigError, readCommandLine } from '../client/options.js';
+import { DEFAULT_BALANCE } from './farm/account.js';
 import { parseFault } from './faults.js';
 import { startSandbox } from './server.js';
 
@@ -10,6 +11,8 @@ Options:
   --seed <n>        data set seed (default 1)
   --speed <x>       simulated seconds per real second (default 1)
   --tasks <n>       number of top-level tasks to generate (default 320)
+  --balance <x>     account balance before anything renders (default 2350.75); below 0 the account is in
+                    arrears and its live tasks are stopped for arrears (status 20), e.g. --balance=-50
   --fault <spec>    inject faults, repeatable: [operation:]kind[=value][@rate][xTimes]
                     kinds: latency=ms, code=N, http=status, reset, non-json, hang
                     e.g. --fault latency=300 --fault get_task_list:http=502@0.2
@@ -27,6 +30,7 @@ export async function runSandboxCommand(argv: string[]): Promise<void> {
     seed: { type: 'string' },
     speed: { type: 'string' },
     tasks: { type: 'string' },
+    balance: { type: 'string' },
     fault: { type: 'string', multiple: true },
     'fault-seed': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -53,6 +57,7 @@ export async function runSandboxCommand(argv: string[]): Promise<void> {
     seed: number('seed', 1, 0, 2 ** 31),
     speed: number('speed', 1, 0, 100_000),
     taskCount: number('tasks', 320, 1, 100_000),
+    balance: number('balance', DEFAULT_BALANCE, -1_000_000, 1_000_000),
     faults,
     ...(extra['fault-seed'] === undefined ? {} : { faultSeed: number('fault-seed', 0, 0, 2 ** 31) }),
   });

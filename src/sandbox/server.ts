@@ -9,7 +9,7 @@ import { createFarm, type Farm, type FarmOptions } from './farm/index.js';
 import { mulberry32 } from './farm/random.js';
 import { Faults, type FaultKind, type FaultRule } from './faults.js';
 import { buildRoutes, checkArgs } from './routes.js';
-import { FarmError, type FarmModel } from './types.js';
+import { FarmError } from './types.js';
 import { RequestVerifier } from './verify.js';
 
 export interface SandboxOptions extends FarmOptions {
@@ -233,7 +233,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...overrides,
     }),
     close: async () => {
-      (farm as FarmModel).close?.();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

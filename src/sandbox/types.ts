@@ -26,6 +26,4 @@ export class FarmError extends Error {
 /** The simulated farm behind the sandbox's HTTP layer: answers `data` for a request or throws a FarmError. */
 export interface FarmModel {
   handle(request: FarmRequest): unknown;
-  /** Stops timers, if any. */
-  close?(): void;
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from '../client/log.js';
-import { TOOLSETS, type Toolset } from '../client/operations.js';
+import { TOOLSETS, type Toolset } from '../tools/toolsets.js';
 import { ConfigError, parseFlag, parseOption, type OptionSources, type OptionSpec } from '../client/options.js';
 import { CONFIRMATION_MODES, type ConfirmationMode } from '../tools/safety.js';
-import { DEFAULT_POLL, MAX_POLL_SECONDS, MIN_POLL_SECONDS, type PollSettings } from '../tools/workflows/poll.js';
+import { DEFAULT_POLL, MAX_POLL_SECONDS, MIN_POLL_SECONDS, type PollSettings } from './poll.js';
 
 const G = 'Server';
 const S = 'Sandbox';

@@ -8,7 +8,8 @@ import { installSubscribe, watchConnection, type SubscriptionOptions, type TaskW
 import { createConfirmations, type Confirmations } from '../tools/confirm.js';
 import { ALL_TOOLS } from '../tools/index.js';
 import { ToolTable, installTools, type Policy, type ToolRuntime } from '../tools/registry.js';
-import { pollSettings } from '../tools/workflows/poll.js';
+import type { Toolset } from '../tools/toolsets.js';
+import { pollSettings } from './poll.js';
 import type { ServerSettings } from './config.js';
 import { VERSION } from './version.js';
 
@@ -26,23 +27,41 @@ export interface ServerDeps {
 
 export function buildInstructions(deps: Pick<ServerDeps, 'settings' | 'sandbox'>): string {
   const { readOnly, confirmationMode } = deps.settings;
+  // Each pointer to a tool or resource is given only when its toolset is enabled.
+  const has = (toolset: Toolset) => deps.settings.toolsets.has(toolset);
   const lines = [
     'rayvision-mcp gives access to a Rayvision render farm (Renderbus, Fox Renderfarm, Dayan cloud).',
     deps.sandbox
       ? `THIS IS A SANDBOX: a simulated farm at ${deps.sandbox.url} with generated data; nothing here touches a real account or costs money.`
       : undefined,
-    'Start with job_status_summary (one screen: what renders, what failed, the balance); get_task_info for one task; wait_for_tasks to follow tasks to the end.',
-    `Failed frames: triage_failures groups them by cause and explains each${readOnly ? '' : '; resubmit_failures resubmits them (a dry run unless dry_run is false, each task once)'}.`,
-    readOnly ? undefined : 'Render environments: configure_render_env resolves software, version and plugin names against the farm and creates or updates one.',
+    has('tasks')
+      ? 'Start with job_status_summary (one screen: what renders, what failed, the balance); get_task_info for one task; wait_for_tasks to follow tasks to the end.'
+      : `Enabled toolsets: ${[...deps.settings.toolsets].join(', ')}.`,
+    has('frames')
+      ? `Failed frames: triage_failures groups them by cause and explains each${readOnly ? '' : '; resubmit_failures resubmits them (a dry run unless dry_run is false, each task once)'}.`
+      : undefined,
+    readOnly || !has('environments') ? undefined : 'Render environments: configure_render_env resolves software, version and plugin names against the farm and creates or updates one.',
     'Task ids are numbers (19097); the console alias (2W19097) is accepted wherever a task id is.',
     readOnly
       ? 'The server runs read-only: tools that change the farm are not available.'
       : confirmationMode === 'token'
         ? 'Destructive tools (delete_*, abandon_task) first return a preview and a confirmation_token: show the preview to the user, and pass the token back only after the user agreed. Billed tools take dry_run to preview.'
         : 'Destructive tools (delete_*, abandon_task) ask the user through the client before acting; nothing else can confirm them. Billed tools take dry_run to preview.',
-    'Resources: rayvision://tasks, rayvision://tasks/{task_id} (subscribe to follow changes), rayvision://tasks/{task_id}/frames, rayvision://account, rayvision://software, rayvision://render-envs/{cg_id}.',
+    resourcesLine(has),
+    'Times: answers give UTC (Z); give times in ISO 8601 with the user\'s offset, or UTC.',
   ];
   return lines.filter(Boolean).join('\n');
+}
+
+/** The resources of the enabled toolsets, in the order a user needs them. */
+function resourcesLine(has: (toolset: Toolset) => boolean): string | undefined {
+  const uris = [
+    ...(has('tasks') ? ['rayvision://tasks', 'rayvision://tasks/{task_id} (subscribe to follow changes)'] : []),
+    ...(has('frames') ? ['rayvision://tasks/{task_id}/frames'] : []),
+    ...(has('account') ? ['rayvision://account'] : []),
+    ...(has('environments') ? ['rayvision://software', 'rayvision://render-envs/{cg_id}'] : []),
+  ];
+  return uris.length ? `Resources: ${uris.join(', ')}.` : undefined;
 }
 
 /** Hints for 2026-07-28 caches: lists that never change within one process, and account data that does. */

@@ -1,24 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler, isInitializeRequest, isLegacyRequest, type JSONRPCMessage, type Server } from '@modelcontextprotocol/server';
+import { createMcpHandler, isLegacyRequest, type AuthInfo } from '@modelcontextprotocol/server';
 import type { Logger } from '../client/log.js';
 import { ConfigError } from '../client/options.js';
 import { ListenFollower, listenRequest } from '../resources/listen.js';
 import { TaskWatcher } from '../resources/subscriptions.js';
 import type { ServerSurface } from './create.js';
-import { checkOrigin, checkRequest, type Refusal } from './http-guard.js';
-import type { HttpSettings } from './http-options.js';
+import { ClientRequests } from './http-clients.js';
+import { BodyBudget, readJsonBody, type BodyLimits } from './http-body.js';
+import { checkOrigin, checkRequest, clientKey, parseTarget, type GuardSettings } from './http-guard.js';
+import { MAX_BODY_BYTES, type HttpSettings } from './http-options.js';
+import { ClientGone, Refused, RefusalLog, sendError, sendJson } from './http-reply.js';
+import { cancelOnClose, SessionTable } from './http-sessions.js';
 import { VERSION } from './version.js';
 
 export const MCP_PATH = '/mcp';
 export const HEALTH_PATH = '/healthz';
-/** A session nobody has used for this long (and with no open stream) is closed; its client re-initializes. */
-export const SESSION_IDLE_MS = 30 * 60_000;
-/** Sessions held at once at most; a new one beyond this is refused with 503 until others close or expire. */
-export const MAX_SESSIONS = 1000;
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface HttpServerDeps {
   surface: ServerSurface;
@@ -31,17 +29,17 @@ export interface RunningHttpServer {
   port: number;
   /** Open 2025-era sessions (always 0 when stateless). */
   sessionCount(): number;
+  /** Resources polled for the subscriptions of open sessions. */
+  sessionSubscriptions(): number;
   /** Resources followed for open 2026 subscriptions/listen streams. */
   listenCount(): number;
+  /** Request body bytes held in memory now. */
+  bodyBytes(): number;
   close(): Promise<void>;
 }
 
-interface Session {
-  transport: NodeStreamableHTTPServerTransport;
-  mcp: Server;
-  lastSeen: number;
-  open: number;
-}
+/** A request as the handlers see it: who sent it, and `auth` for the SDK, which hands it on to tool calls. */
+type ClientRequest = IncomingMessage & { auth?: AuthInfo };
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
@@ -50,64 +48,28 @@ const CORS_HEADERS = {
   'Access-Control-Max-Age': '600',
 };
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return void res.end();
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
-}
-
-/** Errors before the transport sees the request are JSON-RPC error objects, as the SDK's own are. */
-function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, code = -32000): void {
-  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
-}
-
-class BodyError extends Error {
-  constructor(
-    readonly status: 400 | 413,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyError(413, -32000, `Request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new BodyError(400, -32700, 'Parse error: the request body is not valid JSON.');
-  }
-}
-
-/** The JSON-RPC request ids in a POST body (one message or a batch). */
-function requestIds(body: unknown): (string | number)[] {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.flatMap((m: { id?: unknown; method?: unknown } | null) =>
-    m && typeof m.method === 'string' && (typeof m.id === 'string' || typeof m.id === 'number') ? [m.id] : [],
-  );
-}
+/** How much of a refused body is still read (and dropped) after the answer, and for how long at most. */
+const LINGER_BYTES = 64 * 1024;
+const LINGER_MS = 1000;
 
 /**
- * A client that goes away without notifications/cancelled leaves its calls running (and polling the farm). When
- * the response of a 2025-era POST closes before it was finished, its requests are cancelled the way the protocol
- * cancels them. (2026 requests need nothing: the SDK cancels the exchange when its stream closes.)
+ * Node closes the socket of a `Connection: close` answer as soon as it is written. Bytes the client is still
+ * sending then make the kernel reset the connection, and the client may never read the answer. So, as web servers
+ * do, the server closes its side and reads and drops what still comes, for a second at most: a client that sent a
+ * small body reads its answer. One still uploading megabytes is cut off after 64 KiB, so that a flood of refused
+ * uploads costs the server little (reading them all through kept /healthz waiting for seconds).
  */
-function cancelOnClose(res: ServerResponse, transport: NodeStreamableHTTPServerTransport, body: unknown): void {
-  const ids = requestIds(body);
-  if (ids.length === 0) return;
-  res.once('close', () => {
-    if (res.writableFinished) return;
-    for (const requestId of ids) {
-      const cancel: JSONRPCMessage = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'the client closed the connection' } };
-      transport.onmessage?.(cancel);
-    }
+function lingerAfterAnswer(req: IncomingMessage): void {
+  const { socket } = req;
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) socket.destroy();
   });
+  (socket as Socket & { destroySoon(): void }).destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
 }
 
 /**
@@ -118,7 +80,13 @@ function cancelOnClose(res: ServerResponse, transport: NodeStreamableHTTPServerT
  */
 export async function startHttpServer(settings: HttpSettings, deps: HttpServerDeps): Promise<RunningHttpServer> {
   const { logger, surface } = deps;
-  const sessions = new Map<string, Session>();
+  const { limits } = settings;
+  const sessions = new SessionTable(surface, logger, limits, settings.tokens.length > 0);
+  const bodyLimits: BodyLimits = { budget: new BodyBudget(limits.bodyMemoryBytes, MAX_BODY_BYTES), maxBytes: MAX_BODY_BYTES, timeoutMs: limits.bodyTimeoutMs };
+  const refusals = new RefusalLog(logger);
+  const inProgress = new ClientRequests(limits.clientRequests);
+  // The port is known once listening (0 picks one); the guard needs it to know this server's own origin.
+  const guard: GuardSettings = { tokens: settings.tokens, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins, ownPort: settings.port };
 
   const modern = createMcpHandler(({ era }) => surface.newServer({ era, connection: false }).mcp, {
     legacy: 'reject',
@@ -135,50 +103,7 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
       )
     : undefined;
 
-  const closeSession = async (id: string, why: string) => {
-    const session = sessions.get(id);
-    if (!session) return;
-    sessions.delete(id);
-    logger.debug(`session ${id.slice(0, 8)} closed (${why})`);
-    await session.transport.close().catch(() => undefined);
-    await session.mcp.close().catch(() => undefined);
-  };
-
-  const handleSession = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
-    const sessionId = req.headers['mcp-session-id'];
-    if (typeof sessionId === 'string') {
-      const session = sessions.get(sessionId);
-      if (!session) return sendError(res, 404, 'Session not found (it expired or the server restarted); start a new session with initialize.', {}, -32001);
-      session.lastSeen = Date.now();
-      session.open += 1;
-      res.once('close', () => {
-        session.open -= 1;
-        session.lastSeen = Date.now();
-      });
-      cancelOnClose(res, session.transport, body);
-      return session.transport.handleRequest(req, res, body);
-    }
-    if (req.method !== 'POST' || !isInitializeRequest(body)) {
-      return sendError(res, 400, 'Bad request: send initialize first, then pass the Mcp-Session-Id header the server returned.');
-    }
-    if (sessions.size >= MAX_SESSIONS) return sendError(res, 503, `Too many open sessions (${MAX_SESSIONS}); try again later.`, { 'Retry-After': '30' });
-    const { mcp } = surface.newServer({ era: 'legacy', connection: true });
-    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { transport, mcp, lastSeen: Date.now(), open: 0 });
-        logger.debug(`session ${id.slice(0, 8)} opened (${sessions.size} open)`);
-      },
-      onsessionclosed: (id) => void closeSession(id, 'client ended it'),
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) void closeSession(transport.sessionId, 'transport closed');
-    };
-    await mcp.connect(transport);
-    await transport.handleRequest(req, res, body);
-  };
-
-  const handleStatelessLegacy = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
+  const handleStatelessLegacy = async (req: ClientRequest, res: ServerResponse, body: unknown) => {
     if (req.method !== 'POST') {
       return sendError(res, 405, 'This server runs stateless (--stateless): only POST is served; there are no sessions or server-initiated streams.', {
         Allow: 'POST, OPTIONS',
@@ -195,7 +120,7 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
     await transport.handleRequest(req, res, body);
   };
 
-  const handleModern = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
+  const handleModern = async (req: ClientRequest, res: ServerResponse, body: unknown) => {
     const listen = follower ? listenRequest(body) : undefined;
     if (listen && follower) res.once('close', follower.follow(listen.uris));
     await serveModern(req, res, body);
@@ -211,40 +136,65 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
 
   const corsFor = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
-    if (origin === undefined || checkOrigin(origin, settings)) return {};
+    if (origin === undefined || checkOrigin(origin, guard)) return {};
     return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin', ...CORS_HEADERS };
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    if (url.pathname === HEALTH_PATH) {
+  const handle = async (req: ClientRequest, res: ServerResponse) => {
+    const target = parseTarget(req.url);
+    if (!target) {
+      logger.debug(`refused ${req.method} with 400: the request target is not a path or an http URL`);
+      return sendError(res, 400, 'Bad request: the request target must be a path such as /mcp (or an absolute http URL).', { Connection: 'close' });
+    }
+    if (target.path === HEALTH_PATH) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Use GET /healthz.', { Allow: 'GET, HEAD' });
       return sendJson(res, 200, { status: 'ok', version: VERSION, mode: settings.stateless ? 'stateless' : 'sessions' });
     }
-    if (url.pathname !== MCP_PATH) return sendError(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
+    if (target.path !== MCP_PATH) return sendError(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
 
-    const refusal: Refusal | undefined = checkRequest(req.headers, url, settings);
+    const refusal = checkRequest(req, target, guard);
     if (refusal) {
-      logger.warn(`refused ${req.method} ${MCP_PATH} with ${refusal.status}: ${refusal.message}`);
+      // Counted by kind (the message's first word: Host, Origin, Credentials, This, The, Bad), not by the values in it.
+      refusals.note(`guard ${refusal.status} ${refusal.message.split(' ')[0]}`, `refused ${req.method} ${MCP_PATH} with ${refusal.status}: ${refusal.message}`);
       return sendError(res, refusal.status, refusal.message, { ...corsFor(req), ...refusal.headers });
     }
     const cors = corsFor(req);
     for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
 
-    const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
+    const client = clientKey(req.headers.authorization, settings.tokens, req.socket.remoteAddress);
+    // The SDK passes this on to every handler (ctx.http.authInfo): a request outside a session is queued toward
+    // the farm in its client's lane. The token itself is not passed on.
+    req.auth = { token: '', clientId: client, scopes: [] };
+    const body = req.method === 'POST' ? await readJsonBody(req, client, bodyLimits) : undefined;
+    inProgress.admit(client, body, res);
     if (!(await isLegacy(req, body))) return handleModern(req, res, body);
-    await (settings.stateless ? handleStatelessLegacy(req, res, body) : handleSession(req, res, body));
+    await (settings.stateless ? handleStatelessLegacy(req, res, body) : sessions.handle(req, res, body, client));
   };
 
   const server = createServer((req, res) => {
     const started = Date.now();
-    res.once('finish', () => logger.debug(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`));
+    res.once('finish', () => logger.debug(`${req.method} ${req.url?.split('?')[0]?.slice(0, 200)} ${res.statusCode} ${Date.now() - started}ms`));
     handle(req, res).catch((error: unknown) => {
-      if (error instanceof BodyError) return sendError(res, error.status, error.message, {}, error.code);
+      if (error instanceof Refused) {
+        if (error.headers['Connection'] === 'close') lingerAfterAnswer(req);
+        const client = clientKey(req.headers.authorization, settings.tokens, req.socket.remoteAddress);
+        refusals.note(error.reason, `refused ${req.method} ${MCP_PATH} from ${client} with ${error.status}: ${error.reason}`);
+        return sendError(res, error.status, error.message, error.headers, error.code);
+      }
+      if (error instanceof ClientGone) return logger.debug(`${req.method} ${MCP_PATH}: ${error.reason}`);
       logger.error(`HTTP request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       sendError(res, 500, 'Internal server error.', {}, -32603);
     });
+  });
+  // What Node's parser refuses itself (a malformed request line or header, headers too large or too slow) gets
+  // Node's usual answer, and one debug line instead of nothing.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    logger.debug(`refused a malformed HTTP request with ${status.slice(0, 3)} (${error.code ?? error.message})`);
+    const answering = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+    if (socket.writable && error.code !== 'ECONNRESET' && !answering?.headersSent) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroySoon();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -260,24 +210,20 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
     server.listen(settings.port, settings.host, () => resolve());
   });
 
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [id, session] of sessions) if (session.open === 0 && now - session.lastSeen > SESSION_IDLE_MS) void closeSession(id, 'idle');
-  }, 60_000);
-  sweep.unref();
-
   const address = server.address() as AddressInfo;
+  guard.ownPort = address.port;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}${MCP_PATH}`,
     port: address.port,
     sessionCount: () => sessions.size,
+    sessionSubscriptions: () => sessions.subscriptions,
     listenCount: () => follower?.size ?? 0,
+    bodyBytes: () => bodyLimits.budget.inUse,
     close: async () => {
-      clearInterval(sweep);
       follower?.stop();
       await modern.close().catch(() => undefined);
-      await Promise.all([...sessions.keys()].map((id) => closeSession(id, 'server shutting down')));
+      await sessions.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

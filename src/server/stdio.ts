@@ -1,9 +1,10 @@
-import { Writable } from 'node:stream';
-import { parseJSONRPCMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
+import { type Readable, Writable } from 'node:stream';
+import { parseJSONRPCMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
 import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from '../client/log.js';
 import { endedRequestId, ListenFollower, listenRequest } from '../resources/listen.js';
 import type { ServerSurface } from './create.js';
+import { LineLimit, MAX_LINE_BYTES } from './stdin-limit.js';
 
 type Write = (chunk: unknown, ...rest: unknown[]) => boolean;
 
@@ -64,8 +65,8 @@ function isPlainCall(value: unknown): value is JSONRPCMessage {
 
 /**
  * The stdio wire: newline-delimited JSON-RPC on stdin and stdout, as the SDK's StdioServerTransport reads and
- * writes it (same buffer limit and errors, lines that are not JSON skipped, messages the schema refuses reported
- * to onerror), minus the work a call does not need: its envelope is not parsed a second time when it is plainly
+ * writes it (lines that are not JSON skipped, messages the schema refuses reported to onerror, a buffer limit with
+ * its error, here only a backstop behind LineLimit), minus the work a call does not need: its envelope is not parsed a second time when it is plainly
  * valid (the protocol layer validates each request against its method's schema anyway), and a message is written
  * straight to stdout, without a promise and two listeners per message. It also shows the server each message that
  * passes, in both directions.
@@ -79,11 +80,11 @@ class StdioWire implements Transport {
   private closed = false;
 
   constructor(
-    private readonly stdin: NodeJS.ReadStream,
+    private readonly stdin: Readable,
     private readonly stdout: NodeJS.WriteStream,
     private readonly write: Write,
     private readonly observe: Observer,
-    private readonly maxBufferSize = STDIO_DEFAULT_MAX_BUFFER_SIZE,
+    private readonly maxBufferSize = 2 * MAX_LINE_BYTES,
   ) {}
 
   async start(): Promise<void> {
@@ -197,7 +198,17 @@ export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => 
     listens.delete(id);
   };
   let closing = false;
-  const transport = new StdioWire(process.stdin, process.stdout, protocolOut, {
+  // An oversized line is dropped before the wire sees it (its own limit would end the connection); a request on it
+  // is answered with an error, and the connection goes on.
+  const stdin = new LineLimit(MAX_LINE_BYTES, ({ bytes, requestId }) => {
+    const size = `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+    logger.warn(`stdin: dropped a message of ${size}, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB limit${requestId === undefined ? '' : `; request ${JSON.stringify(requestId)} answered with an error`}`);
+    if (requestId === undefined) return;
+    const message = `Request too large: ${size} on one line, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB limit; nothing was done. Send smaller arguments.`;
+    transport.send({ jsonrpc: '2.0', id: requestId, error: { code: -32600, message } }).catch(() => undefined);
+  });
+  process.stdin.on('error', (error) => stdin.destroy(error)).pipe(stdin);
+  const transport: StdioWire = new StdioWire(stdin, process.stdout, protocolOut, {
     inbound(message) {
       const listen = listenRequest(message);
       if (listen) listens.set(listen.id, { uris: listen.uris, ...(follower ? { stop: follower.follow(listen.uris) } : {}) });
@@ -226,9 +237,10 @@ export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => 
     {
       transport,
       onerror: (error) => {
-        // A message over the transport's size limit ends the connection: say why, and exit non-zero.
+        // Should the transport's own size limit ever be reached (LineLimit drops long lines well before it), the
+        // connection ends: say why, and exit non-zero.
         if (/buffer|size|exceed/i.test(error.message)) {
-          logger.error(`stdin: ${error.message}; the connection cannot go on`);
+          logger.error(`stdio: ${error.message}; the connection cannot go on`);
           process.exitCode = 1;
         } else logger.debug(`stdio: ${error.message}`);
       },

@@ -1,13 +1,14 @@
 import type { ResourceLink, ToolAnnotations } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
-import type { Connector } from '../client/connector.js';
+import type { FarmApi } from '../client/api/index.js';
 import type { Logger } from '../client/log.js';
-import { OPERATIONS, type OperationId, type Safety, type Toolset } from '../client/operations.js';
+import { OPERATIONS, type OperationId, type Safety } from '../client/operations.js';
+import type { Toolset } from './toolsets.js';
 
-/** Everything a tool handler may use. `call` is bound to the MCP request's cancellation signal. */
+/** Everything a tool handler may use. */
 export interface ToolContext {
-  call<T = unknown>(operation: OperationId, body?: Record<string, unknown>): Promise<T>;
-  connector: Connector;
+  /** The farm, every call bound to the MCP request's cancellation signal. */
+  api: FarmApi;
   signal: AbortSignal;
   logger: Logger;
   /** RAYVISION_REVEAL_SECRETS=1: show passwords and keys the farm returns. */
@@ -40,43 +41,56 @@ export interface Preview {
 type Shape = z.ZodRawShape;
 type Args<I extends Shape> = z.infer<z.ZodObject<I>>;
 
-export interface ToolSpec<I extends Shape, O extends Shape> {
-  /** Tool name of a workflow tool; an API tool is named by its operation id. */
-  name?: string;
-  /** The catalog operation this tool exposes (gives its name, toolset and safety class). */
-  operation?: OperationId;
-  toolset?: Toolset;
-  safety?: Safety;
-  title: string;
+interface SpecBase<I extends Shape, O extends Shape> {
+  /** The toolset that enables the tool (src/tools/toolsets.ts). */
+  toolset: Toolset;
   description: string;
   input: I;
   output: O;
   /** Same arguments, same effect. Reads are idempotent; for others it defaults to false. */
   idempotent?: boolean;
   /** Destructive tools: what would be affected (fetched from the farm, no change made). */
-  preview?: (args: Args<I>, ctx: ToolContext) => Promise<Preview>;
-  handler: (args: Args<I>, ctx: ToolContext) => Promise<ToolAnswer<z.infer<z.ZodObject<O>>>>;
+  // Method syntax: a list of tools of many shapes (AnyTool) can then hold each of them.
+  preview?(args: Args<I>, ctx: ToolContext): Promise<Preview>;
+  handler(args: Args<I>, ctx: ToolContext): Promise<ToolAnswer<z.infer<z.ZodObject<O>>>>;
 }
 
-export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape> extends ToolSpec<I, O> {
+/** A tool that exposes one catalog operation: its name, title and safety class come from the catalog entry. */
+interface ApiToolSpec<I extends Shape, O extends Shape, Id extends OperationId> extends SpecBase<I, O> {
+  operation: Id;
+}
+
+/** A workflow tool: several operations in one call, named and classed here. */
+interface WorkflowToolSpec<I extends Shape, O extends Shape> extends SpecBase<I, O> {
   name: string;
-  toolset: Toolset;
+  title: string;
   safety: Safety;
+  operation?: never;
+}
+
+export type ToolSpec<I extends Shape, O extends Shape, Id extends OperationId = OperationId> = ApiToolSpec<I, O, Id> | WorkflowToolSpec<I, O>;
+
+export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape> extends SpecBase<I, O> {
+  name: string;
+  title: string;
+  safety: Safety;
+  operation?: OperationId;
   annotations: ToolAnnotations;
 }
 
-/** The one way to define a tool: fills the toolset, safety class and all four annotation hints. */
+/** The tool of one catalog operation (src/tools/index.ts keys them by operation, so none can be missing). */
+export type ApiTool<Id extends OperationId> = AnyTool & { operation: Id };
+
+/** The one way to define a tool: fills the name, title, safety class and all four annotation hints. */
+export function defineTool<I extends Shape, O extends Shape, Id extends OperationId>(spec: ApiToolSpec<I, O, Id>): ToolDefinition<I, O> & { operation: Id };
+export function defineTool<I extends Shape, O extends Shape>(spec: WorkflowToolSpec<I, O>): ToolDefinition<I, O>;
 export function defineTool<I extends Shape, O extends Shape>(spec: ToolSpec<I, O>): ToolDefinition<I, O> {
-  const operation = spec.operation ? OPERATIONS[spec.operation] : undefined;
-  const name = spec.name ?? spec.operation;
-  const toolset = spec.toolset ?? operation?.toolset;
-  const safety = spec.safety ?? operation?.safety;
-  if (!name || !toolset || !safety) throw new Error(`tool ${name ?? spec.title} needs an operation, or a name, toolset and safety`);
+  const { name, title, safety } = spec.operation ? { name: spec.operation, ...OPERATIONS[spec.operation] } : (spec as WorkflowToolSpec<I, O>);
   if (safety === 'destructive' && !spec.preview) throw new Error(`destructive tool ${name} needs a preview`);
   return {
     ...spec,
     name,
-    toolset,
+    title,
     safety,
     // The title travels as the tool's own `title`; repeating it in the annotations would only add bytes.
     annotations: {

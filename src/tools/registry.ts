@@ -10,10 +10,11 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { FarmApi } from '../client/api/index.js';
 import type { Connector } from '../client/connector.js';
 import { RayvisionError } from '../client/errors.js';
 import type { Logger } from '../client/log.js';
-import type { Toolset } from '../client/operations.js';
+import type { Toolset } from './toolsets.js';
 import { runDestructive, type Confirmations } from './confirm.js';
 import { RefusedError, type AnyTool, type ToolAnswer, type ToolContext } from './define.js';
 
@@ -184,16 +185,14 @@ const noProgress = async (): Promise<void> => undefined;
 function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
   const { signal } = mcp.mcpReq;
   const progressToken = mcp.mcpReq._meta?.progressToken;
-  // An HTTP session's calls share one lane toward the farm, so no session can crowd out the others.
-  const lane = mcp.sessionId;
-  const options = lane ? { signal, lane } : { signal };
-  const { connector } = runtime;
+  // An HTTP session's calls share one lane toward the farm, so no session can crowd out the others; outside a
+  // session (2026-07-28, --stateless) the lane is the client's, which the HTTP server puts in authInfo.
+  const lane = mcp.sessionId ?? mcp.http?.authInfo?.clientId;
   return {
-    connector,
+    api: new FarmApi(runtime.connector, lane ? { signal, lane } : { signal }),
     logger: runtime.logger,
     signal,
     revealSecrets: runtime.revealSecrets,
-    call: (operation, body = {}) => connector.call(operation, body, options),
     progress:
       progressToken === undefined
         ? noProgress

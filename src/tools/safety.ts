@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { isoTime } from './format.js';
+import { isoTime } from './support/format.js';
 
 /**
  * Confirmation for destructive tools. With elicitation the user is asked directly; otherwise the first call returns

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { ConnectorConfig } from '../../src/client/config.js';
 import { Connector } from '../../src/client/connector.js';
 import { createLogger, type Logger } from '../../src/client/log.js';
-import { TOOLSETS, type OperationId } from '../../src/client/operations.js';
+import type { OperationId } from '../../src/client/operations.js';
+import { TOOLSETS } from '../../src/tools/toolsets.js';
 import type { ServerSettings } from '../../src/server/config.js';
 import { ServerSurface, type ServerDeps } from '../../src/server/create.js';
 import type { Server } from '@modelcontextprotocol/server';
@@ -88,6 +89,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await Promise.all([mcp.connect(serverTransport), client.connect(clientTransport)]);
     closeServer = () => mcp.close();
   }
+  if (client.getProtocolEra() !== era) throw new Error(`the harness client negotiated the ${client.getProtocolEra()} era, not ${era}`);
   // Listing the tools makes the SDK client check every later result against the published output schema.
   await client.listTools();
   return {

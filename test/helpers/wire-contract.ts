@@ -1,5 +1,5 @@
-import { OPERATIONS, OPERATION_IDS, isRequired, pathFor, wireName, type OperationId, type WireParam as CatalogParam } from '../../src/client/operations.js';
-import { CONTRACT, DIALECTS, isComposed, type WireParam } from '../../src/sandbox/contract/index.js';
+import { OPERATIONS, OPERATION_IDS, allowedValues, isRequired, pathFor, wireName, type OperationId, type WireParam as CatalogParam } from '../../src/client/operations.js';
+import { CONTRACT, DIALECTS, endpointOf, isComposed, type Dialect, type WireParam } from '../../src/sandbox/contract/index.js';
 
 const list = (values: readonly (string | number)[] | undefined) => (values?.length ? `[${[...values].join(', ')}]` : 'any');
 
@@ -45,7 +45,7 @@ export function catalogDiff(ids: readonly OperationId[] = OPERATION_IDS): string
             ['handler name', catalog.current, documented.as ?? name],
             ['type', catalog.param.type, documented.type],
             ['required', ...required],
-            ['allowed', list(catalog.param.allowed), list(documented.allowed)],
+            ['allowed', list(allowedValues(catalog.param, dialect)), list(documented.allowed)],
           ];
           // Emptiness only matters for a parameter both sides require.
           if (required[0] && required[1]) fields.push(['may be empty', Boolean(catalog.param.allowEmpty), Boolean(documented.allowEmpty)]);
@@ -55,4 +55,12 @@ export function catalogDiff(ids: readonly OperationId[] = OPERATION_IDS): string
     }
   }
   return lines;
+}
+
+/** The operations whose path on a dialect no document gives, according to the contract (in catalog order). */
+export function assumedPaths(dialect: Dialect): OperationId[] {
+  return OPERATION_IDS.filter((id) => {
+    const endpoint = endpointOf(id);
+    return endpoint !== undefined && 'assumed' in endpoint[dialect].source;
+  });
 }

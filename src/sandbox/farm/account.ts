@@ -6,8 +6,13 @@ import type { Rng } from './random.js';
 export const USER_ID = 100150764;
 export const USER_NAME = 'sandbox_artist';
 export const PLATFORM = 2;
+/**
+ * The account's region. The SDK picks the zone from the domain (query.platforms: 1 if "renderbus" is in it, else
+ * 2) and the sandbox is served on a loopback address, so its account is an overseas one (zone 2), billed in USD.
+ */
+export const ZONE: 1 | 2 = 2;
 
-const INITIAL_BALANCE = 2350.75;
+export const DEFAULT_BALANCE = 2350.75;
 
 export interface HardwareConfig {
   id: number;
@@ -34,10 +39,15 @@ export function hardwareConfig(id: number): HardwareConfig | undefined {
   return HARDWARE_CONFIGS.find((config) => config.id === id);
 }
 
-/** Seed 001's platform record shape; zone 1 (China) and zone 2 (overseas) list different clusters. */
+/**
+ * Seed 001's platform record shape; zone 1 (China) and zone 2 (overseas) list different clusters. Platform 4 is
+ * the SDK's default `platform` (RayvisionAPI, sdk-reference §4); no document lists or names it, so its record
+ * (`query_platform_w4`, a CPU cluster) is an assumption. The numbers are rayvision_sync's PLATFORM_ALIAS_MAP.
+ */
 const PLATFORMS: Readonly<Record<1 | 2, readonly Record<string, unknown>[]>> = {
   1: [
     { platform: 2, name: 'query_platform_w2', type: 1, status: 1, taskPrefix: 'W', isShow: 1 },
+    { platform: 4, name: 'query_platform_w4', type: 1, status: 1, taskPrefix: 'W', isShow: 1 },
     { platform: 3, name: 'query_platform_w3', type: 1, status: 2, taskPrefix: 'W', isShow: 1 },
     { platform: 6, name: 'query_platform_w6', type: 1, status: 1, taskPrefix: 'W', isShow: 1 },
     { platform: 20, name: 'query_platform_pic', type: 2, status: 1, taskPrefix: 'P', isShow: 1 },
@@ -45,11 +55,15 @@ const PLATFORMS: Readonly<Record<1 | 2, readonly Record<string, unknown>[]>> = {
   ],
   2: [
     { platform: 2, name: 'query_platform_w2', type: 1, status: 1, taskPrefix: 'W', isShow: 1 },
+    { platform: 4, name: 'query_platform_w4', type: 1, status: 1, taskPrefix: 'W', isShow: 1 },
     { platform: 6, name: 'query_platform_w6', type: 1, status: 1, taskPrefix: 'W', isShow: 1 },
     { platform: 21, name: 'query_platform_gpu', type: 0, status: 2, taskPrefix: 'G', isShow: 1 },
     { platform: 35, name: 'query_platform_gpu5', type: 0, status: 0, taskPrefix: 'G', isShow: 0 },
   ],
 };
+
+/** Platforms a request may name: the zone's activated ones (status 0 is "not activated"). */
+const OPEN_PLATFORMS = new Set(PLATFORMS[ZONE].filter((record) => record.status !== 0).map((record) => String(record.platform)));
 
 const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36',
@@ -100,7 +114,14 @@ export class Account {
   };
   private readonly logins: LoginRecord[] = [];
 
-  constructor(rng: Rng, origin: number) {
+  constructor(
+    rng: Rng,
+    origin: number,
+    /** Balance before the sandbox rendered anything; below 0 the account is in arrears. */
+    readonly openingBalance = DEFAULT_BALANCE,
+    /** Called when update_user_settings changes the task timeout. */
+    private readonly onTimeoutChange: () => void = () => {},
+  ) {
     let at = origin - 60 * 86_400_000;
     for (let id = 1; at < origin - 3_600_000; id++) {
       at += rng.int(2, 40) * 3_600_000 + rng.int(0, 3_599_999);
@@ -124,7 +145,12 @@ export class Account {
     }
   }
 
-  /** Seed 001's profile example fields; the balance falls as frames render. */
+  /** The balance after `spent` was charged; below 0 the account is in arrears. */
+  balance(spent: number): number {
+    return Math.round((this.openingBalance - spent) * 100) / 100;
+  }
+
+  /** Seed 001's profile example fields for an overseas account (balances in USD); the balance falls as frames render. */
   profile(spent: number): Record<string, unknown> {
     return {
       userId: USER_ID,
@@ -146,16 +172,16 @@ export class Account {
       mainUserId: 0,
       level: 49,
       pictureLever: null,
-      zone: 1,
-      rmbbalance: Math.round((INITIAL_BALANCE - spent) * 100) / 100,
-      usdbalance: 0,
-      rmbCumulative: 18_650,
-      usdCumulative: 0,
+      zone: ZONE,
+      rmbbalance: 0,
+      usdbalance: this.balance(spent),
+      rmbCumulative: 0,
+      usdCumulative: 2_650,
       credit: 0,
       coupon: 49.93,
       description: 'Sandbox account: generated data, no real money.',
-      country: '中国',
-      city: '广东 中山',
+      country: 'Singapore',
+      city: 'Singapore',
       address: '',
       cpuPrice: 0.67,
       gpuPrice: 20,
@@ -181,10 +207,26 @@ export class Account {
     if (seconds < 1) throw new FarmError(600, `parameter taskOverTimeSec is invalid: must be 1 or more seconds (got ${seconds})`);
     this.settings.taskOverTimeSec = seconds;
     this.settings.taskOverTime = Math.max(1, Math.round(seconds / 3600));
+    this.onTimeoutChange();
   }
 
+  /**
+   * The platforms of the account's zone. Asked for the other zone, the farm answers 608 USER_AREA_ERROR, seed
+   * 002's code for "customer's domestic and foreign regions do not match" (which request gets it is an assumption).
+   */
   platforms(zone: number): readonly Record<string, unknown>[] {
-    return PLATFORMS[zone === 1 ? 1 : 2];
+    if (zone !== ZONE) throw new FarmError(608, `user area error: this account is in zone ${ZONE} (${ZONE === 1 ? 'China' : 'overseas'}), not zone ${zone}`);
+    return PLATFORMS[ZONE];
+  }
+
+  /**
+   * Refuses a request whose `platform` header is not an activated platform of the account's zone. No document says
+   * how the farm answers one; 403 FORBIDDEN ("no authorization to access", seed 002) is the sandbox's choice
+   * (assumption), and it tells the client that nothing was done.
+   */
+  checkPlatform(platform: string): void {
+    if (OPEN_PLATFORMS.has(platform)) return;
+    throw new FarmError(403, `forbidden: platform ${platform} is not open to this account (its platforms: ${[...OPEN_PLATFORMS].join(', ')}); list_platforms shows them`);
   }
 
   packNodes(): { packNodeId: number; packName: string }[] {

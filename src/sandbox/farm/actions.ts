@@ -2,7 +2,7 @@ import { FarmError } from '../types.js';
 import { hardwareConfig } from './account.js';
 import type { Labels } from './labels.js';
 import type { Operation, OperationLog } from './logs.js';
-import { ACTIVE, FINISHED, FRAMELESS, STARTABLE, TASK, type Frame, type Task } from './model.js';
+import { ACTIVE, FINISHED, FRAME, FRAMELESS, STARTABLE, TASK, type Frame, type Task } from './model.js';
 import { alias } from './records.js';
 import { ensureFrames, refill, requeueFrames, startLeaf, stopFrames, stopLeaf } from './render.js';
 import type { TaskStore } from './store.js';
@@ -183,7 +183,7 @@ export function editHardware(ctx: ActionContext, args: Record<string, unknown>):
 /** Applies a setting to a task and its layers, then lets rendering layers use any nodes it frees. */
 function reconfigure(ctx: ActionContext, task: Task, change: (task: Task) => void): void {
   for (const each of new Set([task, ...ctx.store.leaves(task)])) change(each);
-  for (const leaf of ctx.store.leaves(task)) refill(leaf, ctx.now);
+  for (const leaf of ctx.store.leaves(task)) refill(leaf, ctx.now, ctx.store);
   afterChange(ctx, [task]);
 }
 
@@ -198,8 +198,12 @@ function frameTasks(ctx: ActionContext, ids: readonly number[], action: string):
   return tasks;
 }
 
-/** Resubmits the frames of each task whose status is in `statuses` (default: failed frames). */
-export function restartFailed(ctx: ActionContext, ids: readonly number[], statuses: readonly number[] = [5]): void {
+/**
+ * Resubmits the frames of each task whose status is in `statuses`. Without a list, "the failed frames" (api-catalog
+ * §5 recommitTasks) are the ones the TaskInfo counters count as failed: failed (5) and timed out (11). Whether the
+ * farm's default includes 11 is not documented (assumption).
+ */
+export function restartFailed(ctx: ActionContext, ids: readonly number[], statuses: readonly number[] = [FRAME.FAILED, FRAME.TIMED_OUT]): void {
   const tasks = frameTasks(ctx, ids, 'resubmitted');
   for (const task of tasks) {
     for (const leaf of ctx.store.leaves(task)) {

@@ -1,5 +1,5 @@
-import { errorCode } from './catalogue.js';
-import { FRAME, FRAME_TYPE, bucket, emptyCounts, schedulerId, type Frame, type Task } from './model.js';
+import { NODE_LOST_CODE, RENDER_TIMEOUT_CODE, failedStatus, isPersistent } from './causes.js';
+import { FRAME, FRAME_TYPE, bucket, emptyCounts, isFinishedFrame, schedulerId, type Frame, type Task } from './model.js';
 import { hash01 } from './random.js';
 
 /**
@@ -10,7 +10,13 @@ import { hash01 } from './random.js';
 
 /** Price of one node-hour; a 489 s frame costs about 0.44, as in seed 001's frame example. */
 const NODE_HOUR_PRICE = 3.2;
-const PERSISTENT_REPEAT = 0.6;
+/** Share of resubmitted frames that a transient cause strikes again (persistent causes always repeat). */
+const RETRY_FAILS_AGAIN = 0.05;
+/**
+ * A frame that stalls runs this many times its expected time before the scheduler stops it (status 11, error
+ * 50001). No document gives the farm's per-frame limit; this is the sandbox's design.
+ */
+const STALL_FACTOR = 3;
 
 export interface FramePlan {
   sec: number;
@@ -27,14 +33,17 @@ function planFail(task: Task, k: number, attempt: number): number {
   if (attempt === 0) {
     return task.failAll || k === task.forcedFailK || hash01(task.planKey, k, 0, 2) < task.failRate ? pickCode(task, k) : 0;
   }
-  // A resubmitted frame fails again only for causes resubmitting cannot fix (a missing file stays missing).
+  // A resubmitted frame fails again, with the same code, when resubmitting cannot fix its cause (a missing file
+  // stays missing); otherwise it renders, except that now and then a transient failure strikes again.
   const first = planFail(task, k, 0);
-  return first && errorCode(first)?.persistent && hash01(task.planKey, k, attempt, 3) < PERSISTENT_REPEAT ? first : 0;
+  if (first && isPersistent(first)) return first;
+  return hash01(task.planKey, k, attempt, 3) < RETRY_FAILS_AGAIN ? first || NODE_LOST_CODE : 0;
 }
 
-/** Seconds the attempt takes; a failing attempt stops part of the way through. */
+/** Seconds the attempt takes; a failing attempt stops part of the way through, a stalled one runs long. */
 function planSeconds(task: Task, k: number, attempt: number, fail: number): number {
   const sec = Math.max(5, Math.round(task.avgSec * (0.6 + 0.8 * hash01(task.planKey, k, attempt, 1))));
+  if (fail === RENDER_TIMEOUT_CODE) return sec * STALL_FACTOR;
   return fail ? Math.max(5, Math.round(sec * (0.1 + 0.4 * hash01(task.planKey, k, attempt, 4)))) : sec;
 }
 
@@ -50,60 +59,114 @@ export function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-export function nodeIp(task: Task, k: number, attempt: number): string {
-  const h = hash01(task.planKey, k, attempt, 6);
-  return `10.60.${1 + Math.floor(h * 12)}.${2 + Math.floor(hash01(task.planKey, k, attempt, 7) * 250)}`;
+/** The render node of a frame's current attempt ('' before it started): derived, so frames need not store it. */
+export function frameNode(task: Task, frame: Frame): string {
+  if (frame.start === 0) return '';
+  const h = hash01(task.planKey, frame.k, frame.attempt, 6);
+  return `10.60.${1 + Math.floor(h * 12)}.${2 + Math.floor(hash01(task.planKey, frame.k, frame.attempt, 7) * 250)}`;
 }
 
-/** What the history of a task's first `finished` frames adds up to, laid out round-robin on `slots` nodes. */
+/**
+ * Lays out the generated history of a task's first `finished` frames: round-robin on `slots` nodes from the task's
+ * start, then (when the history resubmitted them) the failed ones again, `seedRetryGapSec` after the first pass.
+ * Calls `visit` for every attempt with its start in seconds after the task's start; returns when the last ended.
+ */
+function layHistory(task: Task, finished: number, slots: number, visit: (k: number, attempt: number, startSec: number, plan: FramePlan) => void): number {
+  const nodes = Math.max(1, slots);
+  const cursor = new Float64Array(nodes);
+  for (let k = 0; k < finished; k++) {
+    const plan = framePlan(task, k, 0);
+    visit(k, 0, cursor[k % nodes]!, plan);
+    cursor[k % nodes]! += plan.sec;
+  }
+  let end = Math.max(0, ...cursor);
+  if (task.seedRetryGapSec <= 0) return end;
+  const retryStart = end + task.seedRetryGapSec;
+  const again = new Float64Array(nodes);
+  let j = 0;
+  for (let k = 0; k < finished; k++) {
+    if (!planFail(task, k, 0)) continue;
+    const plan = framePlan(task, k, 1);
+    visit(k, 1, retryStart + again[j % nodes]!, plan);
+    again[j++ % nodes]! += plan.sec;
+  }
+  if (j > 0) end = retryStart + Math.max(0, ...again);
+  return end;
+}
+
+/** When the generated history resubmitted a task's failed frames (ms), or undefined if it did not. */
+export function seededRetryMoment(task: Task): number | undefined {
+  if (task.seedRetryGapSec <= 0 || task.startTime === null) return undefined;
+  let firstPass = 0;
+  layHistory({ ...task, seedRetryGapSec: 0 }, task.seedFinished, task.seedSlots, (_k, _attempt, startSec, plan) => (firstPass = Math.max(firstPass, startSec + plan.sec)));
+  return task.startTime + (firstPass + task.seedRetryGapSec) * 1000;
+}
+
+/** What the history of a task's first `finished` frames adds up to. */
 export interface HistorySummary {
   done: number;
   failed: number;
   renderSeconds: number;
   consume: number;
+  /** Cost of the frames rendered while the account was in arrears (from `arrearsFromK` on). */
+  arrears: number;
   /** Seconds from the task's start to its last finished frame. */
   makespan: number;
 }
 
 export function summarizeHistory(task: Task, finished: number, slots: number): HistorySummary {
-  const cursor = new Float64Array(Math.max(1, slots));
-  const summary: HistorySummary = { done: 0, failed: 0, renderSeconds: 0, consume: 0, makespan: 0 };
-  for (let k = 0; k < finished; k++) {
-    const fail = planFail(task, k, 0);
-    const sec = planSeconds(task, k, 0, fail);
-    cursor[k % cursor.length]! += sec;
-    if (fail) summary.failed++;
+  const summary: HistorySummary = { done: 0, failed: 0, renderSeconds: 0, consume: 0, arrears: 0, makespan: 0 };
+  summary.makespan = layHistory(task, finished, slots, (k, attempt, _start, plan) => {
+    const fee = feeFor(task, plan.sec);
+    // A second attempt replaces the first one's (failed) outcome.
+    if (attempt > 0) summary.failed--;
+    if (plan.fail) summary.failed++;
     else summary.done++;
-    summary.renderSeconds += sec;
-    summary.consume = round3(summary.consume + feeFor(task, sec));
-  }
-  summary.makespan = Math.max(0, ...cursor);
+    summary.renderSeconds += plan.sec;
+    summary.consume = round3(summary.consume + fee);
+    if (task.arrearsFromK >= 0 && k >= task.arrearsFromK) summary.arrears = round3(summary.arrears + fee);
+  });
   return summary;
+}
+
+/** When a frame that was rendering when the data set was made started (it is part-way through at `origin`). */
+function seededRunningStart(task: Task, k: number, sec: number, origin: number): number {
+  return Math.max(task.startTime ?? origin, origin - Math.floor(hash01(task.planKey, k, 8) * sec) * 1000);
+}
+
+/** When the first frame that was rendering at `origin` ends, without building the task's frames. */
+export function seededNextFrameEnd(task: Task, origin: number): number {
+  let next = Infinity;
+  for (let k = task.seedFinished; k < task.seedFinished + task.seedRunning; k++) {
+    const { sec } = framePlan(task, k, 0);
+    next = Math.min(next, seededRunningStart(task, k, sec, origin) + sec * 1000);
+  }
+  return next;
 }
 
 /** Builds a task's frames as the data set describes them at `origin` (the moment the farm was created). */
 export function materialize(task: Task, origin: number): void {
   const frames: Frame[] = new Array(task.totalFrames);
-  const cursor = new Float64Array(Math.max(1, task.seedSlots));
-  const start = task.startTime ?? origin;
   for (let k = 0; k < task.totalFrames; k++) {
     const plan = framePlan(task, k, 0);
-    const frame: Frame = { id: task.frameBase + k, k, status: task.seedRestStatus, start: 0, end: 0, planSec: plan.sec, planFail: plan.fail, code: 0, attempt: 0, fee: 0, node: '' };
-    if (k < task.seedFinished) {
-      const slot = k % cursor.length;
-      frame.start = start + cursor[slot]! * 1000;
-      cursor[slot]! += plan.sec;
-      frame.end = frame.start + plan.sec * 1000;
-      frame.status = plan.fail ? FRAME.FAILED : FRAME.DONE;
-      frame.code = plan.fail;
-      frame.fee = feeFor(task, plan.sec);
-      frame.node = nodeIp(task, k, 0);
-    } else if (k < task.seedFinished + task.seedRunning) {
-      frame.status = FRAME.RENDERING;
-      frame.start = Math.max(start, origin - Math.floor(hash01(task.planKey, k, 8) * plan.sec) * 1000);
-      frame.node = nodeIp(task, k, 0);
-    }
-    frames[k] = frame;
+    frames[k] = { id: task.frameBase + k, k, status: task.seedRestStatus, start: 0, end: 0, planSec: plan.sec, planFail: plan.fail, code: 0, attempt: 0, fee: 0 };
+  }
+  const start = task.startTime ?? origin;
+  layHistory(task, task.seedFinished, task.seedSlots, (k, attempt, startSec, plan) => {
+    const frame = frames[k]!;
+    frame.attempt = attempt;
+    frame.planSec = plan.sec;
+    frame.planFail = plan.fail;
+    frame.start = start + startSec * 1000;
+    frame.end = frame.start + plan.sec * 1000;
+    frame.status = plan.fail ? failedStatus(plan.fail) : FRAME.DONE;
+    frame.code = plan.fail;
+    frame.fee = round3(frame.fee + feeFor(task, plan.sec));
+  });
+  for (let k = task.seedFinished; k < task.seedFinished + task.seedRunning; k++) {
+    const frame = frames[k]!;
+    frame.status = FRAME.RENDERING;
+    frame.start = seededRunningStart(task, k, frame.planSec, origin);
   }
   task.frames = frames;
   task.running = frames.filter((frame) => frame.status === FRAME.RENDERING);
@@ -130,7 +193,7 @@ export function frameTypeOf(task: Task, k: number): number {
 /** One FrameInfo record (api-catalog §3.2 with the example-only fields of seed 001's get_all_frames). */
 export function frameRecord(task: Task, frame: Frame, now: number): Record<string, unknown> {
   const started = frame.start > 0;
-  const finished = frame.status === FRAME.DONE || frame.status === FRAME.FAILED;
+  const finished = isFinishedFrame(frame.status);
   const executeSeconds = finished ? Math.round((frame.end - frame.start) / 1000) : 0;
   const currentSeconds = frame.status === FRAME.RENDERING ? Math.max(0, Math.round((now - frame.start) / 1000)) : 0;
   const cpu = started ? 55 + Math.floor(hash01(task.planKey, frame.k, frame.attempt, 9) * 43) : 0;
@@ -149,7 +212,7 @@ export function frameRecord(task: Task, frame: Frame, now: number): Record<strin
     frameExecuteTime: executeSeconds,
     currentRenderTime: currentSeconds,
     frameStatusText: `task_frame_status_${frame.status}`,
-    arrearsFee: null,
+    arrearsFee: finished && task.arrearsFromK >= 0 && frame.k >= task.arrearsFromK ? frame.fee : null,
     munuJobId: String(frame.k),
     taskId: task.id,
     munuTaskId: schedulerId(task),
@@ -163,10 +226,10 @@ export function frameRecord(task: Task, frame: Frame, now: number): Record<strin
     frameRam: task.taskRam,
     averageCpu: cpu,
     averageMemory: memory,
-    isOverTime: executeSeconds + currentSeconds > task.taskOverTime ? 1 : 0,
+    isOverTime: frame.status === FRAME.TIMED_OUT || executeSeconds + currentSeconds > task.taskOverTime ? 1 : 0,
     overOneMonth: null,
     renderRam: null,
-    nodeId: frame.node,
+    nodeId: frameNode(task, frame),
     openRenderRam: null,
   };
 }

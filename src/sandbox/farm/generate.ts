@@ -1,15 +1,21 @@
 import { USER_NAME } from './account.js';
-import { renderErrorsFor } from './catalogue.js';
-import { summarizeHistory } from './frames.js';
+import { MISSING_ASSET_CODE, MISSING_TEXTURE_CODE, NODE_LOST_CODE, RENDER_TIMEOUT_CODE, renderErrorsFor } from './causes.js';
+import { framePlan, summarizeHistory } from './frames.js';
 import { ALL_TASK_STATUSES, FRAME, FRAME_TYPE, FRAMELESS, TASK, newTask, rangeText, type Layout, type Task } from './model.js';
 import { Rng } from './random.js';
 import { deriveParent, parallelism } from './render.js';
 import type { TaskStore } from './store.js';
 
 /**
- * The seeded data set of tasks: every task status, Maya jobs split into render layers, 3ds Max stills split into a
- * photon stage and a main stage, several jobs of 2,000+ frames, failed frames with error codes. Only counters and
- * times are computed here; frames are built from the same plans when a request first needs them.
+ * The seeded data set of tasks: every task status (20, stopped for arrears, only on an account in arrears), Maya
+ * jobs split into render layers, 3ds Max stills split into a photon stage and a main stage, several jobs of 2,000+
+ * frames, failed and timed-out frames with error codes of both kinds (causes.ts). Only counters and times are
+ * computed here; frames are built from the same plans when a request first needs them.
+ *
+ * Three recent finished-with-failures tasks are made on purpose, so every farm has the cases a client must tell
+ * apart: one whose failures are all a missing asset (persistent), one whose failures are all transient (render
+ * timeouts, status 11, and lost nodes), and one whose failed frames were already resubmitted once, where the
+ * missing textures failed again (`recommitFlag` 1, status 5) and the lost nodes rendered.
  */
 
 export interface DataSetOptions {
@@ -19,8 +25,22 @@ export interface DataSetOptions {
   origin: number;
   projects: readonly string[];
   labelIds: readonly number[];
+  /** The account's task timeout (seconds): a task rendering longer is stopped (23) unless it has its own. */
   taskOverTime: number;
+  /** An account in arrears has tasks stopped for arrears (20) and nothing rendering; others have none. */
+  inArrears: boolean;
 }
+
+/** The purpose-made tasks (see above). */
+type Design = 'missing_asset' | 'transient' | 'resubmitted';
+const DESIGNS: readonly Design[] = ['missing_asset', 'transient', 'resubmitted'];
+const DESIGN_CODES: Readonly<Record<Design, number[]>> = {
+  missing_asset: [MISSING_ASSET_CODE],
+  transient: [RENDER_TIMEOUT_CODE, NODE_LOST_CODE],
+  resubmitted: [MISSING_TEXTURE_CODE, NODE_LOST_CODE],
+};
+/** How long ago each was submitted (hours): among the newest tasks with failures. */
+const DESIGN_AGE_HOURS: Readonly<Record<Design, readonly [number, number]>> = { missing_asset: [2, 5], transient: [5, 9], resubmitted: [9, 20] };
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -73,9 +93,13 @@ interface Tree {
 
 export function generateTasks(store: TaskStore, options: DataSetOptions): void {
   const rng = new Rng((options.seed * 2_654_435_761 + 0x5eed) >>> 0);
-  const statuses = statusPlan(rng, options.taskCount);
+  const statuses = statusPlan(rng, options.taskCount, options.inArrears);
   const big = bigTasks(rng, statuses);
-  const trees = statuses.map((status, index) => makeTree(rng, status, big.has(index), options));
+  const designs = new Map<number, Design>();
+  statuses.forEach((status, index) => {
+    if (status === TASK.FINISHED_HAS_FAILED && designs.size < DESIGNS.length) designs.set(index, DESIGNS[designs.size]!);
+  });
+  const trees = statuses.map((status, index) => makeTree(rng, status, big.has(index), options, designs.get(index)));
   trees.sort((a, b) => a.root.submitDate - b.root.submitDate);
   let id = 35_600_000 + rng.int(0, 99_999);
   let frameBase = 660_000_000 + rng.int(0, 9_999_999);
@@ -101,10 +125,16 @@ export function generateTasks(store: TaskStore, options: DataSetOptions): void {
   }
 }
 
-/** Every status at least twice (when the count allows), the rest drawn by weight, in random order. */
-function statusPlan(rng: Rng, count: number): number[] {
-  const statuses = ALL_TASK_STATUSES.flatMap((status) => [status, status]);
-  while (statuses.length < count) statuses.push(rng.weighted(STATUS_WEIGHTS));
+/**
+ * Every status at least twice (when the count allows), the rest drawn by weight, in random order. Only an account
+ * in arrears has tasks stopped for arrears, and there they are all its live tasks: the farm stopped what was
+ * waiting or rendering when the balance ran out.
+ */
+function statusPlan(rng: Rng, count: number, inArrears: boolean): number[] {
+  const allowed = (status: number) => (inArrears ? !LIVE.has(status) : status !== TASK.ARREARAGE_STOP);
+  const weights = STATUS_WEIGHTS.map(([status, weight]) => [allowed(status) ? status : TASK.ARREARAGE_STOP, weight] as const).filter(([status]) => allowed(status));
+  const statuses = ALL_TASK_STATUSES.filter(allowed).flatMap((status) => [status, status]);
+  while (statuses.length < count) statuses.push(rng.weighted(weights));
   return rng.shuffle(statuses).slice(0, count);
 }
 
@@ -123,10 +153,10 @@ function bigTasks(rng: Rng, statuses: readonly number[]): Set<number> {
   return big;
 }
 
-function makeTree(rng: Rng, status: number, big: boolean, options: DataSetOptions): Tree {
+function makeTree(rng: Rng, status: number, big: boolean, options: DataSetOptions, design?: Design): Tree {
   const cgId = big ? rng.pick([2000, 2004, 2007]) : rng.weighted(SOFTWARE_WEIGHTS);
   const frameless = FRAMELESS.has(status);
-  const shape = frameless || big ? 'simple' : cgId === 2000 && rng.chance(0.5) ? 'layers' : cgId === 2001 && rng.chance(0.55) ? 'still' : 'simple';
+  const shape = frameless || big || design ? 'simple' : cgId === 2000 && rng.chance(0.5) ? 'layers' : cgId === 2001 && rng.chance(0.55) ? 'still' : 'simple';
   const [minFrames, maxFrames] = big ? [2000, 3200] : FRAME_COUNTS[cgId]!;
   const [minSec, maxSec] = big ? [20, 90] : FRAME_SECONDS[cgId]!;
   const [width, height] = rng.pick(RESOLUTIONS);
@@ -150,7 +180,7 @@ function makeTree(rng: Rng, status: number, big: boolean, options: DataSetOption
     coupon: rng.chance(0.15),
     width,
     height,
-    failCodes: rng.sample(renderErrorsFor(cgId), rng.int(1, 2)).map((entry) => entry.code),
+    failCodes: design ? DESIGN_CODES[design] : rng.sample(renderErrorsFor(cgId), rng.int(1, 2)).map((entry) => entry.code),
   };
   const leaf = (fields: Partial<Task>): Task => newTask(common, { planKey: rng.int(1, 2 ** 31 - 1) }, fields);
   const root = leaf({
@@ -179,8 +209,8 @@ function makeTree(rng: Rng, status: number, big: boolean, options: DataSetOption
   }
   root.status = status;
   const leaves = children.length ? children : [root];
-  const makespans = leaves.map((task) => shapeLeaf(rng, task, task.status));
-  placeTimes(rng, root, leaves, makespans, options.origin);
+  const makespans = leaves.map((task) => shapeLeaf(rng, task, task.status, options, design));
+  placeTimes(rng, root, leaves, makespans, options, design);
   return { root, children };
 }
 
@@ -221,17 +251,27 @@ function stillStatuses(rng: Rng, status: number): [number, number] {
   }
 }
 
-/** Decides which frames are finished, rendering, waiting or stopped for `status`; returns the rendered seconds. */
-function shapeLeaf(rng: Rng, task: Task, status: number): number {
+/**
+ * Decides which frames are finished, rendering, waiting or stopped for `status`; returns the seconds from the
+ * leaf's start to its last finished frame (to its stop, for a task stopped by its timeout).
+ */
+function shapeLeaf(rng: Rng, task: Task, status: number, options: DataSetOptions, design?: Design): number {
   task.status = status;
   const total = task.totalFrames;
+  const timeout = task.overTimeStop ?? options.taskOverTime;
+  if (status === TASK.TIME_OUT_STOP) {
+    // It rendered until its timeout: on few nodes, with frames long enough that those done by then filled the time.
+    task.taskLimit = rng.int(2, 8);
+    const wanted = Math.round((timeout * parallelism(task)) / Math.max(1, total * rng.range(0.3, 0.85)));
+    task.avgSec = Math.min(Math.floor(timeout * 0.6), Math.max(task.avgSec, wanted));
+  }
   const slots = parallelism(task);
   let finished = 0;
   let running = 0;
   let rest: number = FRAME.WAITING;
   if (task.taskType !== 'RenderPhoton' || status === TASK.FAILED) {
     if (status === TASK.FAILED) task.failAll = true;
-    else if (status === TASK.FINISHED_HAS_FAILED) task.failRate = rng.range(0.01, 0.08);
+    else if (status === TASK.FINISHED_HAS_FAILED) task.failRate = design === 'missing_asset' ? rng.range(0.08, 0.2) : rng.range(0.01, 0.08);
     else if (LIVE.has(status)) task.failRate = rng.chance(0.4) ? rng.range(0.02, 0.06) : 0;
     else if (STOPPED.has(status)) task.failRate = rng.chance(0.2) ? rng.range(0.01, 0.05) : 0;
   }
@@ -257,16 +297,28 @@ function shapeLeaf(rng: Rng, task: Task, status: number): number {
       finished = Math.floor(total * rng.range(0.5, 0.95));
       rest = FRAME.STOPPED;
       break;
+    case TASK.TIME_OUT_STOP:
+      finished = framesWithin(task, slots, timeout);
+      rest = FRAME.STOPPED;
+      break;
     default:
       finished = Math.floor(total * rng.range(0.1, 0.9));
       rest = FRAME.STOPPED;
   }
   if (status === TASK.FINISHED_HAS_FAILED) task.forcedFailK = rng.int(0, finished - 1);
+  // The frames rendered last before the farm stopped an account in arrears were rendered on credit.
+  if (status === TASK.ARREARAGE_STOP && finished > 0) task.arrearsFromK = Math.floor(finished * rng.range(0.6, 0.95));
+  if (design === 'resubmitted') task.seedRetryGapSec = rng.int(600, 7200);
   task.seedFinished = finished;
   task.seedRunning = running;
   task.seedRestStatus = rest;
   task.seedSlots = slots;
-  const history = summarizeHistory(task, finished, slots);
+  let history = summarizeHistory(task, finished, slots);
+  if (design === 'resubmitted' && history.failed === 0) {
+    // Every failure was a lost node that rendered on the retry: make the repeat happen.
+    task.failCodes = [MISSING_TEXTURE_CODE];
+    history = summarizeHistory(task, finished, slots);
+  }
   const others = total - finished - running;
   task.counts = {
     done: history.done,
@@ -277,12 +329,27 @@ function shapeLeaf(rng: Rng, task: Task, status: number): number {
   };
   task.awaitingDependency = rest === FRAME.WAIT_PHOTON_JOB && others > 0;
   task.consume = history.consume;
+  task.arrears = history.arrears;
   task.renderSeconds = history.renderSeconds;
-  return Math.ceil(history.makespan);
+  return status === TASK.TIME_OUT_STOP ? timeout : Math.ceil(history.makespan);
+}
+
+/** How many frames (in order, round-robin on `slots` nodes) finish within `limitSec`; never all of them. */
+function framesWithin(task: Task, slots: number, limitSec: number): number {
+  const cursor = new Float64Array(Math.max(1, slots));
+  let k = 0;
+  for (; k < task.totalFrames - 1; k++) {
+    const slot = k % cursor.length;
+    const { sec } = framePlan(task, k, 0);
+    if (cursor[slot]! + sec > limitSec) break;
+    cursor[slot]! += sec;
+  }
+  return k;
 }
 
 /** Submit, start and completion times: live tasks around "now", finished ones spread over the last 45 days. */
-function placeTimes(rng: Rng, root: Task, leaves: Task[], makespans: number[], origin: number): void {
+function placeTimes(rng: Rng, root: Task, leaves: Task[], makespans: number[], options: DataSetOptions, design?: Design): void {
+  const { origin } = options;
   const status = root.status;
   if (FRAMELESS.has(status)) {
     root.submitDate = origin - (status === TASK.SUBMIT_FAIL ? rng.int(1, 72) * HOUR : rng.int(60, 6 * 3600) * 1000);
@@ -311,23 +378,30 @@ function placeTimes(rng: Rng, root: Task, leaves: Task[], makespans: number[], o
     for (const task of leaves) if (task.startTime !== null) earliest = Math.min(earliest, task.startTime - queued());
     for (const task of [root, ...leaves]) task.submitDate = earliest;
     for (const task of leaves) {
-      if (task.overTimeStop !== null && task.runStartedAt !== null && task.runStartedAt + task.overTimeStop * 1000 < origin + HOUR) task.overTimeStop = null;
+      // A task rendering for nearly its timeout already was given a longer one of its own (seed 001 shows 86400).
+      if (task.runStartedAt === null) continue;
+      let timeout = task.overTimeStop ?? options.taskOverTime;
+      while (task.runStartedAt + timeout * 1000 < origin + HOUR) timeout += 86_400;
+      if (timeout !== (task.overTimeStop ?? options.taskOverTime)) task.overTimeStop = timeout;
     }
     return;
   }
-  const recent = status === TASK.FINISHED_TEST ? rng.range(0.05, 3) * DAY : Math.pow(rng.next(), 1.5) * 45 * DAY + HOUR;
+  const [fromHours, toHours] = design ? DESIGN_AGE_HOURS[design] : [0, 0];
+  const recent = design
+    ? rng.range(fromHours, toHours) * HOUR
+    : status === TASK.FINISHED_TEST
+      ? rng.range(0.05, 3) * DAY
+      : status === TASK.ARREARAGE_STOP
+        ? rng.range(1, 36) * HOUR
+        : Math.pow(rng.next(), 1.5) * 45 * DAY + HOUR;
   const submit = origin - recent;
   let cursor = submit + queued();
   leaves.forEach((task, index) => {
     const start = task.taskType === 'Render' && leaves[0]!.taskType === 'RenderPhoton' ? cursor : submit + queued() + (leaves.length > 1 ? rng.int(0, 120) * 1000 : 0);
     task.startTime = task.runStartedAt = start;
+    // A task stopped by its timeout ends exactly then; other stopped ones a while after their last frame.
     let end = start + makespans[index]! * 1000;
-    if (task.status === TASK.TIME_OUT_STOP) {
-      task.overTimeStop = makespans[index]! + rng.int(60, 600);
-      end = start + task.overTimeStop * 1000;
-    } else if (STOPPED.has(task.status)) {
-      end += rng.int(10, 600) * 1000;
-    }
+    if (STOPPED.has(task.status) && task.status !== TASK.TIME_OUT_STOP) end += rng.int(10, 600) * 1000;
     task.completedDate = end;
     cursor = end + rng.int(20, 60) * 1000;
   });

@@ -6,19 +6,15 @@ import * as actions from './actions.js';
 import type { ActionContext } from './actions.js';
 import { DEFAULT_CG_ID, ERROR_CODES, SOFTWARE } from './catalogue.js';
 import { softwareVersions } from './environments.js';
-import { frameIndex, frameRecord } from './frames.js';
 import type { Farm } from './index.js';
+import { frameStats, taskFrames, taskList } from './listing.js';
 import { renderLog } from './logs.js';
 import { outputFiles, progress, thumbnail } from './outputs.js';
-import { intArg, page, timeBound } from './paging.js';
-import { alias, taskRecord } from './records.js';
-import { ensureFrames } from './render.js';
+import { intArg } from './paging.js';
+import { taskRecord } from './records.js';
 import { createTasks, submitTask, uploadTaskJson } from './submit.js';
 
 type Handler = (farm: Farm, ctx: ActionContext, request: FarmRequest) => unknown;
-
-/** Frames per page at most, as the SDK's get_all_frames notes ("maximum 100"). */
-const MAX_FRAME_PAGE = 100;
 
 const ids = (args: Record<string, unknown>, name = 'taskIds') => (args[name] as number[] | undefined) ?? [];
 
@@ -110,62 +106,6 @@ export const HANDLERS: Readonly<Partial<Record<OperationId, Handler>>> = {
   set_default_render_env: (farm, { args }) => void farm.envs.setDefault(String(args.editName)),
   get_render_env: (farm, { args }) => farm.envs.list(args),
 } satisfies Record<EndpointId, Handler>;
-
-/**
- * Top-level tasks (layers inside `respRenderingTaskList`), newest first, filtered like the platform: status list,
- * keyword (scene name, id or alias, also of a layer), submit-time range, recycle bin. Paging defaults follow the
- * docs (page 1, one task per page); the SDK always sends both.
- */
-function taskList(farm: Farm, { args, now }: ActionContext): unknown {
-  farm.store.syncAll(now);
-  const statuses = ids(args, 'statusList');
-  const keyword = typeof args.searchKeyword === 'string' ? args.searchKeyword.trim().toLowerCase() : '';
-  const from = timeBound(args, 'startTime');
-  const to = timeBound(args, 'endTime');
-  const deleted = args.recycleFlag === 1 ? 0 : 1;
-  const matches = (id: number, scene: string) => String(id).includes(keyword) || alias(id).toLowerCase().includes(keyword) || scene.toLowerCase().includes(keyword);
-  const tasks = farm.store.topLevel().filter(
-    (task) =>
-      !task.reserved &&
-      task.isDelete === deleted &&
-      (statuses.length === 0 || statuses.includes(task.status)) &&
-      (from === undefined || task.submitDate >= from) &&
-      (to === undefined || task.submitDate <= to) &&
-      (!keyword || matches(task.id, task.sceneName) || task.children.some((id) => matches(id, ''))),
-  );
-  const result = page(tasks, intArg(args, 'pageNum', 1), intArg(args, 'pageSize', 1));
-  return { ...result, items: result.items.map((task) => taskRecord(task, farm.store, farm.labels, now)) };
-}
-
-/** Frames of a task (of all its layers for a parent), in frame order; `searchKeyword` filters on the frame index. */
-function taskFrames(farm: Farm, { args, now }: ActionContext): unknown {
-  const task = farm.store.task(args.taskId as number);
-  if (!task || task.reserved) throw new FarmError(404, `task ${String(args.taskId)} does not exist`);
-  farm.store.sync(task, now);
-  const keyword = typeof args.searchKeyword === 'string' ? args.searchKeyword.trim() : '';
-  const frames = farm.store.leaves(task).flatMap((leaf) => {
-    const all = leaf.totalFrames ? ensureFrames(leaf, farm.store) : [];
-    return (keyword ? all.filter((frame) => frameIndex(leaf, frame.k).includes(keyword)) : all).map((frame) => ({ leaf, frame }));
-  });
-  const result = page(frames, intArg(args, 'pageNum', 1), Math.min(MAX_FRAME_PAGE, intArg(args, 'pageSize', 10)));
-  return { ...result, items: result.items.map(({ leaf, frame }) => frameRecord(leaf, frame, now)) };
-}
-
-/** Account-wide frame counters over every task not in the recycle bin. */
-function frameStats(farm: Farm, now: number): Record<string, number> {
-  farm.store.syncAll(now);
-  const totals = { executingFramesTotal: 0, doneFramesTotal: 0, failedFramesTotal: 0, waitingFramesTotal: 0, abandonFramesTotal: 0, totalFrames: 0 };
-  for (const task of farm.store.all()) {
-    if (task.children.length > 0 || task.reserved || task.isDelete === 0) continue;
-    totals.executingFramesTotal += task.counts.running;
-    totals.doneFramesTotal += task.counts.done;
-    totals.failedFramesTotal += task.counts.failed;
-    totals.waitingFramesTotal += task.counts.waiting;
-    totals.abandonFramesTotal += task.counts.stopped;
-    totals.totalFrames += task.totalFrames;
-  }
-  return totals;
-}
 
 /**
  * Error-code explanations (seed 001's CodeInfo shape). `language` 0 Chinese (the documented default), 1 English;

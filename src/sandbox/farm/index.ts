@@ -1,10 +1,10 @@
 import { OPERATIONS, type OperationId } from '../../client/operations.js';
 import { FarmError, type FarmModel, type FarmRequest } from '../types.js';
-import { Account } from './account.js';
+import { Account, DEFAULT_BALANCE } from './account.js';
 import type { ActionContext } from './actions.js';
 import { SimClock } from './clock.js';
 import { Environments } from './environments.js';
-import { generateTasks } from './generate.js';
+import { generateTasks, type DataSetOptions } from './generate.js';
 import { HANDLERS } from './handlers.js';
 import { Labels } from './labels.js';
 import { OperationLog, seedHistory } from './logs.js';
@@ -26,39 +26,73 @@ export interface FarmOptions {
   startTime?: number;
   /** When set, every secret value the farm returns (transfer passwords, RaySync keys) contains this string. */
   canary?: string;
+  /** The account's balance before the sandbox renders anything (default 2350.75); below 0 it is in arrears. */
+  balance?: number;
 }
 
 /**
  * The simulated render farm behind the sandbox's HTTP layer: a seeded data set of tasks, frames, environments,
  * projects and account data, a clock that renders frames as simulated time passes, and one handler per operation.
+ * The tasks (and the operation log that describes them) are generated when something first needs them, so a
+ * farm nobody asks about costs nothing to start.
  */
 export class Farm implements FarmModel {
   readonly seed: number;
   readonly clock: SimClock;
-  readonly store: TaskStore;
   readonly labels = new Labels();
   readonly account: Account;
   readonly envs: Environments;
   readonly transfer: Transfer;
-  readonly log = new OperationLog();
+  private dataSetState?: { store: TaskStore; log: OperationLog };
+  /** What the data set is made from, as the farm starts (later changes do not rewrite the generated history). */
+  private readonly dataSet: DataSetOptions;
 
   constructor(readonly options: FarmOptions = {}) {
     this.seed = options.seed ?? 1;
     const origin = options.startTime ?? Date.now();
     this.clock = new SimClock(origin, options.speed ?? 1);
-    this.store = new TaskStore(origin);
-    this.account = new Account(new Rng(this.seed ^ 0xacc0), origin);
+    this.account = new Account(new Rng(this.seed ^ 0xacc0), origin, options.balance ?? DEFAULT_BALANCE, () => this.dataSetState?.store.timeoutChanged());
     this.envs = new Environments(new Rng(this.seed ^ 0xe7e7));
     this.transfer = new Transfer(new Rng(this.seed ^ 0x7f3a), options.canary);
-    generateTasks(this.store, {
+    this.dataSet = {
       seed: this.seed,
       taskCount: options.taskCount ?? 320,
       origin,
       projects: this.labels.ownProjectNames(),
       labelIds: this.labels.presetLabelIds(),
       taskOverTime: this.account.settings.taskOverTimeSec,
-    });
-    seedHistory(this.log, this.store.topLevel());
+      inArrears: this.account.openingBalance < 0,
+    };
+  }
+
+  /** Every task of the farm (generated on first use). */
+  get store(): TaskStore {
+    return this.data().store;
+  }
+
+  /** The task operation log (its history describes the generated tasks). */
+  get log(): OperationLog {
+    return this.data().log;
+  }
+
+  private data(): { store: TaskStore; log: OperationLog } {
+    if (this.dataSetState) return this.dataSetState;
+    const store = new TaskStore(this.clock.origin, { taskTimeoutSec: () => this.account.settings.taskOverTimeSec, inArrears: () => this.inArrears() });
+    generateTasks(store, this.dataSet);
+    const log = new OperationLog();
+    seedHistory(log, store.newest(200));
+    this.dataSetState = { store, log };
+    return this.dataSetState;
+  }
+
+  /** Whether the tasks have been generated (by a request or a read that needed them). */
+  get generated(): boolean {
+    return this.dataSetState !== undefined;
+  }
+
+  /** Whether the account is in arrears: a negative balance (the tasks it owes for are stopped, status 20). */
+  inArrears(): boolean {
+    return this.account.balance(this.dataSetState?.store.spent ?? 0) < 0;
   }
 
   /** Simulated epoch milliseconds. */
@@ -74,10 +108,18 @@ export class Farm implements FarmModel {
   handle(request: FarmRequest): unknown {
     const handler = HANDLERS[request.operation];
     if (!handler) throw new FarmError(404, `${request.operation} has no interface of its own`);
+    // queryPlatforms is how a client finds its platform numbers, so it answers whatever the header says.
+    if (request.operation !== 'list_platforms') this.account.checkPlatform(request.platform);
+    // The tasks are generated only when the handler reaches for them.
+    const farm = this;
     const ctx: ActionContext = {
-      store: this.store,
+      get store() {
+        return farm.store;
+      },
+      get log() {
+        return farm.log;
+      },
       labels: this.labels,
-      log: this.log,
       now: this.clock.now(),
       path: OPERATIONS[request.operation].paths[request.scheme],
       args: request.args,

@@ -1,8 +1,8 @@
 import { PLATFORM, USER_ID, USER_NAME } from './account.js';
 import { errorCode, software, softwareDetail } from './catalogue.js';
 import { chinaTime } from './clock.js';
-import { frameIndex } from './frames.js';
-import { FRAME, TASK, type Frame, type Task } from './model.js';
+import { frameIndex, frameNode, seededRetryMoment } from './frames.js';
+import { FRAME, TASK, isFinishedFrame, type Frame, type Task } from './model.js';
 import { page, timeBound, type Page } from './paging.js';
 import { hash01 } from './random.js';
 import { alias } from './records.js';
@@ -89,6 +89,11 @@ export function seedHistory(log: OperationLog, tasks: readonly Task[]): void {
     } else if (task.status === TASK.ABANDON) {
       log.add(at, { button: 'btn_abandon', details: 'Abandoned the task', taskIds: [task.id], path: '/api/render/handle/abandonTask', params: { taskIds: [task.id] }, channel: '2' });
     }
+    const resubmitted = seededRetryMoment(task);
+    if (resubmitted !== undefined) {
+      const params = { taskIds: [task.id], status: [5, 11] };
+      log.add(resubmitted, { button: 'btn_restart', details: 'Resubmitted the frames in status 5, 11', taskIds: [task.id], path: '/api/render/handle/recommitTasks', params, channel: '2' });
+    }
   }
 }
 
@@ -110,14 +115,15 @@ function logLines(task: Task, frame: Frame, now: number): string[] {
   const app = software(task.cgId)!;
   const versions = softwareDetail(task.cgId)!.versions;
   const version = versions[Math.floor(hash01(task.planKey, 11) * versions.length)]!.cgVersion;
-  const finished = frame.status === FRAME.DONE || frame.status === FRAME.FAILED;
+  const finished = isFinishedFrame(frame.status);
+  const failed = finished && frame.status !== FRAME.DONE;
   const end = finished ? frame.end : frame.status === FRAME.RENDERING ? Math.min(now, frame.start + frame.planSec * 1000) : frame.start + 1000;
   const span = Math.max(1000, end - frame.start);
   const at = (fraction: number) => `[${chinaTime(frame.start + Math.floor(span * fraction))}]`;
   const index = frameIndex(task, frame.k);
   const lines = [
     '=================================render log=================================',
-    `${at(0)} Render node ${frame.node} (Windows Server 2019, 28 cores, ${task.taskRam} GB RAM)`,
+    `${at(0)} Render node ${frameNode(task, frame)} (Windows Server 2019, 28 cores, ${task.taskRam} GB RAM)`,
     `${at(0)} Task ${alias(task.id)} (${task.taskType || 'Render'}), frame ${index}, attempt ${frame.attempt + 1}`,
     `${at(0.01)} Software: ${app.cgName} ${version}`,
     `${at(0.02)} Loading scene ${task.sceneName}`,
@@ -125,13 +131,13 @@ function logLines(task: Task, frame: Frame, now: number): string[] {
     `${at(0.08)} Rendering frame ${index}, camera ${task.renderCamera || 'default'}${task.layerName ? `, layer ${task.layerName}` : ''}`,
   ];
   const reached = finished ? 1 : frame.status === FRAME.RENDERING ? (end - frame.start) / (frame.planSec * 1000) : 0.3;
-  for (const step of [0.25, 0.5, 0.75]) if (reached >= step && !(frame.status === FRAME.FAILED && step > 0.5)) lines.push(`${at(step)} Progress ${Math.round(step * 100)}%`);
+  for (const step of [0.25, 0.5, 0.75]) if (reached >= step && !(failed && step > 0.5)) lines.push(`${at(step)} Progress ${Math.round(step * 100)}%`);
   if (frame.status === FRAME.DONE) {
     const seconds = Math.round((frame.end - frame.start) / 1000);
     lines.push(`${at(0.98)} Frame rendered in ${clock(seconds)}, peak memory ${(task.taskRam * (0.2 + 0.6 * hash01(task.planKey, frame.k, 13))).toFixed(1)} GB`);
     lines.push(`${at(0.99)} Output uploaded to the output storage`);
     lines.push(`${at(1)} Render finished with exit code 0`);
-  } else if (frame.status === FRAME.FAILED) {
+  } else if (failed) {
     const error = errorCode(frame.code);
     lines.push(`${at(0.95)} ${error?.logLine ?? 'The render process exited unexpectedly'}`);
     lines.push(`ERROR ${frame.code}: ${error?.en ?? 'Render failed'}`);

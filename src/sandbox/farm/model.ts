@@ -42,7 +42,14 @@ export const FRAME = {
   DONE: 4,
   FAILED: 5,
   WAIT_PHOTON_JOB: 9,
+  /** Stopped by the render timeout (zh docs: "timeout stop"): a failure the TaskInfo counters count as failed. */
+  TIMED_OUT: 11,
 } as const;
+
+/** A frame that finished an attempt: rendered, failed or timed out. */
+export function isFinishedFrame(status: number): boolean {
+  return status === FRAME.DONE || status === FRAME.FAILED || status === FRAME.TIMED_OUT;
+}
 
 /** Frame type codes (api-catalog §2.3). */
 export const FRAME_TYPE = { PHOTON: 2, PRIORITY: 4, MAIN: 5 } as const;
@@ -57,6 +64,8 @@ export interface Counts {
 
 export const emptyCounts = (): Counts => ({ waiting: 0, running: 0, done: 0, failed: 0, stopped: 0 });
 
+export const COUNT_KEYS: readonly (keyof Counts)[] = ['waiting', 'running', 'done', 'failed', 'stopped'];
+
 /** Which TaskInfo counter a frame status feeds (stopped frames are `abortFrames`, as in seed 002's stopped task). */
 export function bucket(status: number): keyof Counts {
   switch (status) {
@@ -67,7 +76,7 @@ export function bucket(status: number): keyof Counts {
     case FRAME.DONE:
       return 'done';
     case FRAME.FAILED:
-    case 11:
+    case FRAME.TIMED_OUT:
       return 'failed';
     default:
       return 'waiting';
@@ -92,8 +101,8 @@ export interface Frame {
   code: number;
   /** Resubmissions so far (`recommitFlag`). */
   attempt: number;
+  /** Charged for every attempt so far (a frame rendered twice was billed twice). */
   fee: number;
-  node: string;
 }
 
 export interface Task {
@@ -151,6 +160,15 @@ export interface Task {
   failCodes: number[];
   /** Frames finished (by plan) when the data set was made; the rest are running, waiting or stopped. */
   seedFinished: number;
+  /**
+   * The generated history resubmitted the task's failed frames once, this many seconds after they had all rendered
+   * (0 = never): those frames show their second attempt (`recommitFlag` 1).
+   */
+  seedRetryGapSec: number;
+  /** Finished frames from this position on were rendered while the account was in arrears (-1 = none). */
+  arrearsFromK: number;
+  /** What those frames cost: the task's `taskArrears`. */
+  arrears: number;
   seedRunning: number;
   /** Nodes the generated history was laid out on. */
   seedSlots: number;
@@ -175,9 +193,14 @@ export interface Task {
   queueHead?: number;
   /** When the next frame of a rendering task ends (or it hits its timeout); 0 = unknown, recompute. */
   nextEventAt: number;
+  /** When the store's event queue will next bring this task up to date (Infinity = nothing scheduled). */
+  eventAt: number;
+  /** The account-wide frame counters this leaf's counters are part of (unset when it does not count). */
+  tally?: Counts;
   /** create_task reserved the id; not listed until submitted. */
   reserved: boolean;
-  jsonFiles: Map<string, string>;
+  /** Files uploaded with upload_task_json (created on the first upload). */
+  jsonFiles?: Map<string, string>;
 }
 
 /** A task with every field at its neutral value; callers set what differs. */
@@ -227,6 +250,9 @@ export function newTask(...fields: Partial<Task>[]): Task {
     forcedFailK: -1,
     failCodes: [],
     seedFinished: 0,
+    seedRetryGapSec: 0,
+    arrearsFromK: -1,
+    arrears: 0,
     seedRunning: 0,
     seedSlots: 1,
     seedRestStatus: FRAME.WAITING,
@@ -240,8 +266,8 @@ export function newTask(...fields: Partial<Task>[]): Task {
     consume: 0,
     renderSeconds: 0,
     nextEventAt: 0,
+    eventAt: Infinity,
     reserved: false,
-    jsonFiles: new Map(),
   };
   for (const part of fields) Object.assign(task, part);
   return task;

@@ -2,7 +2,7 @@ import { FarmError } from '../types.js';
 import { USER_ID } from './account.js';
 import { chinaTime } from './clock.js';
 import { frameIndex, frameNumber } from './frames.js';
-import { FINISHED, FRAME, TASK, schedulerId, type Frame, type Task } from './model.js';
+import { FINISHED, FRAME, TASK, isFinishedFrame, schedulerId, type Frame, type Task } from './model.js';
 import { hash01 } from './random.js';
 import { outputFolder, sceneBase } from './records.js';
 import { ensureFrames } from './render.js';
@@ -24,7 +24,8 @@ interface Entry {
   isArrears: number;
 }
 
-const folder = (name: string, path: string, at: number): Entry => ({ fileName: name, fileSize: null, iconPath: null, lastModify: chinaTime(at), fileType: null, filePath: path, directory: true, isArrears: 0 });
+/** `isArrears` is the account's state (seed 001: "whether you are in arrears"). */
+const folder = (store: TaskStore, name: string, path: string, at: number): Entry => ({ fileName: name, fileSize: null, iconPath: null, lastModify: chinaTime(at), fileType: null, filePath: path, directory: true, isArrears: store.inArrears() ? 1 : 0 });
 
 /**
  * Lists one level of the output storage. The root holds one folder per rendered task (`<id>_<scene>`, newest first;
@@ -41,19 +42,19 @@ export function outputFiles(store: TaskStore, args: Record<string, unknown>, now
     } else {
       leaves = store.topLevel().flatMap((task) => store.leaves(task));
     }
-    return leaves.filter((task) => task.counts.done > 0).map((task) => folder(outputFolder(task), `/${outputFolder(task)}`, task.completedDate ?? now));
+    return leaves.filter((task) => task.counts.done > 0).map((task) => folder(store, outputFolder(task), `/${outputFolder(task)}`, task.completedDate ?? now));
   }
   const task = store.task(Number(/^(\d+)_/.exec(segments[0]!)?.[1]));
   if (!task || task.children.length > 0 || outputFolder(task) !== segments[0] || task.counts.done === 0) throw notFound(segments);
   store.sync(task, now);
   const base = `/${segments[0]}`;
   const layered = task.cgId === 2000 && task.layerName !== null;
-  if (layered && segments.length === 1) return [folder(task.layerName!, `${base}/${task.layerName}`, task.completedDate ?? now)];
+  if (layered && segments.length === 1) return [folder(store, task.layerName!, `${base}/${task.layerName}`, task.completedDate ?? now)];
   if (segments.length !== (layered ? 2 : 1) || (layered && segments[1] !== task.layerName)) throw notFound(segments);
   const directory = `/${segments.join('/')}`;
   return doneFrames(task, store).flatMap((frame) => {
     const name = fileName(task, frame);
-    return name ? [file(task, frame, name, directory)] : [];
+    return name ? [file(store, task, frame, name, directory)] : [];
   });
 }
 
@@ -75,10 +76,10 @@ function fileName(task: Task, frame: Frame): string | undefined {
   return `${base}${task.layerName ? `_${task.layerName}` : ''}.${number}.${EXTENSION[task.cgId] ?? 'exr'}`;
 }
 
-function file(task: Task, frame: Frame, name: string, directory: string): Entry {
+function file(store: TaskStore, task: Task, frame: Frame, name: string, directory: string): Entry {
   const type = name.slice(name.lastIndexOf('.') + 1);
   const size = Math.floor((type === 'vrmap' ? 80e6 : 1.5e6) + hash01(task.planKey, frame.k, 14) * 38e6);
-  return { fileName: name, fileSize: size, iconPath: null, lastModify: chinaTime(frame.end), fileType: type, filePath: `${directory}/${name}`, directory: false, isArrears: 0 };
+  return { fileName: name, fileSize: size, iconPath: null, lastModify: chinaTime(frame.end), fileType: type, filePath: `${directory}/${name}`, directory: false, isArrears: store.inArrears() ? 1 : 0 };
 }
 
 /** Thumbnail paths of a completed frame (seed 002: a list of relative, backslashed paths). */
@@ -133,7 +134,7 @@ export function progress(store: TaskStore, taskId: number, frameType: number | u
 
 function block(task: Task, frame: Frame, now: number): Record<string, string | null> {
   const started = frame.start > 0;
-  const finished = frame.status === FRAME.DONE || frame.status === FRAME.FAILED;
+  const finished = isFinishedFrame(frame.status);
   const used = finished ? Math.round((frame.end - frame.start) / 1000) : frame.status === FRAME.RENDERING ? Math.round((now - frame.start) / 1000) : 0;
   const percent = frame.status === FRAME.DONE ? 100 : frame.status === FRAME.RENDERING ? Math.min(99, Math.floor((used / frame.planSec) * 100)) : 0;
   const fee = finished ? frame.fee.toFixed(2) : '0.00';

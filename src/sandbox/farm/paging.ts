@@ -11,17 +11,21 @@ export interface Page<T> {
 }
 
 export function page<T>(items: readonly T[], pageNum: number, pageSize: number): Page<T> {
+  const { number, start } = pageBounds(pageNum, pageSize);
+  return pageOf(items.slice(start, start + pageSize), items.length, number, pageSize);
+}
+
+/** Checks paging arguments like the platform: the page number (0 reads as 1) and the first position on the page. */
+export function pageBounds(pageNum: number, pageSize: number): { number: number; start: number } {
   if (pageNum < 0) throw new FarmError(600, `parameter pageNum is invalid: must be 1 or more (got ${pageNum})`);
   if (pageSize < 1) throw new FarmError(600, `parameter pageSize is invalid: must be 1 or more (got ${pageSize})`);
   const number = Math.max(1, pageNum);
-  const start = (number - 1) * pageSize;
-  return {
-    pageCount: Math.ceil(items.length / pageSize),
-    pageNum: number,
-    total: items.length,
-    size: pageSize,
-    items: items.slice(start, start + pageSize),
-  };
+  return { number, start: (number - 1) * pageSize };
+}
+
+/** A page whose items were picked without listing every match (`total` counts them all). */
+export function pageOf<T>(items: T[], total: number, pageNum: number, pageSize: number): Page<T> {
+  return { pageCount: Math.ceil(total / pageSize), pageNum, total, size: pageSize, items };
 }
 
 /** A `yyyy-MM-dd HH:mm:ss` bound (China time) from the request; empty means unbounded, as the SDK sends "". */

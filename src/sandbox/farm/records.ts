@@ -45,7 +45,7 @@ export function taskRecord(task: Task, store: TaskStore, labels: Labels, now: nu
     framesRange: task.framesRange,
     projectName: task.projectName,
     renderConsume: consume,
-    taskArrears: 0,
+    taskArrears: round3(task.arrears),
     submitDate: task.submitDate,
     startTime: task.startTime,
     completedDate: active ? null : task.completedDate,

@@ -1,5 +1,6 @@
-import { feeFor, framePlan, materialize, nodeIp, round3 } from './frames.js';
-import { ACTIVE, FINISHED, FRAME, TASK, bucket, emptyCounts, type Frame, type Task } from './model.js';
+import { failedStatus } from './causes.js';
+import { feeFor, framePlan, materialize, round3, seededNextFrameEnd } from './frames.js';
+import { ACTIVE, COUNT_KEYS, FINISHED, FRAME, TASK, bucket, emptyCounts, type Frame, type Task } from './model.js';
 
 /**
  * How frames move. A task waits in the queue, then renders its frames on at most `parallelism` nodes; each frame
@@ -12,10 +13,14 @@ export interface RenderWorld {
   /** When the data set was made: the moment generated frames are laid out around. */
   readonly origin: number;
   task(id: number): Task | undefined;
-  /** A leaf task's status changed (the world keeps the set of tasks that move on their own). */
+  /** A task's status changed (the world keeps the set of tasks that move on their own, and its indexes). */
   statusChanged(task: Task): void;
+  /** A leaf was brought up to date: the world queues when it next changes. */
+  moved(task: Task): void;
   /** Money a finished frame cost the account. */
   charge(amount: number): void;
+  /** The account's task timeout: a task rendering longer (without a timeout of its own) is stopped (23). */
+  taskTimeoutSec(): number;
 }
 
 /** Nodes the farm gives a full-speed task: it lifts the task's limit and its priority cap. */
@@ -35,7 +40,11 @@ export function queueDelaySeconds(task: Task): number {
 }
 
 export function ensureFrames(task: Task, world: RenderWorld): Frame[] {
-  if (!task.frames) materialize(task, world.origin);
+  if (!task.frames) {
+    const before = task.counts;
+    materialize(task, world.origin);
+    if (task.tally) for (const key of COUNT_KEYS) task.tally[key] += task.counts[key] - before[key];
+  }
   return task.frames!;
 }
 
@@ -47,8 +56,14 @@ export function setStatus(task: Task, status: number, world: RenderWorld): void 
 
 function setFrameStatus(task: Task, frame: Frame, status: number): void {
   task.nextEventAt = 0;
-  task.counts[bucket(frame.status)]--;
-  task.counts[bucket(status)]++;
+  const from = bucket(frame.status);
+  const to = bucket(status);
+  task.counts[from]--;
+  task.counts[to]++;
+  if (task.tally) {
+    task.tally[from]--;
+    task.tally[to]++;
+  }
   frame.status = status;
 }
 
@@ -80,7 +95,6 @@ function startFrame(task: Task, frame: Frame, at: number): void {
   frame.planFail = plan.fail;
   frame.start = at;
   frame.end = 0;
-  frame.node = nodeIp(task, frame.k, frame.attempt);
   setFrameStatus(task, frame, FRAME.RENDERING);
   task.running!.push(frame);
 }
@@ -96,13 +110,14 @@ function fill(task: Task, at: number): void {
 
 function finishFrame(task: Task, frame: Frame, at: number, world: RenderWorld): void {
   task.running!.splice(task.running!.indexOf(frame), 1);
+  const fee = feeFor(task, frame.planSec);
   frame.end = at;
-  frame.fee = feeFor(task, frame.planSec);
+  frame.fee = round3(frame.fee + fee);
   frame.code = frame.planFail;
-  task.consume = round3(task.consume + frame.fee);
+  task.consume = round3(task.consume + fee);
   task.renderSeconds += frame.planSec;
-  world.charge(frame.fee);
-  setFrameStatus(task, frame, frame.planFail ? FRAME.FAILED : FRAME.DONE);
+  world.charge(fee);
+  setFrameStatus(task, frame, frame.planFail ? failedStatus(frame.planFail) : FRAME.DONE);
 }
 
 function blocked(task: Task): boolean {
@@ -115,12 +130,27 @@ function dependencyDone(task: Task, world: RenderWorld): boolean {
   return !dependency || FINISHED.has(dependency.status);
 }
 
+/** When a rendering task is stopped for running too long: its own timeout, else the account's (Infinity = not rendering). */
+function deadline(task: Task, world: RenderWorld): number {
+  if (task.runStartedAt === null) return Infinity;
+  return task.runStartedAt + (task.overTimeStop ?? world.taskTimeoutSec()) * 1000;
+}
+
 /** Brings a leaf task (one with frames) up to `now`. */
 export function advanceLeaf(task: Task, now: number, world: RenderWorld): void {
   if (!ACTIVE.has(task.status) || task.reserved || task.children.length > 0) return;
-  // Cheap exits first: a queued task before its turn, a rendering one before its next frame ends.
+  advance(task, now, world);
+  world.moved(task);
+}
+
+function advance(task: Task, now: number, world: RenderWorld): void {
+  // Cheap exits first: a queued task before its turn, a rendering one before its next frame ends (known without
+  // building its frames while they are as the data set made them).
   if (task.status !== TASK.RENDERING && !task.awaitingDependency && now < task.queueUntil) return;
-  if (task.status === TASK.RENDERING && task.frames && now < task.nextEventAt) return;
+  if (task.status === TASK.RENDERING) {
+    if (!task.frames && task.nextEventAt === 0) task.nextEventAt = Math.min(seededNextFrameEnd(task, world.origin), deadline(task, world));
+    if (now < task.nextEventAt) return;
+  }
   if (blocked(task)) {
     const dependency = world.task(task.dependsOn);
     if (dependency) advanceLeaf(dependency, now, world);
@@ -145,17 +175,17 @@ export function advanceLeaf(task: Task, now: number, world: RenderWorld): void {
     task.completedDate = null;
     fill(task, clock);
   }
-  const deadline = task.overTimeStop !== null && task.runStartedAt !== null ? task.runStartedAt + task.overTimeStop * 1000 : Infinity;
+  const stopAt = deadline(task, world);
   for (;;) {
     let next: Frame | undefined;
     for (const frame of task.running!) if (!next || frame.start + frame.planSec * 1000 < next.start + next.planSec * 1000) next = frame;
     const nextEnd = next ? next.start + next.planSec * 1000 : Infinity;
-    if (deadline <= Math.min(nextEnd, now)) {
-      stopLeaf(task, deadline, TASK.TIME_OUT_STOP, world);
+    if (next && stopAt <= Math.min(nextEnd, now)) {
+      stopLeaf(task, stopAt, TASK.TIME_OUT_STOP, world);
       return;
     }
     if (!next || nextEnd > now) {
-      task.nextEventAt = Math.min(nextEnd, deadline);
+      task.nextEventAt = Math.min(nextEnd, stopAt);
       break;
     }
     clock = nextEnd;
@@ -202,9 +232,11 @@ function queue(task: Task, now: number, world: RenderWorld): void {
   setStatus(task, TASK.WAITING, world);
 }
 
-/** Lets a rendering task use nodes a changed limit, priority or full speed frees. */
-export function refill(task: Task, now: number): void {
-  if (task.status === TASK.RENDERING && task.running) fill(task, now);
+/** Lets a rendering task use nodes a changed limit, priority or full speed frees, at once. */
+export function refill(task: Task, now: number, world: RenderWorld): void {
+  if (task.status !== TASK.RENDERING) return;
+  ensureFrames(task, world);
+  fill(task, now);
 }
 
 /** Resubmits frames: each renders again from scratch (`recommitFlag` + 1). Returns how many were resubmitted. */
@@ -215,7 +247,7 @@ export function requeueFrames(task: Task, frames: readonly Frame[], now: number,
     if (bucket(frame.status) === 'waiting') continue;
     if (frame.status === FRAME.RENDERING) task.running!.splice(task.running!.indexOf(frame), 1);
     frame.attempt++;
-    Object.assign(frame, { start: 0, end: 0, fee: 0, code: 0, node: '' });
+    Object.assign(frame, { start: 0, end: 0, code: 0 });
     setFrameStatus(task, frame, waitStatus);
     if (waitStatus === FRAME.WAITING) task.queue!.push(frame.k);
     else task.awaitingDependency = true;
@@ -267,17 +299,23 @@ export function deriveParent(parent: Task, world: RenderWorld): void {
   if (children.length === 0) return;
   parent.counts = emptyCounts();
   parent.consume = 0;
+  parent.arrears = 0;
   parent.renderSeconds = 0;
   parent.totalFrames = 0;
   for (const child of children) {
-    for (const key of Object.keys(parent.counts) as (keyof typeof parent.counts)[]) parent.counts[key] += child.counts[key];
+    for (const key of COUNT_KEYS) parent.counts[key] += child.counts[key];
     parent.consume = round3(parent.consume + child.consume);
+    parent.arrears = round3(parent.arrears + child.arrears);
     parent.renderSeconds += child.renderSeconds;
     parent.totalFrames += child.totalFrames;
   }
   const starts = children.map((child) => child.startTime).filter((time): time is number => time !== null);
   parent.startTime = starts.length ? Math.min(...starts) : null;
-  parent.status = deriveStatus(children.map((child) => child.status));
+  const status = deriveStatus(children.map((child) => child.status));
+  if (status !== parent.status) {
+    parent.status = status;
+    world.statusChanged(parent);
+  }
   const ends = children.map((child) => child.completedDate).filter((time): time is number => time !== null);
   parent.completedDate = ACTIVE.has(parent.status) || ends.length === 0 ? null : Math.max(...ends);
 }

@@ -61,14 +61,14 @@ export function uploadTaskJson(ctx: ActionContext, args: Record<string, unknown>
   } catch {
     throw new FarmError(600, `parameter content is invalid: ${String(args.fileName)} must be JSON text`);
   }
-  task.jsonFiles.set(String(args.fileName), content);
+  (task.jsonFiles ??= new Map()).set(String(args.fileName), content);
 }
 
 export function submitTask(ctx: ActionContext, args: Record<string, unknown>): void {
   const task = reservedTask(ctx, args.taskId as number);
   if (!task.reserved) throw new FarmError(749, `task ${task.id} (${alias(task.id)}) has already been submitted`);
   const original = task.cloneOriginalId ? ctx.store.task(task.cloneOriginalId) : undefined;
-  const json = task.jsonFiles.get('task.json');
+  const json = task.jsonFiles?.get('task.json');
   if (json === undefined && !original) throw new FarmError(600, `task ${task.id} has no task.json; upload it with upload_task_json before submitting`);
   const plan = json === undefined ? fromOriginal(original!) : fromTaskJson(JSON.parse(json) as unknown);
   Object.assign(task, plan, {

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { defineTool } from '../define.js';
+import { blocks, plural } from '../support/format.js';
+import { summarizeTask, taskLine } from '../support/records.js';
+import { taskLink } from '../links.js';
+import { dryRun, taskId } from '../support/schema.js';
+
+const toolset = 'tasks';
+
+export const createTask = defineTool({
+  toolset,
+  operation: 'create_task',
+  description: 'Reserve new task ids for upload_task_json and submit_task; nothing renders yet.',
+  input: {
+    count: z.number().int().min(1).max(50).default(1).describe('How many ids'),
+    priority: z.literal([50, 60]).default(50).describe('Level: 50 or 60'),
+    labels: z.array(z.string().trim().min(1).max(100)).max(20).optional().describe('Task labels'),
+    clone_from: taskId.optional().describe('Task to clone from'),
+    artist: z.string().trim().min(1).max(100).optional().describe('Artist or producer'),
+    out_user_id: z.number().int().min(1).optional().describe('Integrator end-user id'),
+  },
+  output: { task_ids: z.array(z.number()), aliases: z.array(z.string()), message: z.string() },
+  handler: async (args, ctx) => {
+    // Wire: the SDK always sends taskUserLevel (default 50); the classic interface takes no clone id or artist.
+    const { taskIds: ids, aliases } = await ctx.api.tasks.create({
+      count: args.count,
+      taskUserLevel: args.priority,
+      labels: args.labels,
+      cloneOriginalId: args.clone_from,
+      artist: args.artist,
+      outUserId: args.out_user_id,
+    });
+    const listed = ids.map((id, i) => (aliases[i] ? `${id} (${aliases[i]})` : `${id}`)).join(', ');
+    const message = ids.length
+      ? `Reserved ${plural(ids.length, 'task id')}: ${listed}. Next: upload_task_json, then submit_task.`
+      : 'The farm reserved no task id (its answer was empty); try again or check get_task_list.';
+    return { text: message, structured: { task_ids: ids, aliases, message } };
+  },
+});
+
+const JSON_FILES = ['task.json', 'upload.json', 'asset.json', 'tips.json'] as const;
+
+export const uploadTaskJson = defineTool({
+  toolset,
+  operation: 'upload_task_json',
+  description: 'Store a task config file (task.json by default) for a reserved task.',
+  input: {
+    task_id: taskId,
+    file_name: z.enum(JSON_FILES).default('task.json').describe('Which file'),
+    content: z
+      .string()
+      .min(2)
+      .max(2_000_000)
+      .refine(isJson, 'content must be valid JSON text, e.g. {"software_config": {...}}')
+      .describe('JSON text'),
+  },
+  output: { task_id: z.number(), file_name: z.string(), bytes: z.number(), message: z.string() },
+  idempotent: true,
+  handler: async (args, ctx) => {
+    await ctx.api.tasks.uploadJson({ taskId: args.task_id, fileName: args.file_name, content: args.content });
+    const bytes = Buffer.byteLength(args.content);
+    const message = `Uploaded ${args.file_name} (${bytes} bytes) for task ${args.task_id}.`;
+    return { text: message, structured: { task_id: args.task_id, file_name: args.file_name, bytes, message } };
+  },
+});
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const submitTask = defineTool({
+  toolset,
+  operation: 'submit_task',
+  description: 'Submit a reserved task for billed rendering, once only. dry_run checks first.',
+  input: { task_id: taskId, producer: z.string().trim().min(1).max(100).optional().describe('Producer name'), dry_run: dryRun },
+  output: { dry_run: z.boolean(), task_id: z.number(), task: z.record(z.string(), z.unknown()).optional(), message: z.string() },
+  handler: async (args, ctx) => {
+    if (args.dry_run) {
+      const { tasks } = await ctx.api.tasks.find([args.task_id]);
+      const task = tasks[0];
+      const message = `Dry run: nothing was submitted. Call again with dry_run false to submit task ${args.task_id} for rendering.`;
+      return {
+        text: blocks(`Would submit: ${task ? taskLine(task) : `${args.task_id} (not listed by get_task_info yet)`}`, message),
+        structured: { dry_run: true, task_id: args.task_id, ...(task ? { task: summarizeTask(task) } : {}), message },
+      };
+    }
+    await ctx.api.tasks.submit({ taskId: args.task_id, producer: args.producer });
+    const message = `Submitted task ${args.task_id} for rendering; follow it with get_task_info. Do not submit it again.`;
+    return { text: message, structured: { dry_run: false, task_id: args.task_id, message }, links: [taskLink(args.task_id)] };
+  },
+});

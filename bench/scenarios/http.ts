@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Client, StreamableHTTPClientTransport, type CallToolResult } from '@modelcontextprotocol/client';
 import { startFarm, type FarmProcess } from '../lib/farm.js';
@@ -12,10 +13,14 @@ interface HttpServer {
   child: ChildProcessByStdio<null, null, Readable>;
 }
 
-/** `rayvision-mcp --http --port 0` against the farm; the URL is read from its start-up log line. */
-function startHttp(farm: FarmProcess, stateless: boolean): Promise<HttpServer> {
+/**
+ * `rayvision-mcp --http --port 0` against the farm; the URL is read from its start-up log line. Each client has a
+ * token of its own, so the server counts them as the separate clients they are (its per-client limits apply to
+ * each, not to all of them together as one loopback address).
+ */
+function startHttp(farm: FarmProcess, stateless: boolean, tokens: readonly string[]): Promise<HttpServer> {
   const args = [CLI, '--http', '--port', '0', ...(stateless ? ['--stateless'] : [])];
-  const child = spawn(process.execPath, args, { env: farm.serverEnv({ RAYVISION_LOG_LEVEL: 'info' }), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: farm.serverEnv({ RAYVISION_LOG_LEVEL: 'info', RAYVISION_HTTP_TOKEN: tokens.join(',') }), stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let stderr = '';
     let started = false;
@@ -98,7 +103,7 @@ export async function http(options: BenchOptions): Promise<ScenarioResult> {
       { area: 'HTTP', metric: 'errors', value: String(errors), target: '0', pass: errors === 0 },
     ],
     notes: [
-      `HTTP: ${count(rounds, 'round')} per way of serving, each a fresh \`--http --port 0\` server (\`--stateless\` for the last) with ${clientCount} clients; every call's latency counts, throughput over the whole burst.`,
+      `HTTP: ${count(rounds, 'round')} per way of serving, each a fresh \`--http --port 0\` server (\`--stateless\` for the last) with ${clientCount} clients, each with its own bearer token; every call's latency counts, throughput over the whole burst.`,
     ],
   };
 }
@@ -114,12 +119,13 @@ async function runVariant(
   let errors = 0;
   let firstError: string | undefined;
   for (let r = 0; r < run.rounds; r++) {
-    const server = await startHttp(farm, variant.stateless);
+    const tokens = Array.from({ length: run.clientCount }, () => randomBytes(24).toString('hex'));
+    const server = await startHttp(farm, variant.stateless, tokens);
     const clients: Client[] = [];
     try {
       for (let i = 0; i < run.clientCount; i++) {
         const client = new Client({ name: `bench-${i}`, version: '1.0.0' }, variant.modern ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
-        await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+        await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { Authorization: `Bearer ${tokens[i]}` } } }));
         clients.push(client);
       }
       // Warm-up: a few calls per client before the clock starts.

@@ -3,13 +3,15 @@ import { z } from 'zod';
 import type { Completions } from '../resources/complete.js';
 import { ALL_TOOLS } from '../tools/index.js';
 import { isAllowed, type Policy } from '../tools/registry.js';
+import { safeLayout } from '../tools/support/sanitize.js';
 
 /**
  * Prompts that lead an assistant through the three workflows the server exists for. Each is offered only when its
  * main tool is (toolsets and read-only mode apply), and its arguments complete from the farm.
  */
 
-const say = (text: string): GetPromptResult => ({ messages: [{ role: 'user', content: { type: 'text', text } }] });
+/** A prompt's arguments come from the client (and completions from the farm): the text leaves through the sanitiser. */
+const say = (text: string): GetPromptResult => ({ messages: [{ role: 'user', content: { type: 'text', text: safeLayout(text) } }] });
 
 const allowed = (name: string, policy: Policy) => {
   const tool = ALL_TOOLS.find((t) => t.name === name);

@@ -114,12 +114,10 @@ export async function framesText(ctx: ToolContext, taskId: number, page: number)
 
 /** frameTable, with the child task holding each frame in front when the frames come from several. */
 function withTaskColumn(rows: readonly { task: number; frame: FrameSummary }[], several: boolean): string {
-  const table = frameTable(rows.map((r) => r.frame));
-  if (!several) return table;
-  return table
-    .split('\n')
-    .map((line, i) => `${i === 0 ? 'task' : rows[i - 1]!.task}\t${line}`)
-    .join('\n');
+  return frameTable(
+    rows.map((r) => r.frame),
+    several ? rows.map((r) => r.task) : undefined,
+  );
 }
 
 /** Supported programs and their versions (on Windows, where every program renders). */

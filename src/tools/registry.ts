@@ -17,6 +17,7 @@ import type { Logger } from '../client/log.js';
 import type { Toolset } from './toolsets.js';
 import { runDestructive, type Confirmations } from './confirm.js';
 import { RefusedError, type AnyTool, type ToolAnswer, type ToolContext } from './define.js';
+import { safeData, safeLayout } from './support/sanitize.js';
 
 export interface Policy {
   toolsets: ReadonlySet<Toolset>;
@@ -178,15 +179,16 @@ function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
   };
 }
 
+/** Every answer leaves through the sanitiser's last pass: the text keeps its layout, everything else is data. */
 function toResult(answer: ToolAnswer<unknown>): CallToolResult {
   return {
-    content: [{ type: 'text', text: answer.text }, ...(answer.links ?? [])],
-    structuredContent: answer.structured as Record<string, unknown>,
+    content: [{ type: 'text', text: safeLayout(answer.text) }, ...safeData(answer.links ?? [])],
+    structuredContent: safeData(answer.structured as Record<string, unknown>),
   };
 }
 
 export function errorResult(text: string): CallToolResult {
-  return { content: [{ type: 'text', text }], isError: true };
+  return { content: [{ type: 'text', text: safeLayout(text) }], isError: true };
 }
 
 /** One or two sentences: farm and refusal messages as they are, anything unexpected without its stack. */

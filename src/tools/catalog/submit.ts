@@ -4,6 +4,7 @@ import { blocks, plural } from '../support/format.js';
 import { summarizeTask, taskLine } from '../support/records.js';
 import { taskLink } from '../links.js';
 import { dryRun, taskId } from '../support/schema.js';
+import { plainName } from '../support/sanitize.js';
 
 const toolset = 'tasks';
 
@@ -14,9 +15,9 @@ export const createTask = defineTool({
   input: {
     count: z.number().int().min(1).max(50).default(1).describe('How many ids'),
     priority: z.number().int().min(0).max(100).default(50).describe('Level (50 or 60)'),
-    labels: z.array(z.string().trim().min(1).max(100)).max(20).optional().describe('Task labels'),
+    labels: z.array(plainName(100)).max(20).optional().describe('Task labels'),
     clone_from: taskId.optional().describe('Task to clone from'),
-    artist: z.string().trim().min(1).max(100).optional().describe('Artist or producer'),
+    artist: plainName(100).optional().describe('Artist or producer'),
     out_user_id: z.number().int().min(1).optional().describe('Integrator end-user id'),
   },
   output: { task_ids: z.array(z.number()), aliases: z.array(z.string()), message: z.string() },
@@ -77,7 +78,7 @@ export const submitTask = defineTool({
   toolset,
   operation: 'submit_task',
   description: 'Submit a reserved task for billed rendering, once only. dry_run checks first.',
-  input: { task_id: taskId, producer: z.string().trim().min(1).max(100).optional().describe('Producer name'), dry_run: dryRun },
+  input: { task_id: taskId, producer: plainName(100).optional().describe('Producer name'), dry_run: dryRun },
   output: { dry_run: z.boolean(), task_id: z.number(), task: z.record(z.string(), z.unknown()).optional(), message: z.string() },
   handler: async (args, ctx) => {
     if (args.dry_run) {

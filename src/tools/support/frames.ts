@@ -6,12 +6,15 @@ import { taskStatusName } from './schema.js';
 
 const COLUMNS = ['id', 'frame', 'status', 'block', 'type', 'started', 'render_time', 'cost', 'resubmits', 'error_code'] as const;
 
-/** A TSV of frames without the columns that are empty in every row (most tasks have no blocks, resubmits...). */
-export function frameTable(frames: readonly FrameSummary[]): string {
+/**
+ * A TSV of frames without the columns that are empty in every row (most tasks have no blocks, resubmits...);
+ * `owners` puts the task holding each frame in front, for frames read from several child tasks.
+ */
+export function frameTable(frames: readonly FrameSummary[], owners?: readonly number[]): string {
   const columns = COLUMNS.filter((column) => column === 'id' || frames.some((frame) => frame[column] !== undefined));
   return tsv(
-    columns,
-    frames.map((frame) => columns.map((column) => frame[column])),
+    owners ? ['task', ...columns] : columns,
+    frames.map((frame, i) => [...(owners ? [owners[i]] : []), ...columns.map((column) => frame[column])]),
   );
 }
 

@@ -15,12 +15,15 @@ import type { Connector } from '../client/connector.js';
 import { RayvisionError } from '../client/errors.js';
 import type { Logger } from '../client/log.js';
 import type { Toolset } from './toolsets.js';
-import { runDestructive, type Confirmations } from './confirm.js';
+import { destructiveConsent, spendingConsent, tokenRefusal, withConsent, type Confirmations, type Consent } from './confirm.js';
 import { RefusedError, type AnyTool, type ToolAnswer, type ToolContext } from './define.js';
+import { safeData, safeLayout } from './support/sanitize.js';
 
 export interface Policy {
   toolsets: ReadonlySet<Toolset>;
   readOnly: boolean;
+  /** RAYVISION_MAX_COST: a costly action estimated above it needs the user's confirmation. */
+  maxCost?: number;
 }
 
 /** Read-only always wins; otherwise the tool's toolset must be enabled. */
@@ -64,7 +67,7 @@ export class ToolTable {
     readonly policy: Policy,
   ) {
     for (const tool of tools) {
-      const input = z.object(inputShapeOf(tool));
+      const input = z.object(inputShapeOf(tool, policy));
       this.entries.set(tool.name, { tool, input, allowed: isAllowed(tool, policy) });
     }
     this.listed = [...this.entries.values()]
@@ -105,20 +108,44 @@ async function callTool(
   if (!entry.allowed) return errorResult(refusalReason(tool, table.policy));
   const parsed = entry.input.safeParse(params.arguments ?? {});
   if (!parsed.success) return errorResult(invalidArguments(tool.name, parsed.error));
-  const ctx = createContext(runtime, mcp);
+  const { confirmation_token: token, ...target } = parsed.data as Record<string, unknown> & { confirmation_token?: string };
+  if (token !== undefined && runtime.confirmations.mode !== 'token') return errorResult(tokenRefusal(tool.name, runtime.confirmations.mode));
+  const ctx = createContext(runtime, mcp, table);
   try {
-    const answer =
-      tool.safety === 'destructive'
-        ? await runDestructive(tool, parsed.data, ctx, mcp, runtime.confirmations, () => server.getClientCapabilities())
-        : await tool.handler(parsed.data, ctx);
+    const consent = consentFor(tool, target, ctx, table.policy);
+    const answer = consent
+      ? await withConsent({
+          tool,
+          target,
+          token,
+          ctx,
+          mcp,
+          confirmations: runtime.confirmations,
+          declaredCapabilities: () => server.getClientCapabilities(),
+          consent,
+        })
+      : await tool.handler(target, ctx);
     return isInputRequiredResult(answer) ? answer : toResult(answer as ToolAnswer<unknown>);
   } catch (error) {
     return errorResult(describeFailure(tool.name, error, runtime.logger));
   }
 }
 
-function inputShapeOf(tool: AnyTool): z.ZodRawShape {
-  return tool.safety === 'destructive' ? { ...tool.input, confirmation_token: confirmationTokenField } : tool.input;
+/**
+ * What a call needs the user's consent for: every destructive call, and a costly call that would act (not a dry
+ * run) while a spending limit is set (spendingConsent decides from its estimate). One mechanism for both.
+ */
+function consentFor(tool: AnyTool, target: Record<string, unknown>, ctx: ToolContext, policy: Policy): (() => Promise<Consent | undefined>) | undefined {
+  if (tool.safety === 'destructive') return () => destructiveConsent(tool, target, ctx);
+  if (tool.safety === 'costly' && policy.maxCost !== undefined && target['dry_run'] === false) return () => spendingConsent(tool, target, ctx, policy.maxCost!);
+  return undefined;
+}
+
+/** Tools that may ask for consent take the token of token mode. */
+const takesToken = (tool: AnyTool, policy: Policy) => tool.safety === 'destructive' || (tool.safety === 'costly' && policy.maxCost !== undefined);
+
+function inputShapeOf(tool: AnyTool, policy: Policy): z.ZodRawShape {
+  return takesToken(tool, policy) ? { ...tool.input, confirmation_token: confirmationTokenField } : tool.input;
 }
 
 const confirmationTokenField = z.string().max(200).optional().describe('Token from a preview, only in token mode, after the user agreed');
@@ -158,7 +185,7 @@ function invalidArguments(toolName: string, error: z.ZodError): string {
   return `${toolName}: invalid arguments: ${problems.join('; ')}${more}. Nothing was sent to the farm.`;
 }
 
-function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
+function createContext(runtime: ToolRuntime, mcp: ServerContext, table: ToolTable): ToolContext {
   const { signal } = mcp.mcpReq;
   const progressToken = mcp.mcpReq._meta?.progressToken;
   // An HTTP session's calls share one lane toward the farm, so no session can crowd out the others; outside a
@@ -169,6 +196,7 @@ function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
     logger: runtime.logger,
     signal,
     revealSecrets: runtime.revealSecrets,
+    offers: (name) => table.entry(name)?.allowed === true,
     progress: async (progress, total, message) => {
       if (progressToken === undefined) return;
       await mcp.mcpReq.notify({
@@ -179,15 +207,16 @@ function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
   };
 }
 
+/** Every answer leaves through the sanitiser's last pass: the text keeps its layout, everything else is data. */
 function toResult(answer: ToolAnswer<unknown>): CallToolResult {
   return {
-    content: [{ type: 'text', text: answer.text }, ...(answer.links ?? [])],
-    structuredContent: answer.structured as Record<string, unknown>,
+    content: [{ type: 'text', text: safeLayout(answer.text) }, ...safeData(answer.links ?? [])],
+    structuredContent: safeData(answer.structured as Record<string, unknown>),
   };
 }
 
 export function errorResult(text: string): CallToolResult {
-  return { content: [{ type: 'text', text }], isError: true };
+  return { content: [{ type: 'text', text: safeLayout(text) }], isError: true };
 }
 
 /** One or two sentences: farm and refusal messages as they are, anything unexpected without its stack. */

@@ -43,7 +43,7 @@ describe('prompts', () => {
   it('triage_failed_frames leads from triage to a dry-run resubmission and asks before billing', async () => {
     const prompt = await text('triage_failed_frames', { task_ids: '19097, 2W19102' });
     expect(prompt).toContain('1. Call triage_failures with task_ids [19097, 2W19102].');
-    expect(prompt).toContain('resubmit_failures for the tasks worth resubmitting, with its default dry run');
+    expect(prompt).toContain('Call resubmit_failures exactly as triage suggests (its default is a dry run)');
     expect(prompt).toContain('Only after I confirm, call resubmit_failures again with dry_run false');
   });
 

@@ -113,7 +113,7 @@ describe('live updates', () => {
     const created = await callTool(watcher.client, 'create_task', { count: 1 });
     const newId = (created.structured!['task_ids'] as number[])[0]!;
     expect((await callTool(watcher.client, 'upload_task_json', { task_id: newId, content: JSON.stringify({ scene_info_render: { common: { frames: '1-10[1]' } } }) })).isError).toBe(false);
-    expect((await callTool(watcher.client, 'submit_task', { task_id: newId })).isError).toBe(false);
+    expect((await callTool(watcher.client, 'submit_task', { task_id: newId, dry_run: false })).isError).toBe(false);
 
     await until('an update of the rendering task and a list change', () => updates.includes(renderingUri) && listChanges > 0);
     expect(done(rendering.id)).toBeGreaterThan(doneBefore);

@@ -140,7 +140,7 @@ describe('render environments', () => {
     const preview = await call('delete_render_env', { cg_id: 'maya', name: 'mcp-env' });
     const s = ok(preview);
     expect(s['status']).toBe('confirmation_required');
-    expect(preview.text).toMatch(/mcp-env .*\(the default environment for Maya\)/);
+    expect(preview.text).toMatch(/"mcp-env" .*\(the default environment for Maya\)/);
     expect(session.sandbox.requests.count('delete_render_env')).toBe(count);
 
     const done = await call('delete_render_env', { cg_id: 'maya', name: 'mcp-env', confirmation_token: s['confirmation_token'] });

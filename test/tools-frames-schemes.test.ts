@@ -58,27 +58,28 @@ describe('restart_failed_frames per API scheme', () => {
       expect(refused.text).toMatch(/classic API scheme .* Nothing was sent\.$/);
       expect(sandbox.requests.count('restart_failed_frames')).toBe(before);
 
-      const done = await callTool(client, 'restart_failed_frames', { task_ids: [leaf.id] });
+      const done = await callTool(client, 'restart_failed_frames', { task_ids: [leaf.id], dry_run: false });
       expect(done.isError, done.text).toBe(false);
       expect(done.structured).toMatchObject({ frames: leaf.failed });
       expect(lastBody(connector.pathOf('restart_failed_frames'))).toEqual({ taskParam: [leaf.id] });
     });
   });
 
-  it('dayan: always sends status, which that interface requires', async () => {
+  // "Failed" is one rule for every restart tool: failed (5) and timed out (11), sent wherever a dialect takes a status.
+  it('dayan: always sends status, which that interface requires: failed and timed out', async () => {
     await withScheme('dayan', async (client, connector) => {
       const leaf = await leafWithFailures(client);
-      const done = await callTool(client, 'restart_failed_frames', { task_ids: [leaf.id] });
+      const done = await callTool(client, 'restart_failed_frames', { task_ids: [leaf.id], dry_run: false });
       expect(done.isError, done.text).toBe(false);
-      expect(lastBody(connector.pathOf('restart_failed_frames'))).toEqual({ taskIds: [leaf.id], status: [5] });
+      expect(lastBody(connector.pathOf('restart_failed_frames'))).toEqual({ taskIds: [leaf.id], status: [5, 11] });
     });
   });
 
-  it('current: omits status unless chosen, as the SDK does', async () => {
+  it('current: sends the statuses it counted (failed and timed out), so the farm resubmits what the preview showed', async () => {
     await withScheme('current', async (client, connector) => {
       const leaf = await leafWithFailures(client);
-      expect((await callTool(client, 'restart_failed_frames', { task_ids: [leaf.id] })).isError).toBe(false);
-      expect(lastBody(connector.pathOf('restart_failed_frames'))).toEqual({ taskIds: [leaf.id] });
+      expect((await callTool(client, 'restart_failed_frames', { task_ids: [leaf.id], dry_run: false })).isError).toBe(false);
+      expect(lastBody(connector.pathOf('restart_failed_frames'))).toEqual({ taskIds: [leaf.id], status: [5, 11] });
     });
   });
 });

@@ -141,25 +141,29 @@ describe('resubmitting frames', () => {
   it('restart_failed_frames counts on dry_run without a write, then resubmits the failed frames', async () => {
     const leaf = await freshLeaf('finished_with_failures', (t) => (t.failed ?? 0) > 0 && (t.total ?? 0) < 2000);
     const before = session.sandbox.requests.count('restart_failed_frames');
-    const dry = await call('restart_failed_frames', { task_ids: [leaf.id], dry_run: true });
+    const dry = await call('restart_failed_frames', { task_ids: [leaf.id] });
     expect(ok(dry)).toMatchObject({ dry_run: true, frames: leaf.failed });
-    expect(dry.text).toContain(`${leaf.failed} failed frame`);
+    expect(dry.text).toContain(`${leaf.failed} failed or timed-out frame`);
     expect(session.sandbox.requests.count('restart_failed_frames')).toBe(before);
 
-    const failedIds = (await allFrames(leaf.id, ['failed'])).map((frame) => frame.id);
-    const done = await call('restart_failed_frames', { task_ids: [leaf.id] });
+    const failedIds = (await allFrames(leaf.id, ['failed', 'timed_out'])).map((frame) => frame.id);
+    const done = await call('restart_failed_frames', { task_ids: [leaf.id], dry_run: false });
     expect(ok(done)).toMatchObject({ dry_run: false, frames: leaf.failed });
     expect(session.sandbox.requests.count('restart_failed_frames')).toBe(before + 1);
     const after = new Map((await allFrames(leaf.id)).map((frame) => [frame.id, frame.status]));
-    expect(failedIds.filter((id) => after.get(id) === 'failed')).toEqual([]);
+    expect(failedIds.filter((id) => after.get(id) === 'failed' || after.get(id) === 'timed_out')).toEqual([]);
   });
 
   it('restart_failed_frames refuses when there is nothing to resubmit, sending nothing', async () => {
     const leaf = await freshLeaf('finished', (t) => (t.failed ?? 0) === 0 && (t.total ?? 0) > 0);
     const before = session.sandbox.requests.count('restart_failed_frames');
-    const result = await call('restart_failed_frames', { task_ids: [leaf.id] });
+    // The preview says there is nothing to resubmit (not an error), and the write is refused without a request.
+    const dry = await call('restart_failed_frames', { task_ids: [leaf.id] });
+    expect(ok(dry)).toMatchObject({ dry_run: true, frames: 0 });
+    expect(dry.text).toContain(`Dry run: nothing was resubmitted. No failed or timed-out frames to resubmit in task ${leaf.id}.`);
+    const result = await call('restart_failed_frames', { task_ids: [leaf.id], dry_run: false });
     expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/^No failed frames to resubmit in task \d+; nothing was sent\.$/);
+    expect(result.text).toMatch(/^No failed or timed-out frames to resubmit in task \d+; nothing was sent\.$/);
     expect(session.sandbox.requests.count('restart_failed_frames')).toBe(before);
   });
 
@@ -172,12 +176,12 @@ describe('resubmitting frames', () => {
       expect(refused.isError).toBe(true);
       expect(refused.text).toMatch(/nothing was sent/);
     }
-    const dry = await call('restart_frames', { task_id: leaf.id, frame_ids: chosen, dry_run: true });
+    const dry = await call('restart_frames', { task_id: leaf.id, frame_ids: chosen });
     const d = ok(dry);
     expect((d['frames'] as Frame[]).map((frame) => frame.id)).toEqual(chosen);
     expect(session.sandbox.requests.count('restart_frames')).toBe(before);
 
-    ok(await call('restart_frames', { task_id: leaf.id, frame_ids: chosen }));
+    ok(await call('restart_frames', { task_id: leaf.id, frame_ids: chosen, dry_run: false }));
     expect(session.sandbox.requests.count('restart_frames')).toBe(before + 1);
     const after = new Map((await allFrames(leaf.id)).map((frame) => [frame.id, frame.status]));
     for (const id of chosen) expect(after.get(id)).not.toBe('failed');
@@ -200,14 +204,14 @@ describe('resubmitting frames', () => {
     const [a, b, c] = frames.map((frame) => frame.frame!);
     const requested = [a!, `${b!.split('-')[0]}`, c!, '999999'];
     const before = session.sandbox.requests.count('restart_frames');
-    const dry = await call('restart_frames_by_number', { task_id: leaf.id, frames: requested, dry_run: true });
+    const dry = await call('restart_frames_by_number', { task_id: leaf.id, frames: requested });
     const d = ok(dry);
     expect((d['frames'] as Frame[]).map((frame) => frame.id)).toEqual(frames.slice(0, 3).map((frame) => frame.id));
     expect(d['unmatched']).toEqual(['999999']);
     expect(dry.text).toContain(`No frame of task ${leaf.id} matches: 999999.`);
     expect(session.sandbox.requests.count('restart_frames')).toBe(before);
 
-    const done = await call('restart_frames_by_number', { task_id: leaf.id, frames: requested });
+    const done = await call('restart_frames_by_number', { task_id: leaf.id, frames: requested, dry_run: false });
     expect(ok(done)).toMatchObject({ dry_run: false, count: 3 });
     expect(session.sandbox.requests.count('restart_frames')).toBe(before + 1);
     const after = new Map((await allFrames(leaf.id)).map((frame) => [frame.id, frame.status]));

@@ -69,7 +69,7 @@ describe('edit_task_hardware_config', () => {
 
   it('moves the task, sending the resolved model and RAM as strings', async () => {
     const { task, to } = await target();
-    const result = await call('edit_task_hardware_config', { task_ids: [task.id], hardware_config_id: to.id });
+    const result = await call('edit_task_hardware_config', { task_ids: [task.id], hardware_config_id: to.id, dry_run: false });
     expect(ok(result)['dry_run']).toBe(false);
     expect(sent('edit_task_hardware_config').at(-1)).toMatchObject({
       taskIds: [String(task.id)],

@@ -52,7 +52,7 @@ describe('projects', () => {
     const preview = await call('delete_project_label', { name: 'mcp-doomed' });
     const s = ok(preview);
     expect(s['status']).toBe('confirmation_required');
-    expect(preview.text).toMatch(/mcp-doomed\s+used by (0 tasks|\d+ of the newest)/);
+    expect(preview.text).toMatch(/"mcp-doomed"\s+used by (0 tasks|\d+ of the newest)/);
     expect(session.sandbox.requests.count('delete_project_label')).toBe(count);
     expect((await projects()).map((p) => p.name)).toContain('mcp-doomed');
 
@@ -75,7 +75,7 @@ describe('projects', () => {
     const [first] = await projects();
     const result = await call('delete_project_label', { name: `${first!.name}x` });
     expect(result.isError).toBe(true);
-    expect(result.text).toContain(`existing: ${first!.name}`);
+    expect(result.text).toContain(`existing: "${first!.name}"`);
   });
 });
 
@@ -93,7 +93,7 @@ describe('task labels', () => {
     const preview = await call('delete_task_label', { task_ids: ids, label_names: ['mcp-review'] });
     const s = ok(preview);
     expect(s['status']).toBe('confirmation_required');
-    expect(preview.text).toMatch(/removes: mcp-review/);
+    expect(preview.text).toMatch(/removes: "mcp-review"/);
     expect(session.sandbox.requests.count('delete_task_label')).toBe(count);
 
     const done = await call('delete_task_label', { task_ids: ids, label_names: ['mcp-review'], confirmation_token: s['confirmation_token'] });
@@ -138,11 +138,11 @@ describe('task labels on the classic API', () => {
       const count = session.sandbox.requests.count('delete_task_label');
       const byName = await callTool(classic.client, 'delete_task_label', { task_ids: ids, label_names: ['mcp-classic'] });
       expect(byName.isError).toBe(true);
-      expect(byName.text).toContain(`pass label_ids (mcp-classic=${labelId})`);
+      expect(byName.text).toContain(`pass label_ids ("mcp-classic"=${labelId})`);
 
       const preview = await callTool(classic.client, 'delete_task_label', { label_ids: [labelId] });
       const s = ok(preview);
-      expect(preview.text).toMatch(new RegExp(`${labelId}\\s+mcp-classic\\s+used by 2 tasks`));
+      expect(preview.text).toMatch(new RegExp(`${labelId}\\s+"mcp-classic"\\s+used by 2 tasks`));
       expect(preview.text).toContain('from every task that carries it');
       expect(session.sandbox.requests.count('delete_task_label')).toBe(count);
 

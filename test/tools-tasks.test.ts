@@ -91,12 +91,13 @@ describe('task control', () => {
     expect(['stopped', 'user_stopped']).toContain((await taskInfo(task.id))['status']);
 
     const before = session.sandbox.requests.count('start_task');
-    const dry = await call('start_task', { task_ids: [task.id], dry_run: true });
+    // A first call previews by default.
+    const dry = await call('start_task', { task_ids: [task.id] });
     expect(ok(dry)['dry_run']).toBe(true);
     expect(dry.text).toMatch(/^Would start 1 task:/);
     expect(session.sandbox.requests.count('start_task')).toBe(before);
 
-    ok(await call('start_task', { task_ids: [task.id] }));
+    ok(await call('start_task', { task_ids: [task.id], dry_run: false }));
     expect(session.sandbox.requests.count('start_task')).toBe(before + 1);
     expect(['waiting', 'rendering', 'finished', 'finished_with_failures']).toContain((await taskInfo(task.id))['status']);
   });
@@ -140,12 +141,12 @@ describe('task control', () => {
   it('full_speed_render previews with dry_run without a write, then switches', async () => {
     const task = await freshTask('rendering');
     const before = session.sandbox.requests.count('full_speed_render');
-    const dry = await call('full_speed_render', { task_ids: [task.id], dry_run: true });
+    const dry = await call('full_speed_render', { task_ids: [task.id] });
     expect(ok(dry)['dry_run']).toBe(true);
     expect(session.sandbox.requests.count('full_speed_render')).toBe(before);
-    const done = await call('full_speed_render', { task_ids: [task.id] });
+    const done = await call('full_speed_render', { task_ids: [task.id], dry_run: false });
     expect(ok(done)['dry_run']).toBe(false);
-    expect(done.text).toMatch(/^Switched 1 task to full speed\./);
+    expect(done.text).toMatch(new RegExp(`^Switched 1 task to full speed \\(${task.id}\\)\\.`));
     expect(session.sandbox.requests.count('full_speed_render')).toBe(before + 1);
   });
 
@@ -179,17 +180,21 @@ describe('submitting a task', () => {
     expect(ok(upload)).toMatchObject({ task_id: id, file_name: 'task.json' });
 
     const before = session.sandbox.requests.count('submit_task');
-    const dry = await call('submit_task', { task_id: id, dry_run: true });
+    const dry = await call('submit_task', { task_id: id });
     expect(ok(dry)['dry_run']).toBe(true);
     expect(session.sandbox.requests.count('submit_task')).toBe(before);
 
-    ok(await call('submit_task', { task_id: id }));
+    ok(await call('submit_task', { task_id: id, dry_run: false }));
     expect(session.sandbox.requests.count('submit_task')).toBe(before + 1);
     expect((await taskInfo(id!))['status']).not.toBe('unknown');
 
-    const again = await call('submit_task', { task_id: id });
+    // Submitted once: a preview says it cannot work, and a second submission is refused before anything is sent.
+    const preview = await call('submit_task', { task_id: id });
+    expect(ok(preview)['dry_run']).toBe(true);
+    expect(preview.text).toMatch(new RegExp(`^Cannot submit: ${id} `));
+    const again = await call('submit_task', { task_id: id, dry_run: false });
     expect(again.isError).toBe(true);
-    expect(again.text).toMatch(/submit_task failed: the farm answered \d+/);
-    expect(again.text).not.toMatch(/\n\s+at /);
+    expect(again.text).toMatch(new RegExp(`^submit_task did nothing: Task ${id} was submitted already \\(it is \\w+\\).* Nothing was sent\\.$`));
+    expect(session.sandbox.requests.count('submit_task')).toBe(before + 1);
   });
 });

@@ -3,13 +3,15 @@ import { z } from 'zod';
 import type { Completions } from '../resources/complete.js';
 import { ALL_TOOLS } from '../tools/index.js';
 import { isAllowed, type Policy } from '../tools/registry.js';
+import { safeLayout } from '../tools/support/sanitize.js';
 
 /**
  * Prompts that lead an assistant through the three workflows the server exists for. Each is offered only when its
  * main tool is (toolsets and read-only mode apply), and its arguments complete from the farm.
  */
 
-const say = (text: string): GetPromptResult => ({ messages: [{ role: 'user', content: { type: 'text', text } }] });
+/** A prompt's arguments come from the client (and completions from the farm): the text leaves through the sanitiser. */
+const say = (text: string): GetPromptResult => ({ messages: [{ role: 'user', content: { type: 'text', text: safeLayout(text) } }] });
 
 const allowed = (name: string, policy: Policy) => {
   const tool = ALL_TOOLS.find((t) => t.name === name);
@@ -79,10 +81,10 @@ function definitions(completions: Completions): PromptDef[] {
       render: ({ task_ids, since }, policy) =>
         [
           `Find out why frames failed${task_ids ? ` in tasks ${task_ids}` : since ? ` in tasks submitted since ${since}` : ' in my recent tasks'}, and help me get them rendered.`,
-          `1. Call triage_failures${task_ids ? ` with task_ids [${task_ids}]` : since ? ' with submitted_after set to that date (yyyy-MM-dd)' : ''}.`,
-          '2. For each cause, explain in plain words what went wrong and what I must change; say which ones resubmitting alone will not fix (missing files, frames that already failed again).',
+          `1. Call triage_failures${task_ids ? ` with task_ids [${task_ids}]` : since ? ' with since set to that date (yyyy-MM-dd)' : ''}.`,
+          '2. For each cause, explain in plain words what went wrong and what I must change; say which ones resubmitting alone will not fix (triage marks them: missing files, licences, plugins, frames that already failed again).',
           allowed('resubmit_failures', policy)
-            ? '3. Call resubmit_failures for the tasks worth resubmitting, with its default dry run, and show me the tasks, frame counts and frame numbers.\n4. Only after I confirm, call resubmit_failures again with dry_run false (it is billed and resubmits each task once), then offer wait_for_tasks.'
+            ? '3. Call resubmit_failures exactly as triage suggests (its default is a dry run), and show me the frames it would resubmit, what it holds back and the estimated cost.\n4. Only after I confirm, call resubmit_failures again with dry_run false (it is billed and resubmits each task once), then offer wait_for_tasks.'
             : '3. This server is read-only: tell me exactly what to resubmit (tasks and frame numbers) so I can do it in the console.',
         ].join('\n'),
     }),

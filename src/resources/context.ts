@@ -9,6 +9,8 @@ export interface ResourceDeps {
   connector: Connector;
   logger: Logger;
   revealSecrets: boolean;
+  /** Whether the server offers a tool, so a resource suggests only calls that work (none when not told). */
+  offers?: (tool: string) => boolean;
 }
 
 /**
@@ -22,6 +24,7 @@ export function readContext(deps: ResourceDeps, signal: AbortSignal = new AbortC
     logger: deps.logger,
     signal,
     revealSecrets: deps.revealSecrets,
+    offers: deps.offers ?? (() => false),
     progress: async () => undefined,
   };
 }

@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import type { ToolContext } from '../tools/define.js';
 import { summarizeTask } from '../tools/support/records.js';
+import { safeData, safeLayout } from '../tools/support/sanitize.js';
 import { cgId as cgIdSchema, softwareName, taskId as taskIdSchema } from '../tools/support/schema.js';
 import type { Toolset } from '../tools/toolsets.js';
 import type { Completions } from './complete.js';
@@ -139,7 +140,8 @@ export class ResourceTable {
 
   async list(ctx: ToolContext): Promise<Resource[]> {
     const listed = await Promise.all(this.templates.map((t) => (t.list ? t.list(ctx) : [])));
-    return [...this.staticsListed, ...listed.flat()];
+    // Titles and descriptions of listed tasks carry farm names.
+    return [...this.staticsListed, ...safeData(listed.flat())];
   }
 
   async read(uri: string, ctx: ToolContext): Promise<ReadResourceResult> {
@@ -169,7 +171,7 @@ export class ResourceTable {
           : `No resource ${uri}; resources/list and resources/templates/list show what this server offers.`,
       );
     }
-    return { contents: [{ uri, mimeType: TEXT, text }] };
+    return { contents: [{ uri, mimeType: TEXT, text: safeLayout(text) }] };
   }
 
   async complete(uriTemplate: string, argument: string, value: string, context: Record<string, string>): Promise<string[]> {

@@ -1,7 +1,7 @@
 import type { TaskInfo } from '../client/api/index.js';
 import type { ToolContext } from '../tools/define.js';
 import { describePlatforms, describeProfile, describeSettings } from '../tools/support/account.js';
-import { analyseFailures, causesText, explainCodes, frameNumbers, mergeCauses } from '../tools/support/failures.js';
+import { analyseFailures, causesText, frameNumbers, judgeCauses, planResubmission } from '../tools/support/failures.js';
 import { blocks, pageFooter, plural, tsv } from '../tools/support/format.js';
 import { frameTable } from '../tools/support/frames.js';
 import { countByStatus, countsLine, summarizeFrame, summarizeTask, taskDetail, taskDetailText, type FrameSummary } from '../tools/support/records.js';
@@ -62,9 +62,6 @@ export async function tasksText(ctx: ToolContext): Promise<string> {
   );
 }
 
-/** Frames sampled per task for the failure summary of a task resource. */
-const FAILURE_SAMPLE = 5;
-
 /** What get_task_info shows of a task (detail, frame counts, child tasks) and, when frames failed, their causes. */
 export async function taskText(ctx: ToolContext, taskId: number): Promise<string> {
   const task = (await ctx.api.tasks.byId([taskId])).get(taskId);
@@ -74,16 +71,21 @@ export async function taskText(ctx: ToolContext, taskId: number): Promise<string
   return blocks(taskDetailText(taskDetail(task, ctx.api.account.currency)), failures, `Frames, failed first: rayvision://tasks/${taskId}/frames`);
 }
 
+/** The causes of a task's failed frames, as triage_failures finds and judges them (the same analysis). */
 async function failureSummary(ctx: ToolContext, task: TaskInfo): Promise<string> {
-  const analysis = await analyseFailures(ctx, task, FAILURE_SAMPLE);
-  if (analysis.failed.length === 0) return `The counters report failed frames, but none is failed any more (resubmitted?).`;
-  const { explained, note } = await explainCodes(ctx, analysis.causes.map((c) => c.code));
-  const causes = mergeCauses([analysis], explained);
+  const analysis = await analyseFailures(ctx, task);
+  if (analysis.frames.length === 0) return `The counters report failed frames, but none is failed any more (resubmitted?).`;
+  const { causes, note } = await judgeCauses(ctx, [analysis]);
+  const plan = planResubmission(analysis, causes);
+  const next = [
+    `triage_failures task_ids=[${task.id}] explains them in full`,
+    ctx.offers('resubmit_failures') && plan.resubmit.length ? `resubmit_failures task_ids=[${task.id}] previews resubmitting the ${plural(plan.resubmit.length, 'frame')} worth a retry` : undefined,
+  ].filter(Boolean);
   return blocks(
-    `Failures: ${plural(analysis.failed.length, 'failed frame')} (frames ${frameNumbers(analysis.failed.map((f) => f.frame))}).`,
-    `Causes (render logs of ${analysis.sampled} of ${analysis.failed.length} failed frames):\n${causesText(causes)}`,
+    `Failures: ${plural(analysis.frames.length, 'failed frame')} (frames ${frameNumbers(analysis.frames.map((f) => f.frame))}); ${plan.resubmit.length} worth a retry, ${plan.held.length} held back.`,
+    `Causes (from ${plural(analysis.logsRead, 'render log')}):\n${causesText(causes)}`,
     note,
-    `Next: triage_failures task_ids=[${task.id}] explains them in full; resubmit_failures task_ids=[${task.id}] previews the resubmission.`,
+    `Next: ${next.join('; ')}.`,
   );
 }
 
@@ -116,15 +118,10 @@ export async function framesText(ctx: ToolContext, taskId: number, page: number)
 
 /** frameTable, with the child task holding each frame in front when the frames come from several. */
 function withTaskColumn(rows: readonly { task: number; frame: FrameSummary }[], several: boolean, currency: string): string {
-  const table = frameTable(
+  return frameTable(
     rows.map((r) => r.frame),
-    currency,
+    { currency, ...(several ? { owners: rows.map((r) => r.task) } : {}) },
   );
-  if (!several) return table;
-  return table
-    .split('\n')
-    .map((line, i) => `${i === 0 ? 'task' : rows[i - 1]!.task}\t${line}`)
-    .join('\n');
 }
 
 /** Supported programs and their versions (on Windows, where every program renders). */

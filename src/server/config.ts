@@ -41,6 +41,15 @@ export const SERVER_OPTIONS = {
     description:
       'How destructive tools are confirmed: auto (the user is asked through the client; refused when the client cannot ask), elicitation (the same, tokens refused) or token (a preview and a token the assistant passes back once the user agreed).',
   },
+  maxCost: {
+    env: 'RAYVISION_MAX_COST',
+    flag: 'max-cost',
+    type: 'string',
+    group: G,
+    defaultText: 'none',
+    description:
+      "Spending guard: a billed action (start, submit, resubmit, full speed, hardware change) estimated above this amount, in the account's currency, needs the user's confirmation; refused when the client cannot ask.",
+  },
   logLevel: {
     env: 'RAYVISION_LOG_LEVEL',
     flag: 'log-level',
@@ -96,6 +105,8 @@ export interface ServerSettings {
   readOnly: boolean;
   revealSecrets: boolean;
   confirmationMode: ConfirmationMode;
+  /** RAYVISION_MAX_COST: absent means no spending limit. */
+  maxCost?: number;
   logLevel: LogLevel;
   sandbox: boolean;
   seed: number;
@@ -118,12 +129,22 @@ export function loadServerSettings(sources: OptionSources): ServerSettings {
     readOnly: parseFlag(o.readOnly, sources),
     revealSecrets: parseFlag(o.revealSecrets, sources),
     confirmationMode: parseOption(o.confirmation, z.enum(CONFIRMATION_MODES, { error: `must be one of ${CONFIRMATION_MODES.join(', ')}` }).default('auto'), sources[o.confirmation.env]),
+    ...maxCostOf(sources),
     logLevel: parseOption(o.logLevel, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'), sources[o.logLevel.env]),
     sandbox: parseFlag(o.sandbox, sources),
     seed: parseOption(o.seed, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0).default(1), sources[o.seed.env]),
     speed: parseOption(o.speed, z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100_000, 'must be at most 100000').default(1), sources[o.speed.env]),
     poll: loadPollSettings(sources),
   };
+}
+
+/** `25`, `12.5`; `none` (or nothing) for no limit. 0 asks the user about every billed action. */
+function maxCostOf(sources: OptionSources): { maxCost?: number } {
+  const o = SERVER_OPTIONS.maxCost;
+  const raw = sources[o.env]?.trim();
+  if (!raw || raw.toLowerCase() === 'none') return {};
+  const maxCost = parseOption(o, z.coerce.number({ error: 'must be an amount such as 25 (or none)' }).min(0, 'must be 0 or more'), raw);
+  return { maxCost };
 }
 
 function loadPollSettings(sources: OptionSources): PollSettings {

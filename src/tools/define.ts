@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { FarmApi } from '../client/api/index.js';
 import type { Logger } from '../client/log.js';
 import { OPERATIONS, type OperationId, type Safety } from '../client/operations.js';
+import type { Estimate } from './support/cost.js';
 import type { Toolset } from './toolsets.js';
 
 /** Everything a tool handler may use. */
@@ -15,6 +16,8 @@ export interface ToolContext {
   revealSecrets: boolean;
   /** Sends an MCP progress notification when the client asked for progress; otherwise does nothing. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Whether this server offers a tool (toolsets, read-only mode), so an answer only suggests calls that work. */
+  offers(tool: string): boolean;
 }
 
 /** A refusal decided by this server (not the farm); its message is already the whole sentence. */
@@ -28,7 +31,7 @@ export interface ToolAnswer<S> {
   links?: ResourceLink[];
 }
 
-/** What a destructive tool will affect, shown before it acts. */
+/** What a destructive or costly tool will affect, shown before it acts. */
 export interface Preview {
   /** One line per affected item, e.g. `19097  2W19097  shot12.ma  rendering  120/240 frames`. */
   lines: string[];
@@ -36,6 +39,10 @@ export interface Preview {
   action: string;
   /** Structured form of the affected items. */
   items: Record<string, unknown>[];
+  /** Costly tools: what the action would bill (the spending guard compares it with RAYVISION_MAX_COST). */
+  estimate?: Estimate;
+  /** Costly tools: why the action cannot work at all (nothing would be sent), instead of what it would do. */
+  blocked?: string;
 }
 
 type Shape = z.ZodRawShape;
@@ -49,7 +56,7 @@ interface SpecBase<I extends Shape, O extends Shape> {
   output: O;
   /** Same arguments, same effect. Reads are idempotent; for others it defaults to false. */
   idempotent?: boolean;
-  /** Destructive tools: what would be affected (fetched from the farm, no change made). */
+  /** Destructive and costly tools: what would be affected (fetched from the farm, no change made). */
   // Method syntax: a list of tools of many shapes (AnyTool) can then hold each of them.
   preview?(args: Args<I>, ctx: ToolContext): Promise<Preview>;
   handler(args: Args<I>, ctx: ToolContext): Promise<ToolAnswer<z.infer<z.ZodObject<O>>>>;
@@ -86,7 +93,7 @@ export function defineTool<I extends Shape, O extends Shape, Id extends Operatio
 export function defineTool<I extends Shape, O extends Shape>(spec: WorkflowToolSpec<I, O>): ToolDefinition<I, O>;
 export function defineTool<I extends Shape, O extends Shape>(spec: ToolSpec<I, O>): ToolDefinition<I, O> {
   const { name, title, safety } = spec.operation ? { name: spec.operation, ...OPERATIONS[spec.operation] } : (spec as WorkflowToolSpec<I, O>);
-  if (safety === 'destructive' && !spec.preview) throw new Error(`destructive tool ${name} needs a preview`);
+  if ((safety === 'destructive' || safety === 'costly') && !spec.preview) throw new Error(`${safety} tool ${name} needs a preview`);
   return {
     ...spec,
     name,

@@ -15,12 +15,15 @@ import type { Connector } from '../client/connector.js';
 import { RayvisionError } from '../client/errors.js';
 import type { Logger } from '../client/log.js';
 import type { Toolset } from './toolsets.js';
-import { runDestructive, type Confirmations } from './confirm.js';
+import { destructiveConsent, spendingConsent, tokenRefusal, withConsent, type Confirmations, type Consent } from './confirm.js';
 import { RefusedError, type AnyTool, type ToolAnswer, type ToolContext } from './define.js';
+import { safeData, safeLayout } from './support/sanitize.js';
 
 export interface Policy {
   toolsets: ReadonlySet<Toolset>;
   readOnly: boolean;
+  /** RAYVISION_MAX_COST: a costly action estimated above it needs the user's confirmation. */
+  maxCost?: number;
 }
 
 /** Read-only always wins; otherwise the tool's toolset must be enabled. */
@@ -67,8 +70,8 @@ const prebuiltSchemas = (): Record<string, ToolSchemas> | undefined =>
   typeof __RAYVISION_TOOL_SCHEMAS__ === 'string' ? (JSON.parse(__RAYVISION_TOOL_SCHEMAS__) as Record<string, ToolSchemas>) : undefined;
 
 /** A tool's input and output as tools/list shows them (without the SDK's per-schema `$schema` header). */
-export function toolSchemas(tool: AnyTool): ToolSchemas {
-  return { inputSchema: jsonSchema(z.object(inputShapeOf(tool)), 'input'), outputSchema: jsonSchema(z.object(tool.output), 'output') };
+export function toolSchemas(tool: AnyTool, policy: Pick<Policy, 'maxCost'> = {}): ToolSchemas {
+  return { inputSchema: jsonSchema(z.object(inputShapeOf(tool, policy)), 'input'), outputSchema: jsonSchema(z.object(tool.output), 'output') };
 }
 
 /**
@@ -92,7 +95,8 @@ export class ToolTable {
         name: tool.name,
         title: tool.title,
         description: tool.description,
-        ...(prebuilt?.[tool.name] ?? toolSchemas(tool)),
+        // The build derives them without a spending limit; with one, costly tools also take a confirmation token.
+        ...((tool.safety !== 'costly' || policy.maxCost === undefined ? prebuilt?.[tool.name] : undefined) ?? toolSchemas(tool, policy)),
         annotations: tool.annotations,
       }));
   }
@@ -102,7 +106,7 @@ export class ToolTable {
   }
 
   input(entry: Entry): z.ZodObject {
-    return (entry.input ??= z.object(inputShapeOf(entry.tool)));
+    return (entry.input ??= z.object(inputShapeOf(entry.tool, this.policy)));
   }
 }
 
@@ -127,20 +131,44 @@ async function callTool(
   if (!entry.allowed) return errorResult(refusalReason(tool, table.policy));
   const parsed = table.input(entry).safeParse(params.arguments ?? {});
   if (!parsed.success) return errorResult(invalidArguments(tool.name, parsed.error));
-  const ctx = createContext(runtime, mcp);
+  const { confirmation_token: token, ...target } = parsed.data as Record<string, unknown> & { confirmation_token?: string };
+  if (token !== undefined && runtime.confirmations.mode !== 'token') return errorResult(tokenRefusal(tool.name, runtime.confirmations.mode));
+  const ctx = createContext(runtime, mcp, table);
   try {
-    const answer =
-      tool.safety === 'destructive'
-        ? await runDestructive(tool, parsed.data, ctx, mcp, runtime.confirmations, () => server.getClientCapabilities())
-        : await tool.handler(parsed.data, ctx);
+    const consent = consentFor(tool, target, ctx, table.policy);
+    const answer = consent
+      ? await withConsent({
+          tool,
+          target,
+          token,
+          ctx,
+          mcp,
+          confirmations: runtime.confirmations,
+          declaredCapabilities: () => server.getClientCapabilities(),
+          consent,
+        })
+      : await tool.handler(target, ctx);
     return isInputRequiredResult(answer) ? answer : toResult(answer as ToolAnswer<unknown>);
   } catch (error) {
     return errorResult(describeFailure(tool.name, error, runtime.logger));
   }
 }
 
-function inputShapeOf(tool: AnyTool): z.ZodRawShape {
-  return tool.safety === 'destructive' ? { ...tool.input, confirmation_token: confirmationTokenField } : tool.input;
+/**
+ * What a call needs the user's consent for: every destructive call, and a costly call that would act (not a dry
+ * run) while a spending limit is set (spendingConsent decides from its estimate). One mechanism for both.
+ */
+function consentFor(tool: AnyTool, target: Record<string, unknown>, ctx: ToolContext, policy: Policy): (() => Promise<Consent | undefined>) | undefined {
+  if (tool.safety === 'destructive') return () => destructiveConsent(tool, target, ctx);
+  if (tool.safety === 'costly' && policy.maxCost !== undefined && target['dry_run'] === false) return () => spendingConsent(tool, target, ctx, policy.maxCost!);
+  return undefined;
+}
+
+/** Tools that may ask for consent take the token of token mode. */
+const takesToken = (tool: AnyTool, policy: Pick<Policy, 'maxCost'>) => tool.safety === 'destructive' || (tool.safety === 'costly' && policy.maxCost !== undefined);
+
+function inputShapeOf(tool: AnyTool, policy: Pick<Policy, 'maxCost'>): z.ZodRawShape {
+  return takesToken(tool, policy) ? { ...tool.input, confirmation_token: confirmationTokenField } : tool.input;
 }
 
 const confirmationTokenField = z.string().max(200).optional().describe('Token from a preview, only in token mode, after the user agreed');
@@ -182,7 +210,7 @@ function invalidArguments(toolName: string, error: z.ZodError): string {
 
 const noProgress = async (): Promise<void> => undefined;
 
-function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
+function createContext(runtime: ToolRuntime, mcp: ServerContext, table: ToolTable): ToolContext {
   const { signal } = mcp.mcpReq;
   const progressToken = mcp.mcpReq._meta?.progressToken;
   // An HTTP session's calls share one lane toward the farm, so no session can crowd out the others; outside a
@@ -193,6 +221,7 @@ function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
     logger: runtime.logger,
     signal,
     revealSecrets: runtime.revealSecrets,
+    offers: (name) => table.entry(name)?.allowed === true,
     progress:
       progressToken === undefined
         ? noProgress
@@ -205,16 +234,17 @@ function createContext(runtime: ToolRuntime, mcp: ServerContext): ToolContext {
   };
 }
 
+/** Every answer leaves through the sanitiser's last pass: the text keeps its layout, everything else is data. */
 function toResult(answer: ToolAnswer<unknown>): CallToolResult {
-  const text = { type: 'text' as const, text: answer.text };
+  const text = { type: 'text' as const, text: safeLayout(answer.text) };
   return {
-    content: answer.links?.length ? [text, ...answer.links] : [text],
-    structuredContent: answer.structured as Record<string, unknown>,
+    content: answer.links?.length ? [text, ...safeData(answer.links)] : [text],
+    structuredContent: safeData(answer.structured as Record<string, unknown>),
   };
 }
 
 export function errorResult(text: string): CallToolResult {
-  return { content: [{ type: 'text', text }], isError: true };
+  return { content: [{ type: 'text', text: safeLayout(text) }], isError: true };
 }
 
 /** One or two sentences: farm and refusal messages as they are, anything unexpected without its stack. */

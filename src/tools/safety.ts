@@ -90,3 +90,16 @@ export type DestructiveResult = z.infer<z.ZodObject<typeof destructiveOutput>>;
 export function doneAnswer(message: string, affected: Record<string, unknown>[], details?: string): { text: string; structured: DestructiveResult } {
   return { text: details ? `${message}\n${details}` : message, structured: { status: 'done', affected, message } };
 }
+
+/**
+ * `dry_run` of every costly tool: a preview unless the caller says otherwise, so nothing is billed on a first call.
+ * (configure_render_env and other non-billed writes keep schema.ts's dryRun, false by default.)
+ */
+export const previewFirst = z.boolean().default(true).describe('Preview only (default); false acts');
+
+/**
+ * Output fields every costly tool shares: the estimate (support/cost.ts). A call above the spending limit in token
+ * mode adds `confirmation_token` and `expires_at` at the top level, which output schemas allow without listing them
+ * (tools/list stays small).
+ */
+export const costlyFields = { estimate: z.record(z.string(), z.unknown()).optional() };

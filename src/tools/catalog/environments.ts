@@ -4,6 +4,7 @@ import { blocks, compact, plural, tsv } from '../support/format.js';
 import { renderEnvsLink, softwareLink } from '../links.js';
 import { destructiveOutput, doneAnswer } from '../safety.js';
 import { cgId, item, softwareName } from '../support/schema.js';
+import { plainName, quoted } from '../support/sanitize.js';
 import {
   catalogOf,
   describeRenderEnvs,
@@ -20,7 +21,7 @@ import {
 
 const toolset = 'environments';
 
-const envName = z.string().trim().min(1).max(64).describe('Environment name');
+const envName = plainName(64).describe('Environment name');
 const envItem = item({ name: z.string() });
 
 export const getSupportedSoftware = defineTool({
@@ -120,7 +121,7 @@ const envInput = {
   version: z.string().trim().min(1).max(50).describe('Version (2020)'),
   os: os.default('windows'),
   plugin_ids: z.array(z.number().int().min(1).max(1e9)).max(50).default([]).describe('Plugin version ids'),
-  project_path: z.string().trim().max(500).optional().describe('Project path'),
+  project_path: plainName(500, 0).optional().describe('Project path'),
 };
 
 /** Resolves the environment against the farm's catalogue; lookup refusals end with "Nothing was changed." */
@@ -216,7 +217,8 @@ export const deleteRenderEnv = defineTool({
   preview: async (args, ctx) => {
     const env = summarizeEnv((await findEnvToChange(ctx, args.cg_id, args.name)).env);
     const note = env.default ? `  (the default environment for ${env.software})` : '';
-    return { action: `delete render environment "${env.name}"`, lines: [`${envLine(env)}${note}`], items: [env] };
+    const name = quoted(env.name);
+    return { action: `delete render environment ${name}`, lines: [`${envLine({ ...env, name })}${note}`], items: [env] };
   },
   handler: async (args, ctx) => {
     await ctx.api.environments.delete({ editName: args.name });

@@ -10,13 +10,14 @@ import {
   type TaskInfo,
 } from '../../client/api/index.js';
 import type { BodyOf } from '../../client/operations.js';
-import { RefusedError, defineTool, type ToolContext } from '../define.js';
+import { RefusedError, defineTool, type Preview, type ToolContext } from '../define.js';
+import { estimateCost, estimateText } from '../support/cost.js';
 import { blocks, plural } from '../support/format.js';
 import { frameTable, noFramesReason, pagingWithProgress } from '../support/frames.js';
-import { frameCounts, frameItem, summarizeFrame, summarizeTask } from '../support/records.js';
+import { frameItem, summarizeFrame, summarizeTask, taskLine, type FrameSummary } from '../support/records.js';
+import { costlyFields, previewFirst } from '../safety.js';
 import {
   FRAME_STATUS_CODE,
-  dryRun,
   frameIds,
   frameStatusFilter,
   item,
@@ -25,6 +26,7 @@ import {
   taskIds,
   type FrameFilterStatus,
 } from '../support/schema.js';
+import { FAILED_FRAME_CODES } from '../support/task-sets.js';
 
 const toolset = 'frames';
 
@@ -40,66 +42,94 @@ function refuseStatusChoice(ctx: ToolContext, tool: 'restart_failed_frames' | 'r
   }
 }
 
-const COUNTERS: Partial<Record<FrameFilterStatus, 'failed' | 'done' | 'rendering'>> = { failed: 'failed', done: 'done', rendering: 'rendering' };
+/** Why frames of a task cannot be resubmitted (the farm refuses these), or undefined when they can. */
+function whyNotRestart(task: TaskInfo): string | undefined {
+  if (task.isDelete === 0) return 'it is deleted (in the recycle bin)';
+  if (task.taskStatus === 35) return 'it is abandoned';
+  return undefined;
+}
 
-/** Frames of a task in the given statuses: from the task's counters when they tell, otherwise by reading its frames. */
-async function framesInStatus(api: FarmApi, task: TaskInfo, status: readonly FrameFilterStatus[]): Promise<number> {
-  if (status.every((name) => COUNTERS[name])) {
-    const counts = frameCounts(task);
-    return status.reduce((sum, name) => sum + counts[COUNTERS[name]!], 0);
-  }
+/** Frames of a task in the given statuses, read frame by frame from the tasks that hold them (as the write picks them). */
+async function framesInStatus(api: FarmApi, task: TaskInfo, codes: ReadonlySet<number>): Promise<number> {
   const owners = task.respRenderingTaskList?.length ? task.respRenderingTaskList.map((child) => child.id) : [task.id];
-  // Exact codes, as the farm will match them (here `waiting` is status 1 only, not the waiting_* ones).
-  const codes = new Set<number>(status.map((name) => FRAME_STATUS_CODE[name]));
   let count = 0;
   for (const owner of owners) {
-    const { frames } = await api.frames.all(owner);
+    const { frames } = await api.frames.allAtOnce(owner);
     count += frames.filter((frame) => codes.has(frame.frameStatus ?? -1)).length;
   }
   return count;
 }
 
+/**
+ * What restart_failed_frames would resubmit. "Failed" is one rule for every restart tool (FAILED_FRAME_CODES: failed
+ * and timed out, both counted as failed by the task's counters); a caller may choose other statuses.
+ */
+async function failedFramesPlan(ctx: ToolContext, args: { task_ids: number[]; status?: FrameFilterStatus[] | undefined }) {
+  refuseStatusChoice(ctx, 'restart_failed_frames', args.status);
+  const codes: ReadonlySet<number> = new Set(args.status ? args.status.map((name) => FRAME_STATUS_CODE[name]) : FAILED_FRAME_CODES);
+  const words = args.status ? args.status.join('/') : 'failed or timed-out';
+  const ids = [...new Set(args.task_ids)];
+  const { tasks, missing } = await ctx.api.tasks.find(ids);
+  if (tasks.length === 0) throw new RefusedError(`No task with id ${ids.join(', ')} exists on the farm; nothing was resubmitted.`);
+  const counted = [];
+  for (const task of tasks) {
+    const reason = whyNotRestart(task);
+    counted.push({ task, reason, frames: reason ? 0 : await framesInStatus(ctx.api, task, codes) });
+  }
+  const targets = counted.filter((t) => t.frames > 0);
+  const frames = targets.reduce((sum, t) => sum + t.frames, 0);
+  const estimate = await estimateCost(ctx, targets);
+  const rows = counted.map(({ task, reason, frames: n }) => ({ ...summarizeTask(task), frames: n, ...(reason ? { cannot: reason } : {}) }));
+  const lines = counted.map(({ task, reason, frames: n }) => `${taskLine(task)}: ${reason ? `cannot be resubmitted, ${reason}` : plural(n, `${words} frame`)}`);
+  const notes = [
+    missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined,
+    targets.length && targets.length < counted.length ? `Left out (no ${words} frames, or cannot be resubmitted): ${counted.filter((t) => t.frames === 0).map((t) => t.task.id).join(', ')}.` : undefined,
+  ];
+  const preview: Preview = {
+    action: `resubmit ${plural(frames, `${words} frame`)} of ${plural(targets.length, 'task')}`,
+    lines,
+    items: rows,
+    estimate,
+    ...(frames === 0 ? { blocked: `No ${words} frames to resubmit in task ${counted.map((t) => t.task.id).join(', ')}` } : {}),
+  };
+  return { preview, targets, frames, rows, notes, codes, words };
+}
+
 export const restartFailedFrames = defineTool({
   toolset,
   operation: 'restart_failed_frames',
-  description: 'Resubmit failed (or chosen-status) frames of tasks; billed. dry_run counts them.',
-  input: { task_ids: taskIds, status: statuses.describe('Default: failed'), dry_run: dryRun },
+  description: 'Resubmit failed and timed-out (or chosen) frames of tasks; billed. Previews unless dry_run=false.',
+  input: { task_ids: taskIds, status: statuses.describe('Default: failed and timed_out'), dry_run: previewFirst },
   output: {
     dry_run: z.boolean(),
     tasks: z.array(item({ id: z.number(), frames: z.number() })),
     frames: z.number(),
     message: z.string(),
+    ...costlyFields,
   },
+  preview: async (args, ctx) => (await failedFramesPlan(ctx, args)).preview,
   handler: async (args, ctx) => {
-    refuseStatusChoice(ctx, 'restart_failed_frames', args.status);
-    const status = args.status ?? ['failed'];
-    const words = status.join('/');
-    const ids = [...new Set(args.task_ids)];
-    const { tasks, missing } = await ctx.api.tasks.find(ids);
-    if (tasks.length === 0) throw new RefusedError(`No task with id ${ids.join(', ')} exists on the farm; nothing was resubmitted.`);
-    const counted = [];
-    for (const task of tasks) counted.push({ ...summarizeTask(task), frames: await framesInStatus(ctx.api, task, status) });
-    const targets = counted.filter((task) => task.frames > 0);
-    const frames = targets.reduce((sum, task) => sum + task.frames, 0);
-    const lines = counted.map((t) => `${t.id}  ${t.scene ?? ''}  ${t.status}  ${plural(t.frames, `${words} frame`)}`.replace(/ {3,}/g, '  '));
-    const notes = [
-      missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined,
-      targets.length < counted.length ? `Skipped (no ${words} frames): ${counted.filter((t) => t.frames === 0).map((t) => t.id).join(', ')}.` : undefined,
-    ];
-    if (!args.dry_run && targets.length === 0) {
-      throw new RefusedError(`No ${words} frames to resubmit in task ${counted.map((t) => t.id).join(', ')}; nothing was sent.`);
+    const { preview, targets, frames, rows, notes, codes } = await failedFramesPlan(ctx, args);
+    const estimate = preview.estimate!;
+    if (preview.blocked) {
+      if (!args.dry_run) throw new RefusedError(`${preview.blocked}; nothing was sent.`);
+      const message = `Dry run: nothing was resubmitted. ${preview.blocked}.`;
+      return { text: blocks(preview.lines.join('\n'), ...notes, message), structured: { dry_run: true, tasks: rows, frames, estimate, message } };
     }
     if (args.dry_run) {
-      const message = `Dry run: nothing was resubmitted. ${frames ? `Call again with dry_run false to resubmit ${plural(frames, 'frame')} of ${plural(targets.length, 'task')}.` : `There are no ${words} frames to resubmit.`}`;
-      return { text: blocks(lines.join('\n'), ...notes, message), structured: { dry_run: true, tasks: counted, frames, message } };
+      const message = `Dry run: nothing was resubmitted. Call again with dry_run false to ${preview.action} (billed).`;
+      return { text: blocks(preview.lines.join('\n'), ...notes, estimateText(estimate), message), structured: { dry_run: true, tasks: rows, frames, estimate, message } };
     }
-    // The status goes only when chosen (omitted = failed frames, as the SDK does); the API adds it where required.
+    // Wire: the SDK omits status (the farm's "failed frames", which may or may not take in timed-out ones: not
+    // documented); the statuses counted are sent, so the write resubmits what the preview showed. The classic dialect
+    // has no status: its farm resubmits its own failed frames.
+    const sent = ctx.api.frames.takesStatus('restart_failed_frames') ? [...codes] : undefined;
     await ctx.api.frames.restartFailed(
-      targets.map((t) => t.id),
-      args.status?.map((name) => FRAME_STATUS_CODE[name]),
+      targets.map((t) => t.task.id),
+      sent,
     );
-    const message = `Resubmitted ${plural(frames, `${words} frame`)} of ${plural(targets.length, 'task')}; follow them with get_task_info.`;
-    return { text: blocks(message, lines.join('\n'), ...notes), structured: { dry_run: false, tasks: counted, frames, message } };
+    const message = `Resubmitted ${preview.action.replace(/^resubmit /, '')}; follow them with get_task_info.`;
+    return { text: blocks(message, preview.lines.join('\n'), ...notes, estimateText(estimate)), structured: { dry_run: false, tasks: rows, frames, estimate, message } };
   },
 });
 
@@ -131,33 +161,66 @@ function selectionBody(args: Selection): BodyOf<'restart_frames'> {
 
 const selectionOutput = { dry_run: z.boolean(), task_id: z.number(), frames: z.array(frameItem), count: z.number(), message: z.string() };
 
+/**
+ * Frames chosen for a resubmission and what it would bill: frames already waiting are sent but do not render again
+ * (the farm skips them), every other chosen frame renders again and is billed again.
+ */
+async function chosenPreview(ctx: ToolContext, taskId: number, picked: readonly FrameSummary[], action: string): Promise<Preview> {
+  const { tasks } = await ctx.api.tasks.find([taskId]);
+  const task = tasks[0];
+  const billed = picked.filter((frame) => !frame.status.startsWith('waiting')).length;
+  const estimate = await estimateCost(ctx, task ? [{ task, frames: billed }] : []);
+  const reason = task ? whyNotRestart(task) : `no task with id ${taskId} exists on the farm`;
+  return {
+    action,
+    lines: [task ? taskLine(task) : String(taskId), ...picked.slice(0, LISTED).map((f) => `${f.id}  frame ${f.frame ?? '?'}  ${f.status}`)],
+    items: picked.slice(0, LISTED),
+    estimate,
+    ...(reason ? { blocked: `Task ${taskId} cannot have frames resubmitted: ${reason}` } : picked.length === 0 ? { blocked: `No frame of task ${taskId} was chosen` } : {}),
+  };
+}
+
+/** The frames restart_frames would send, read from the farm (ids, or all frames, optionally by status). */
+async function selectedFrames(ctx: ToolContext, args: Selection) {
+  const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));
+  if (all.frames.length === 0) throw new RefusedError(`${await noFramesReason(ctx, args.task_id)} Nothing to resubmit.`);
+  const wantedIds = args.frame_ids ? new Set(args.frame_ids) : undefined;
+  const picked = all.frames
+    .map(summarizeFrame)
+    .filter((f) => (wantedIds ? wantedIds.has(f.id) : !args.status || matchesFrameFilter(f.status, args.status)));
+  const unknown = args.frame_ids?.filter((id) => !picked.some((f) => f.id === id)) ?? [];
+  return { picked, unknown };
+}
+
 export const restartFrames = defineTool({
   toolset,
   operation: 'restart_frames',
-  description: 'Resubmit frames of a task by frame id, or all of them; billed. dry_run lists them.',
-  input: { ...selectionInput, dry_run: dryRun },
-  output: selectionOutput,
+  description: 'Resubmit frames of a task by frame id, or all; billed. Previews unless dry_run=false.',
+  input: { ...selectionInput, dry_run: previewFirst },
+  output: { ...selectionOutput, ...costlyFields },
+  preview: async (args, ctx) => {
+    frameSelection('restart_frames', args);
+    const { picked } = await selectedFrames(ctx, args);
+    return chosenPreview(ctx, args.task_id, picked, `resubmit ${plural(picked.length, 'frame')} of task ${args.task_id}`);
+  },
   handler: async (args, ctx) => {
     frameSelection('restart_frames', args);
     refuseStatusChoice(ctx, 'restart_frames', args.status);
     if (args.dry_run) {
-      const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));
-      if (all.frames.length === 0) throw new RefusedError(`${await noFramesReason(ctx, args.task_id)} Nothing to resubmit.`);
-      const wantedIds = args.frame_ids ? new Set(args.frame_ids) : undefined;
-      const wantedStatus = args.status;
-      const picked = all.frames
-        .map(summarizeFrame)
-        .filter((f) => (wantedIds ? wantedIds.has(f.id) : !wantedStatus || matchesFrameFilter(f.status, wantedStatus)));
-      const unknown = args.frame_ids?.filter((id) => !picked.some((f) => f.id === id)) ?? [];
-      const message = `Dry run: nothing was resubmitted. Call again with dry_run false to resubmit ${plural(picked.length, 'frame')} of task ${args.task_id}.`;
+      const { picked, unknown } = await selectedFrames(ctx, args);
+      const preview = await chosenPreview(ctx, args.task_id, picked, `resubmit ${plural(picked.length, 'frame')} of task ${args.task_id}`);
+      const message = preview.blocked
+        ? `Dry run: nothing was resubmitted. ${preview.blocked}.`
+        : `Dry run: nothing was resubmitted. Call again with dry_run false to ${preview.action} (billed).`;
       return {
         text: blocks(
-          `Would resubmit ${plural(picked.length, 'frame')} of task ${args.task_id}${picked.length > LISTED ? ` (first ${LISTED} listed)` : ''}:`,
-          picked.length ? frameTable(picked.slice(0, LISTED)) : undefined,
+          `${preview.blocked ? 'Cannot resubmit' : 'Would resubmit'} ${plural(picked.length, 'frame')} of task ${args.task_id}${picked.length > LISTED ? ` (first ${LISTED} listed)` : ''}:`,
+          picked.length ? frameTable(picked.slice(0, LISTED), { currency: ctx.api.account.currency }) : undefined,
           unknown.length ? `Not frames of task ${args.task_id}: ${unknown.join(', ')}.` : undefined,
+          estimateText(preview.estimate!),
           message,
         ),
-        structured: { dry_run: true, task_id: args.task_id, frames: picked.slice(0, LISTED), count: picked.length, message },
+        structured: { dry_run: true, task_id: args.task_id, frames: picked.slice(0, LISTED), count: picked.length, estimate: preview.estimate!, message },
       };
     }
     await ctx.api.frames.restart(selectionBody(args));
@@ -174,10 +237,21 @@ const frameNumber = z
   .trim()
   .refine((text) => parseFrameRange(text) !== undefined, 'use a frame number or range such as 6, 7-9 or 7-9[1]');
 
+/** The frames restart_frames_by_number would send: the task's frames whose numbers match. */
+async function framesByNumbers(ctx: ToolContext, taskId: number, numbers: readonly string[]) {
+  const all = await ctx.api.frames.all(taskId, pagingWithProgress(ctx));
+  if (all.frames.length === 0) throw new RefusedError(`${await noFramesReason(ctx, taskId)} Nothing was resubmitted.`);
+  const { frames, unmatched } = framesByNumber(all.frames, numbers);
+  if (frames.length === 0) {
+    throw new RefusedError(`No frame of task ${taskId} matches ${numbers.join(', ')} (its frames run ${frameSpan(all.frames)}); nothing was resubmitted.`);
+  }
+  return { frames, picked: frames.map(summarizeFrame), unmatched };
+}
+
 export const restartFramesByNumber = defineTool({
   toolset,
   operation: 'restart_frames_by_number',
-  description: 'Resubmit frames of a task by number or range; billed. dry_run lists the matches.',
+  description: 'Resubmit frames of a task by number or range; billed. Previews unless dry_run=false.',
   input: {
     task_id: taskId,
     frames: z
@@ -189,24 +263,28 @@ export const restartFramesByNumber = defineTool({
         `at most ${MAX_REQUESTED_FRAME_NUMBERS} frame numbers in all`,
       )
       .describe('Numbers or ranges: 6, 7-9, 7-9[1]'),
-    dry_run: dryRun,
+    dry_run: previewFirst,
   },
-  output: { ...selectionOutput, unmatched: z.array(z.string()).optional() },
+  output: { ...selectionOutput, unmatched: z.array(z.string()).optional(), ...costlyFields },
+  preview: async (args, ctx) => {
+    const { picked } = await framesByNumbers(ctx, args.task_id, args.frames);
+    return chosenPreview(ctx, args.task_id, picked, `resubmit ${plural(picked.length, 'frame')} of task ${args.task_id}`);
+  },
   handler: async (args, ctx) => {
-    const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));
-    if (all.frames.length === 0) throw new RefusedError(`${await noFramesReason(ctx, args.task_id)} Nothing was resubmitted.`);
-    const { frames, unmatched } = framesByNumber(all.frames, args.frames);
-    const picked = frames.map(summarizeFrame);
+    const { frames, picked, unmatched } = await framesByNumbers(ctx, args.task_id, args.frames);
     const unmatchedNote = unmatched.length ? `No frame of task ${args.task_id} matches: ${unmatched.join(', ')}.` : undefined;
-    if (picked.length === 0) {
-      throw new RefusedError(`No frame of task ${args.task_id} matches ${args.frames.join(', ')} (its frames run ${frameSpan(all.frames)}); nothing was resubmitted.`);
-    }
-    const listing = frameTable(picked.slice(0, LISTED));
+    const listing = frameTable(picked.slice(0, LISTED), { currency: ctx.api.account.currency });
     const more = picked.length > LISTED ? `${picked.length - LISTED} more not listed.` : undefined;
     const base = { task_id: args.task_id, frames: picked.slice(0, LISTED), count: picked.length, ...(unmatched.length ? { unmatched } : {}) };
     if (args.dry_run) {
-      const message = `Dry run: nothing was resubmitted. Call again with dry_run false to resubmit ${plural(picked.length, 'frame')} of task ${args.task_id}.`;
-      return { text: blocks(`Would resubmit ${plural(picked.length, 'frame')}:`, listing, more, unmatchedNote, message), structured: { dry_run: true, ...base, message } };
+      const preview = await chosenPreview(ctx, args.task_id, picked, `resubmit ${plural(picked.length, 'frame')} of task ${args.task_id}`);
+      const message = preview.blocked
+        ? `Dry run: nothing was resubmitted. ${preview.blocked}.`
+        : `Dry run: nothing was resubmitted. Call again with dry_run false to ${preview.action} (billed).`;
+      return {
+        text: blocks(`${preview.blocked ? 'Cannot resubmit' : 'Would resubmit'} ${plural(picked.length, 'frame')}:`, listing, more, unmatchedNote, estimateText(preview.estimate!), message),
+        structured: { dry_run: true, ...base, estimate: preview.estimate!, message },
+      };
     }
     await ctx.api.frames.restart({ taskId: args.task_id, selectAll: 0, ids: frames.map((frame) => frame.id) });
     const message = `Resubmitted ${plural(picked.length, 'frame')} of task ${args.task_id}; follow them with get_task_frames.`;

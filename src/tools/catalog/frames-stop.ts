@@ -42,7 +42,7 @@ export const stopTaskFrames = defineTool({
       return {
         text: blocks(
           message,
-          frameTable(picked.slice(0, LISTED), ctx.api.account.currency),
+          frameTable(picked.slice(0, LISTED), { currency: ctx.api.account.currency }),
           picked.length > LISTED ? `${picked.length - LISTED} more not listed.` : undefined,
           unmatched.length ? `No frame of task ${args.task_id} matches: ${unmatched.join(', ')}.` : undefined,
         ),

@@ -41,7 +41,7 @@ export const getTaskFrames = defineTool({
       ? `Status filter (${args.status!.join(', ')}) applied within this page only: ${shown.length} of ${items.length} frames match; get_all_task_frames filters all frames.`
       : undefined;
     return {
-      text: blocks(heading, filterNote, shown.length ? frameTable(shown, ctx.api.account.currency) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
+      text: blocks(heading, filterNote, shown.length ? frameTable(shown, { currency: ctx.api.account.currency }) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
       structured: { task_id: args.task_id, frames: shown, total, more, currency: ctx.api.account.currency },
       links: [framesLink(args.task_id)],
     };
@@ -84,7 +84,7 @@ export const getAllTaskFrames = defineTool({
       text: blocks(
         `Task ${args.task_id}: ${plural(frames.length, 'frame')}: ${countsLine(counts)}.`,
         all.complete ? undefined : `Stopped after ${all.pages} pages; the farm reports ${all.total} frames, so the counts cover the first ${frames.length} only.`,
-        listed.length ? `${matching.length} ${scope}${omitted ? `, first ${listed.length} listed` : ''}:\n${frameTable(listed, ctx.api.account.currency)}` : `No ${scope}.`,
+        listed.length ? `${matching.length} ${scope}${omitted ? `, first ${listed.length} listed` : ''}:\n${frameTable(listed, { currency: ctx.api.account.currency })}` : `No ${scope}.`,
         omitted ? `${omitted} more not listed: pass status to narrow, or limit up to ${LIST_CAP}, or page with get_task_frames.` : undefined,
       ),
       structured: { task_id: args.task_id, total: frames.length, counts, frames: listed, matching: matching.length, complete: all.complete, currency: ctx.api.account.currency },

@@ -6,6 +6,7 @@ import { summarizeTask, taskLine } from '../support/records.js';
 import { destructiveOutput, doneAnswer } from '../safety.js';
 import { item, taskIds } from '../support/schema.js';
 import { nearest } from '../support/software.js';
+import { plainName, quoted } from '../support/sanitize.js';
 
 const toolset = 'labels';
 
@@ -15,7 +16,7 @@ const toolset = 'labels';
  */
 
 const projectItem = item({ id: z.number(), name: z.string() });
-const projectName = z.string().trim().min(1).max(100).describe('Project name');
+const projectName = plainName(100).describe('Project name');
 
 function projectAnswer(projects: Project[], scope: string) {
   return {
@@ -90,11 +91,11 @@ export const deleteProjectLabel = defineTool({
         args.name,
         5,
       );
-      throw new RefusedError(`There is no project named "${args.name}"${near.length ? `; existing: ${near.join(', ')}` : ''}. Nothing was changed.`);
+      throw new RefusedError(`There is no project named "${args.name}"${near.length ? `; existing: ${near.map(quoted).join(', ')}` : ''}. Nothing was changed.`);
     }
     const { tasks, total } = await recentTasks(ctx);
     const count = tasks.filter((t) => t.projectName === project.name).length;
-    return { action: `delete project "${project.name}"`, lines: [`${project.id}  ${project.name}  ${usedBy(count, tasks.length, total)}`], items: [{ ...project, tasks: count }] };
+    return { action: `delete project ${quoted(project.name)}`, lines: [`${project.id}  ${quoted(project.name)}  ${usedBy(count, tasks.length, total)}`], items: [{ ...project, tasks: count }] };
   },
   handler: async (args, ctx) => {
     await ctx.api.labels.deleteProject({ delName: args.name });
@@ -102,7 +103,7 @@ export const deleteProjectLabel = defineTool({
   },
 });
 
-const labelText = z.string().trim().min(1).max(50);
+const labelText = plainName(50);
 
 /**
  * A task's labels by id. The farm writes `labels` as a JSON object of label id → name (seed 001's example is "{}");
@@ -144,7 +145,7 @@ export const addTaskLabel = defineTool({
     await ctx.api.labels.labelTasks({ label: args.label, taskIds: args.task_ids });
     const { tasks, missing } = await ctx.api.tasks.find(args.task_ids);
     const message = `Labelled ${plural(args.task_ids.length, 'task')} "${args.label}".`;
-    const lines = tasks.map((t) => `${taskLine(t)}  labels: ${taskLabels(t)?.join(', ') || args.label}`);
+    const lines = tasks.map((t) => `${taskLine(t)}  labels: ${(taskLabels(t) ?? [args.label]).map(quoted).join(', ')}`);
     return {
       text: blocks(message, lines.join('\n'), missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined),
       structured: { label: args.label, tasks: tasks.map((t) => ({ ...summarizeTask(t), labels: taskLabels(t) ?? [args.label] })), message },
@@ -193,9 +194,9 @@ async function labelPreview(ctx: ToolContext, ids: readonly number[], names: rea
   if (known && affected.every((a) => a.removes.length === 0)) {
     throw new RefusedError(`None of task ${tasks.map((t) => t.id).join(', ')} carries ${names.map((n) => `"${n}"`).join(', ')}; nothing to remove.`);
   }
-  const lines = affected.map((a) => `${taskLine(a.task)}  labels: ${a.labels?.join(', ') || (a.labels ? 'none' : 'unknown')}  removes: ${a.removes.join(', ') || 'nothing'}`);
+  const lines = affected.map((a) => `${taskLine(a.task)}  labels: ${a.labels?.map(quoted).join(', ') || (a.labels ? 'none' : 'unknown')}  removes: ${a.removes.map(quoted).join(', ') || 'nothing'}`);
   for (const id of missing) lines.push(`${id}  (not found on the farm)`);
-  const action = `remove ${names.map((n) => `"${n}"`).join(', ')} from ${plural(tasks.length, 'task')}`;
+  const action = `remove ${names.map(quoted).join(', ')} from ${plural(tasks.length, 'task')}`;
   return { action, lines, items: affected.map((a) => ({ ...summarizeTask(a.task), labels: a.labels ?? [], removes: a.removes })) };
 }
 
@@ -211,7 +212,7 @@ async function labelIdPreview(ctx: ToolContext, args: { task_ids?: number[]; lab
       const { tasks } = await ctx.api.tasks.find(args.task_ids);
       const ids = new Map<string, string>();
       for (const [id, name] of tasks.flatMap((t) => [...(taskLabelMap(t) ?? [])])) if (args.label_names.includes(name) && /^\d+$/.test(id)) ids.set(name, id);
-      known = ids.size ? ` (${[...ids].map(([name, id]) => `${name}=${id}`).join(', ')})` : '';
+      known = ids.size ? ` (${[...ids].map(([name, id]) => `${quoted(name)}=${id}`).join(', ')})` : '';
     }
     throw new RefusedError(`This farm uses the classic API, which removes a label by id from every task that carries it: pass label_ids${known}. Nothing was changed.`);
   }
@@ -225,7 +226,7 @@ async function labelIdPreview(ctx: ToolContext, args: { task_ids?: number[]; lab
   }
   return {
     action: `remove task label ${args.label_ids.join(', ')} from every task that carries it`,
-    lines: labels.map((l) => `${l.label_id}  ${l.name ?? '(name unknown)'}  ${usedBy(l.tasks, tasks.length, total)}`),
+    lines: labels.map((l) => `${l.label_id}  ${l.name ? quoted(l.name) : '(name unknown)'}  ${usedBy(l.tasks, tasks.length, total)}`),
     items: labels.map((l) => compact(l)),
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineTool } from '../define.js';
 import { blocks, compact, isoTime, pageFooter, plural, remaining, tsv } from '../support/format.js';
 import { readRenderLog, type ErrorLine } from '../support/render-log.js';
+import { farmData } from '../support/sanitize.js';
 import { dateTime, dateTimeUntil, frameId, item, page, pageSize } from '../support/schema.js';
 
 const toolset = 'logs';
@@ -138,9 +139,9 @@ export const getRenderLog = defineTool({
     return {
       text: blocks(
         lines.length || total ? `Render log of frame ${args.frame_id}: ${plural(total, 'line')}.` : `Frame ${args.frame_id} has no render log yet.`,
-        errors.length ? `Errors${errorSource ? ` (${errorSource})` : ''}:\n${errors.map(errorText).join('\n')}` : undefined,
+        errors.length ? `Errors${errorSource ? ` (${errorSource})` : ''}:\n${farmData(errors.map(errorText).join('\n'))}` : undefined,
         codes.length ? `Explain with get_analysis_error_detail codes=${JSON.stringify(codes)}.` : undefined,
-        lines.length ? `Log:\n${lines.join('\n')}` : undefined,
+        lines.length ? `Log:\n${farmData(lines.join('\n'))}` : undefined,
         pageFooter({ page: args.page, pageSize: args.page_size, total, shown: lines.length }),
       ),
       structured: { frame_id: args.frame_id, errors, lines, total, more },

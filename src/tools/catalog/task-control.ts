@@ -1,29 +1,95 @@
 import { z } from 'zod';
-import { defineTool, type ToolContext } from '../define.js';
+import type { TaskInfo } from '../../client/api/index.js';
+import { RefusedError, defineTool, type Preview, type ToolContext } from '../define.js';
+import { estimateCost, estimateText, framesLeft } from '../support/cost.js';
 import { blocks, duration, plural } from '../support/format.js';
-import { previewTasks } from '../support/records.js';
-import { destructiveOutput, doneAnswer } from '../safety.js';
-import { dryRun, taskId, taskIds } from '../support/schema.js';
+import { previewTasks, summarizeTask, taskLine } from '../support/records.js';
+import { costlyFields, destructiveOutput, doneAnswer, previewFirst } from '../safety.js';
+import { taskId, taskIds } from '../support/schema.js';
 
 const toolset = 'tasks';
 
 /** Output of the task writes that need no preview: what was changed and one sentence about it. */
 const writeOutput = { task_ids: z.array(z.number()), message: z.string() };
 
-const costlyOutput = { dry_run: z.boolean(), tasks: z.array(z.record(z.string(), z.unknown())), message: z.string() };
+const costlyOutput = { dry_run: z.boolean(), tasks: z.array(z.record(z.string(), z.unknown())), message: z.string(), ...costlyFields };
 
-/**
- * A costly task batch (start, full speed): the tasks as they are now, then either "would" (dry run, no write
- * request) or the action itself.
- */
-async function costlyBatch(ctx: ToolContext, ids: number[], dry: boolean, verb: string, act: () => Promise<unknown>, done: string) {
-  const preview = await previewTasks(ctx, ids, `${verb} ${plural(ids.length, 'task')}`);
-  if (dry) {
-    const message = `Dry run: nothing was changed. Call again with dry_run false to ${preview.action}.`;
-    return { text: blocks(`Would ${preview.action}:\n${preview.lines.join('\n')}`, message), structured: { dry_run: true, tasks: preview.items, message } };
+const FINISHED = new Set([25, 30, 45, 70]);
+const UNSTARTED = new Set([50, 60, 65, 100]);
+const ACTIVE = new Set([0, 5, 8]);
+
+/** Why a task cannot be started (resumed), or undefined when it can. */
+function whyNotStart(task: TaskInfo): string | undefined {
+  const status = task.taskStatus ?? -1;
+  if (task.isDelete === 0) return 'it is deleted (in the recycle bin)';
+  if (status === 35) return 'it is abandoned';
+  if (FINISHED.has(status)) return 'it is finished, so nothing is left to start (resubmit its frames instead)';
+  if (ACTIVE.has(status)) return 'it is already waiting or rendering';
+  if (UNSTARTED.has(status)) return 'it has no frames yet';
+  if (framesLeft(task) === 0) return 'it has no frames left to render';
+  return undefined;
+}
+
+/** Why a task cannot switch to full speed, or undefined when it can. */
+function whyNotFullSpeed(task: TaskInfo): string | undefined {
+  const status = task.taskStatus ?? -1;
+  if (task.isDelete === 0) return 'it is deleted (in the recycle bin)';
+  if (status === 35) return 'it is abandoned';
+  if (FINISHED.has(status)) return 'it is finished';
+  return undefined;
+}
+
+/** A costly task batch (start, full speed): each task as it is now, whether it can take the action, the estimate. */
+async function taskBatch(ctx: ToolContext, ids: readonly number[], verb: string, why: (task: TaskInfo) => string | undefined) {
+  const { tasks, missing } = await ctx.api.tasks.find(ids);
+  const rows = tasks.map((task) => ({ task, reason: why(task) }));
+  const ready = rows.filter((row) => !row.reason).map((row) => row.task);
+  const estimate = await estimateCost(ctx, ready.map((task) => ({ task, frames: framesLeft(task) })));
+  const lines = [
+    ...rows.map(({ task, reason }) => `${taskLine(task)}: ${reason ? `cannot ${verb}, ${reason}` : `${plural(framesLeft(task), 'frame')} left to render`}`),
+    ...missing.map((id) => `${id}: not found on the farm`),
+  ];
+  const items = [
+    ...rows.map(({ task, reason }) => ({ ...summarizeTask(task), ...(reason ? { cannot: reason } : { frames_left: framesLeft(task) }) })),
+    ...missing.map((id) => ({ id, status: 'not_found', cannot: 'not found on the farm' })),
+  ];
+  const skipped = items.length - ready.length;
+  const preview: Preview = {
+    action: `${verb} ${plural(ready.length, 'task')}`,
+    lines,
+    items,
+    estimate,
+    ...(ready.length === 0 ? { blocked: `${items.length === 1 ? 'This task cannot' : 'None of these tasks can'} ${verb === 'start' ? 'be started' : verb}` } : {}),
+  };
+  return { preview, ready, skipped };
+}
+
+/** The answer of a costly batch: "would" (dry run), "cannot" (nothing would work), or done. */
+async function costlyBatch(
+  tool: string,
+  ctx: ToolContext,
+  ids: readonly number[],
+  dry: boolean,
+  verb: string,
+  why: (task: TaskInfo) => string | undefined,
+  act: (ready: number[]) => Promise<unknown>,
+) {
+  const { preview, ready, skipped } = await taskBatch(ctx, ids, verb, why);
+  const estimate = preview.estimate!;
+  const structured = { tasks: preview.items, estimate };
+  if (preview.blocked) {
+    if (!dry) throw new RefusedError(`${tool} did nothing: ${preview.blocked} (${preview.lines.join('; ')}). Nothing was sent.`);
+    const message = `Dry run: nothing was changed. ${preview.blocked}, so calling again with dry_run false would do nothing.`;
+    return { text: blocks(`Cannot ${verb}:\n${preview.lines.join('\n')}`, message), structured: { dry_run: true, ...structured, message } };
   }
-  await act();
-  return { text: blocks(done, preview.lines.join('\n')), structured: { dry_run: false, tasks: preview.items, message: done } };
+  const skipNote = skipped ? ` The other ${plural(skipped, 'task')} would be left as they are (see above).` : '';
+  if (dry) {
+    const message = `Dry run: nothing was changed. Call again with dry_run false to ${preview.action} (billed).${skipNote}`;
+    return { text: blocks(`Would ${preview.action}:\n${preview.lines.join('\n')}`, estimateText(estimate), message), structured: { dry_run: true, ...structured, message } };
+  }
+  await act(ready.map((task) => task.id));
+  const message = `${verb === 'start' ? 'Started' : 'Switched'} ${plural(ready.length, 'task')}${verb === 'start' ? '' : ' to full speed'} (${ready.map((t) => t.id).join(', ')})${skipped ? `; ${plural(skipped, 'task')} left as they were` : ''}.`;
+  return { text: blocks(message, preview.lines.join('\n'), estimateText(estimate)), structured: { dry_run: false, ...structured, message } };
 }
 
 export const stopTask = defineTool({
@@ -43,18 +109,11 @@ export const stopTask = defineTool({
 export const startTask = defineTool({
   toolset,
   operation: 'start_task',
-  description: 'Start or resume stopped tasks; rendering is billed. dry_run shows what would start.',
-  input: { task_ids: taskIds, dry_run: dryRun },
+  description: 'Start or resume stopped tasks; billed. Previews frames and cost unless dry_run is false.',
+  input: { task_ids: taskIds, dry_run: previewFirst },
   output: costlyOutput,
-  handler: (args, ctx) =>
-    costlyBatch(
-      ctx,
-      args.task_ids,
-      args.dry_run,
-      'start',
-      () => ctx.api.tasks.start({ taskIds: args.task_ids }),
-      `Started ${plural(args.task_ids.length, 'task')}.`,
-    ),
+  preview: async (args, ctx) => (await taskBatch(ctx, args.task_ids, 'start', whyNotStart)).preview,
+  handler: (args, ctx) => costlyBatch('start_task', ctx, args.task_ids, args.dry_run, 'start', whyNotStart, (ids) => ctx.api.tasks.start({ taskIds: ids })),
 });
 
 export const abandonTask = defineTool({
@@ -107,18 +166,12 @@ export const setTaskOvertimeStop = defineTool({
 export const fullSpeedRender = defineTool({
   toolset,
   operation: 'full_speed_render',
-  description: 'Let tasks use as many nodes as the farm can give; billed faster. dry_run shows them.',
-  input: { task_ids: taskIds, dry_run: dryRun },
+  description: 'Let tasks use as many nodes as the farm gives; billed faster. Previews unless dry_run=false.',
+  input: { task_ids: taskIds, dry_run: previewFirst },
   output: costlyOutput,
+  preview: async (args, ctx) => (await taskBatch(ctx, args.task_ids, 'switch to full speed', whyNotFullSpeed)).preview,
   handler: (args, ctx) =>
-    costlyBatch(
-      ctx,
-      args.task_ids,
-      args.dry_run,
-      'switch to full speed',
-      () => ctx.api.tasks.fullSpeed({ taskIds: args.task_ids }),
-      `Switched ${plural(args.task_ids.length, 'task')} to full speed.`,
-    ),
+    costlyBatch('full_speed_render', ctx, args.task_ids, args.dry_run, 'switch to full speed', whyNotFullSpeed, (ids) => ctx.api.tasks.fullSpeed({ taskIds: ids })),
 });
 
 export const updateTaskPriority = defineTool({

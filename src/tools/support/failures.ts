@@ -5,12 +5,31 @@ import { explainErrorCodes, type ErrorDetail } from './error-codes.js';
 import { tsv } from './format.js';
 import { frameCounts } from './records.js';
 import { readRenderLog } from './render-log.js';
+import { farmData } from './sanitize.js';
+import { VERDICT_WORDS, holdReason, judgeCause, type HoldReason, type Verdict } from './retry.js';
 import { FAILED_FRAME_CODES } from './task-sets.js';
 
 /**
- * Failed frames and their causes, shared by triage_failures, resubmit_failures and the task resource. Frames are
- * read page by page (the API has no status filter), render logs only for failed frames and only for a sample.
+ * Failed frames and their causes, shared by triage_failures, resubmit_failures and the task resource, so that what
+ * triage says would be resubmitted is what resubmit_failures resubmits. Frames are read page by page (the API has
+ * no status filter); a frame's cause is the error code its render log names. Logs are read frame by frame, within a
+ * budget per task:
+ * - the failed frames of one status (failed, timed out) are read in full when there are at most SAMPLE of them;
+ * - beyond that, a sample of SAMPLE spread over them is read first; when every log in it names the same code, the
+ *   other frames of that status are taken to share it (counted as inferred); otherwise the rest is read too, up to
+ *   LOGS_PER_TASK logs per task, and frames past that are counted as not read (their cause unknown).
  */
+
+/** Logs read per frame status before inferring the others' cause. */
+export const SAMPLE = 20;
+/** Logs read at most per task. */
+export const LOGS_PER_TASK = 200;
+/** Logs read at once in one call, so a triage of many tasks never floods the connector's queue. */
+const LOG_CONCURRENCY = 8;
+
+/** `unknown`: the render log names no error code, or could not be read. `not_read`: past the per-task budget. */
+export const UNKNOWN_CAUSE = 'unknown';
+export const NOT_READ = 'not_read';
 
 /** The tasks that hold a task's frames: its child (layer or stage) tasks, or itself. */
 export function leavesOf(task: TaskInfo): TaskInfo[] {
@@ -63,9 +82,6 @@ export interface Diagnosis {
   context?: string;
 }
 
-/** `unknown` groups the failures whose log names no code, or that could not be read. */
-export const UNKNOWN_CAUSE = 'unknown';
-
 /** Reads one failed frame's render log (first and last page, as get_render_log does) and keeps its last error. */
 export async function diagnose(ctx: ToolContext, frameId: number): Promise<Diagnosis> {
   const { errors } = await readRenderLog(ctx, { frameId, page: 1, pageSize: 200, renderingType: 'render' });
@@ -85,53 +101,93 @@ export function spread<T>(items: readonly T[], count: number): T[] {
   return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)]!);
 }
 
-export interface Cause {
+/** Runs tasks at most `limit` at a time (one limiter per call, shared by all its tasks). */
+export function limiter(limit = LOG_CONCURRENCY) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(run: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await run();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+export type Limiter = ReturnType<typeof limiter>;
+
+/** One failed frame and its cause. */
+export interface FrameCause extends FailedFrame {
+  /** The error code, UNKNOWN_CAUSE or NOT_READ. */
   code: string;
-  /** Failed frames whose log names this cause (among the logs read). */
-  frames: number;
-  /** Of those, frames that had already been resubmitted and failed again. */
-  repeated: number;
-  /** The software's own words for one of them. */
-  example?: string;
+  /** Its own log said so, or it shares the code every sampled frame of its status named. */
+  inferred: boolean;
+  timedOut: boolean;
+  /** Resubmitted before and failed again (`recommitFlag` ≥ 1). */
+  failedAgain: boolean;
 }
 
 export interface TaskFailures {
   task: TaskInfo;
-  failed: FailedFrame[];
-  /** Logs read (the sample). */
-  sampled: number;
-  causes: Cause[];
+  frames: FrameCause[];
+  /** Render logs read. */
+  logsRead: number;
+  /** The software's words and the error line, per code, from the first log that named it. */
+  examples: Map<string, Diagnosis>;
   complete: boolean;
 }
 
-/**
- * The failed frames of a task and their causes, from the render logs of at most `sample` of them (spread over the
- * task). Unreadable logs count as unknown causes rather than failing the whole analysis.
- */
-export async function analyseFailures(ctx: ToolContext, task: TaskInfo, sample: number): Promise<TaskFailures> {
+/** The failed frames of a task and the cause of each (see the budget above). Unreadable logs count as unknown. */
+export async function analyseFailures(ctx: ToolContext, task: TaskInfo, limit: Limiter = limiter()): Promise<TaskFailures> {
   const { failed, complete } = await failedFramesOf(ctx, task);
-  const chosen = spread(failed, sample);
-  const diagnoses = await Promise.all(
-    chosen.map(async ({ frame }) => {
-      try {
-        return { frame, diagnosis: await diagnose(ctx, frame.id) };
-      } catch (error) {
-        if (error instanceof RayvisionError && !ctx.signal.aborted) return { frame, diagnosis: {} as Diagnosis };
-        throw error;
+  const examples = new Map<string, Diagnosis>();
+  const codes = new Map<FailedFrame, string>();
+  let logsRead = 0;
+  const read = (frames: readonly FailedFrame[]) =>
+    Promise.all(
+      frames.map((f) =>
+        limit(async () => {
+          let diagnosis: Diagnosis = {};
+          try {
+            diagnosis = await diagnose(ctx, f.frame.id);
+          } catch (error) {
+            if (!(error instanceof RayvisionError) || ctx.signal.aborted) throw error;
+          }
+          logsRead++;
+          const code = diagnosis.code ?? UNKNOWN_CAUSE;
+          codes.set(f, code);
+          if (!examples.has(code) && (diagnosis.line || diagnosis.context)) examples.set(code, diagnosis);
+        }),
+      ),
+    );
+  const inferred = new Set<FailedFrame>();
+  for (const status of FAILED_FRAME_CODES) {
+    const group = failed.filter((f) => f.frame.frameStatus === status);
+    const sample = spread(group, SAMPLE);
+    await read(sample);
+    if (group.length <= sample.length) continue;
+    const sampled = new Set(sample.map((f) => codes.get(f)));
+    const rest = group.filter((f) => !codes.has(f));
+    if (sampled.size === 1 && !sampled.has(UNKNOWN_CAUSE)) {
+      const [code] = sampled;
+      for (const f of rest) {
+        codes.set(f, code!);
+        inferred.add(f);
       }
-    }),
-  );
-  const byCode = new Map<string, Cause>();
-  for (const { frame, diagnosis } of diagnoses) {
-    const code = diagnosis.code ?? UNKNOWN_CAUSE;
-    const cause = byCode.get(code) ?? { code, frames: 0, repeated: 0 };
-    cause.frames++;
-    if ((frame.recommitFlag ?? 0) > 0) cause.repeated++;
-    const words = diagnosis.context ?? diagnosis.line;
-    if (!cause.example && words) cause.example = words;
-    byCode.set(code, cause);
+    } else {
+      await read(rest.slice(0, Math.max(0, LOGS_PER_TASK - logsRead)));
+    }
   }
-  return { task, failed, sampled: chosen.length, causes: [...byCode.values()].sort((a, b) => b.frames - a.frames), complete };
+  const frames = failed.map((f) => ({
+    ...f,
+    code: codes.get(f) ?? NOT_READ,
+    inferred: inferred.has(f),
+    timedOut: f.frame.frameStatus === 11,
+    failedAgain: (f.frame.recommitFlag ?? 0) > 0,
+  }));
+  return { task, frames, logsRead, examples, complete };
 }
 
 /**
@@ -139,7 +195,7 @@ export async function analyseFailures(ctx: ToolContext, task: TaskInfo, sample: 
  * them leaves the causes unexplained rather than failing the workflow; the note says so.
  */
 export async function explainCodes(ctx: ToolContext, codes: readonly string[]): Promise<{ explained: Map<string, ErrorDetail>; note?: string }> {
-  const wanted = [...new Set(codes.filter((code) => code !== UNKNOWN_CAUSE))].slice(0, 50);
+  const wanted = [...new Set(codes.filter((code) => code !== UNKNOWN_CAUSE && code !== NOT_READ))].slice(0, 50);
   const explained = new Map<string, ErrorDetail>();
   if (wanted.length === 0) return { explained };
   try {
@@ -153,45 +209,82 @@ export async function explainCodes(ctx: ToolContext, codes: readonly string[]): 
 
 export type CauseSummary = {
   code: string;
+  /** Every failed frame with this cause, inferred ones included. */
   frames: number;
   tasks: number[];
-  repeated?: number;
+  /** Whether resubmitting helps, and why (support/retry.ts). */
+  retry: Verdict;
+  why: string;
+  /** Frames whose cause was inferred from a sample of their status. */
+  inferred?: number;
+  /** Frames that had already been resubmitted and failed again. */
+  failed_again?: number;
   severity?: string;
   description?: string;
   fix?: string;
   example?: string;
 };
 
-/** Causes merged over tasks, most frames first, with their explanations. */
-export function mergeCauses(analyses: readonly TaskFailures[], explained: ReadonlyMap<string, ErrorDetail>): CauseSummary[] {
-  const merged = new Map<string, CauseSummary>();
-  for (const analysis of analyses) {
-    for (const cause of analysis.causes) {
-      const entry = merged.get(cause.code) ?? { code: cause.code, frames: 0, tasks: [] };
-      entry.frames += cause.frames;
-      if (cause.repeated) entry.repeated = (entry.repeated ?? 0) + cause.repeated;
-      if (!entry.tasks.includes(analysis.task.id)) entry.tasks.push(analysis.task.id);
-      if (!entry.example && cause.example) entry.example = cause.example;
-      merged.set(cause.code, entry);
-    }
+/** The causes of some tasks' failed frames, merged, most frames first, explained and judged. */
+export async function judgeCauses(ctx: ToolContext, analyses: readonly TaskFailures[]): Promise<{ causes: CauseSummary[]; note?: string }> {
+  const all = analyses.flatMap((a) => a.frames);
+  const { explained, note } = await explainCodes(ctx, all.map((f) => f.code));
+  const byCode = new Map<string, FrameCause[]>();
+  for (const f of all) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
+  const causes = [...byCode].map(([code, frames]): CauseSummary => {
+    const info = explained.get(code);
+    const example = analyses.map((a) => a.examples.get(code)).find(Boolean);
+    const judged =
+      code === NOT_READ
+        ? { verdict: 'unknown' as const, why: `their logs were not read (more than ${LOGS_PER_TASK} failed frames of differing causes in one task)` }
+        : judgeCause({
+            ...(info?.description ? { description: info.description } : {}),
+            ...(info?.solution ? { solution: info.solution } : {}),
+            lines: [example?.context, example?.line].filter((line): line is string => Boolean(line)),
+            timedOut: frames.every((f) => f.timedOut),
+          });
+    const inferred = frames.filter((f) => f.inferred).length;
+    const again = frames.filter((f) => f.failedAgain).length;
+    const description = info?.description ?? (code === UNKNOWN_CAUSE ? 'the render log names no error code' : undefined);
+    const words = example?.context ?? example?.line;
+    return {
+      code,
+      frames: frames.length,
+      tasks: [...new Set(analyses.filter((a) => a.frames.some((f) => f.code === code)).map((a) => a.task.id))],
+      retry: judged.verdict,
+      why: judged.why,
+      ...(inferred ? { inferred } : {}),
+      ...(again ? { failed_again: again } : {}),
+      ...(info?.severity ? { severity: info.severity } : {}),
+      ...(description ? { description } : {}),
+      ...(info?.solution ? { fix: info.solution } : {}),
+      ...(words ? { example: words } : {}),
+    };
+  });
+  return { causes: causes.sort((a, b) => b.frames - a.frames), ...(note ? { note } : {}) };
+}
+
+export interface ResubmitPlan {
+  resubmit: FrameCause[];
+  held: (FrameCause & { reason: HoldReason })[];
+}
+
+/** Which failed frames of a task a resubmission sends, and which it holds back and why (support/retry.ts). */
+export function planResubmission(analysis: TaskFailures, causes: readonly CauseSummary[], include: ReadonlySet<HoldReason> = new Set()): ResubmitPlan {
+  const verdicts = new Map(causes.map((c) => [c.code, c.retry]));
+  const plan: ResubmitPlan = { resubmit: [], held: [] };
+  for (const frame of analysis.frames) {
+    const reason = holdReason(verdicts.get(frame.code) ?? 'unknown', frame.failedAgain);
+    if (reason && !include.has(reason)) plan.held.push({ ...frame, reason });
+    else plan.resubmit.push(frame);
   }
-  return [...merged.values()]
-    .sort((a, b) => b.frames - a.frames)
-    .map((entry) => {
-      const info = explained.get(entry.code);
-      return {
-        ...entry,
-        ...(info?.severity ? { severity: info.severity } : {}),
-        ...(info?.description ? { description: info.description } : entry.code === UNKNOWN_CAUSE ? { description: 'the render log names no error code' } : {}),
-        ...(info?.solution ? { fix: info.solution } : {}),
-      };
-    });
+  return plan;
 }
 
 /** The causes as a TSV, one row per cause, and the software's words for each below it. */
 export function causesText(causes: readonly CauseSummary[]): string {
-  const columns = ['code', 'frames', 'tasks', 'failed_again', 'description', 'fix'];
-  const rows = causes.map((c) => [c.code, c.frames, c.tasks.length, c.repeated, c.description, c.fix]);
+  const columns = ['code', 'frames', 'tasks', 'retry', 'failed_again', 'inferred', 'description', 'fix'];
+  const rows = causes.map((c) => [c.code, c.frames, c.tasks.length, `${VERDICT_WORDS[c.retry]}: ${c.why}`, c.failed_again, c.inferred, c.description, c.fix]);
   // Columns empty in every row (no repeats, no explanations) are left out.
   const kept = columns.map((_, i) => i).filter((i) => rows.some((row) => row[i] !== undefined));
   const table = tsv(
@@ -199,5 +292,5 @@ export function causesText(causes: readonly CauseSummary[]): string {
     rows.map((row) => kept.map((i) => row[i])),
   );
   const examples = causes.filter((c) => c.example).map((c) => `${c.code}: ${c.example}`);
-  return examples.length ? `${table}\nIn the logs:\n${examples.join('\n')}` : table;
+  return examples.length ? `${table}\nIn the logs:\n${farmData(examples.join('\n'))}` : table;
 }

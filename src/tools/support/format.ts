@@ -1,3 +1,5 @@
+import { farmData, farmText } from './sanitize.js';
+
 /**
  * Compact answers that fit a model's context: TSV for lists, ISO times, words for codes,
  * no nulls and no empty sections, and a line that says how to get more.
@@ -5,10 +7,13 @@
 
 type Cell = string | number | boolean | null | undefined;
 
-/** A TSV table with a header row. Tabs and newlines inside cells become spaces. */
+/**
+ * A TSV table with a header row, set apart as farm data: every table shows the farm's records. Tabs, line breaks
+ * and invisible characters inside cells are escaped (sanitize.ts), so a cell can never start a line of its own.
+ */
 export function tsv(columns: readonly string[], rows: readonly (readonly Cell[])[]): string {
-  const clean = (cell: Cell) => (cell === null || cell === undefined ? '' : String(cell).replace(/[\t\r\n]+/g, ' '));
-  return [columns.join('\t'), ...rows.map((row) => row.map(clean).join('\t'))].join('\n');
+  const clean = (cell: Cell) => (cell === null || cell === undefined ? '' : farmText(cell));
+  return farmData([columns.join('\t'), ...rows.map((row) => row.map(clean).join('\t'))].join('\n'));
 }
 
 /**
@@ -65,11 +70,11 @@ export function blocks(...parts: (string | undefined | false | null)[]): string 
   return parts.filter((part): part is string => typeof part === 'string' && part.trim() !== '').join('\n\n');
 }
 
-/** `key: value` lines for the fields that have a value. */
+/** `key: value` lines for the fields that have a value; a value cannot break its line (sanitize.ts). */
 export function facts(entries: Record<string, Cell>): string {
   return Object.entries(entries)
     .filter(([, value]) => value !== null && value !== undefined && value !== '')
-    .map(([key, value]) => `${key}: ${value}`)
+    .map(([key, value]) => `${key}: ${farmText(value)}`)
     .join('\n');
 }
 

@@ -9,13 +9,15 @@ const COLUMNS = ['id', 'frame', 'status', 'block', 'type', 'started', 'render_ti
 
 /**
  * A TSV of frames without the columns that are empty in every row (most tasks have no blocks, resubmits...); the
- * cost column names its currency when it is given.
+ * cost column names its currency when it is given, and `owners` puts the task holding each frame in front, for
+ * frames read from several child tasks.
  */
-export function frameTable(frames: readonly FrameSummary[], currency?: string): string {
+export function frameTable(frames: readonly FrameSummary[], options: { currency?: string; owners?: readonly number[] } = {}): string {
+  const { currency, owners } = options;
   const columns = COLUMNS.filter((column) => column === 'id' || frames.some((frame) => frame[column] !== undefined));
   return tsv(
-    columns.map((column) => (column === 'cost' ? costHeader(currency) : column)),
-    frames.map((frame) => columns.map((column) => frame[column])),
+    [...(owners ? ['task'] : []), ...columns.map((column) => (column === 'cost' ? costHeader(currency) : column))],
+    frames.map((frame, i) => [...(owners ? [owners[i]] : []), ...columns.map((column) => frame[column])]),
   );
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FrameInfo, TaskInfo } from '../../client/api/index.js';
 import { RefusedError, type Preview, type ToolContext } from '../define.js';
 import { blocks, compact, duration, facts, isoTime, money, tsv } from './format.js';
+import { farmName, farmText, quote } from './sanitize.js';
 import { frameStatusName, frameTypeName, item, softwareName, taskStatusName } from './schema.js';
 
 /** The compact form of a task used by every tool and resource. */
@@ -57,24 +58,24 @@ export function summarizeTask(task: TaskInfo): TaskSummary {
   return compact({
     id: task.id,
     alias: task.taskAlias ?? undefined,
-    scene: task.sceneName ?? undefined,
+    scene: task.sceneName ? farmName(task.sceneName) : undefined,
     status: taskStatusName(task.taskStatus),
     done: counts.done,
     failed: counts.failed,
     total: counts.total,
     submitted: isoTime(task.submitDate),
     cost: money(task.renderConsume),
-    project: task.projectName ?? undefined,
+    project: task.projectName ? farmName(task.projectName) : undefined,
     software: task.cgId ? softwareName(task.cgId) : undefined,
     layers: task.respRenderingTaskList?.length || undefined,
   });
 }
 
-/** `19097  2W19097  shot12.ma  rendering  120/240 frames (3 failed)` */
+/** `19097  2W19097  "shot12.ma"  rendering  120/240 frames (3 failed)`: the scene quoted, as farm names are in a line. */
 export function taskLine(task: TaskInfo): string {
   const s = summarizeTask(task);
   const frames = s.total ? `${s.done ?? 0}/${s.total} frames${s.failed ? ` (${s.failed} failed)` : ''}` : 'no frames yet';
-  return [s.id, s.alias, s.scene, s.status, frames].filter((part) => part !== undefined && part !== '').join('  ');
+  return [s.id, s.alias, s.scene ? quote(s.scene) : undefined, s.status, frames].filter((part) => part !== undefined && part !== '').join('  ');
 }
 
 /** The detail of a task get_task_info and the task resource show. */
@@ -111,23 +112,25 @@ export function taskDetail(task: TaskInfo, currency?: string): TaskDetail {
     node_limit: task.taskLimit ?? undefined,
     // overTimeStop: seconds of rendering after which the farm stops the task (set_task_overtime_stop).
     stop_after: task.overTimeStop ? duration(task.overTimeStop) : undefined,
-    camera: task.renderCamera ?? undefined,
-    frame_range: task.framesRange ?? undefined,
+    camera: task.renderCamera ? farmName(task.renderCamera) : undefined,
+    frame_range: task.framesRange ? farmName(task.framesRange) : undefined,
     deleted: task.isDelete === 0 ? true : undefined,
     children: task.respRenderingTaskList?.map((child) =>
-      compact({ ...summarizeTask(child), type: child.taskType ?? undefined, layer: child.layerName ?? undefined }),
+      compact({ ...summarizeTask(child), type: child.taskType ? farmName(child.taskType) : undefined, layer: child.layerName ? farmName(child.layerName) : undefined }),
     ),
   });
 }
 
+/** The detail as text; names the farm stores (scene, project, camera) are quoted. */
 export function taskDetailText(d: TaskDetail): string {
+  const name = (escaped: string | undefined) => (escaped ? quote(escaped) : undefined);
   return blocks(
-    `Task ${d.id}${d.alias ? ` (${d.alias})` : ''}: ${d.scene ?? 'unnamed scene'}, ${d.status}.`,
+    `Task ${d.id}${d.alias ? ` (${d.alias})` : ''}: ${name(d.scene) ?? 'unnamed scene'}, ${d.status}.`,
     facts({
       frames: d.total ? `${d.done ?? 0} done, ${d.failed ?? 0} failed, ${d.rendering ?? 0} rendering, ${d.waiting ?? 0} waiting of ${d.total}` : undefined,
       software: d.software,
-      project: d.project,
-      camera: d.camera,
+      project: name(d.project),
+      camera: name(d.camera),
       frame_range: d.frame_range,
       submitted: d.submitted,
       started: d.started,
@@ -185,9 +188,9 @@ export function summarizeFrame(frame: FrameInfo): FrameSummary {
   const fee = (frame.feeAmount ?? 0) + (frame.couponFee ?? 0);
   return compact({
     id: frame.id,
-    frame: frame.frameIndex ?? undefined,
+    frame: frame.frameIndex ? farmText(frame.frameIndex, 40) : undefined,
     status: frameStatusName(frame.frameStatus),
-    block: frame.frameBlock || undefined,
+    block: frame.frameBlock ? farmText(frame.frameBlock, 40) : undefined,
     type: frameTypeName(frame.frameType),
     started: isoTime(frame.startTime),
     ended: isoTime(frame.endTime),
@@ -195,7 +198,7 @@ export function summarizeFrame(frame: FrameInfo): FrameSummary {
     cost: fee ? money(fee) : undefined,
     resubmits: frame.recommitFlag || undefined,
     error_code: frame.errorCode === null || frame.errorCode === undefined || frame.errorCode === '' ? undefined : String(frame.errorCode),
-    node: frame.nodeId ?? undefined,
+    node: frame.nodeId ? farmText(frame.nodeId, 60) : undefined,
   });
 }
 

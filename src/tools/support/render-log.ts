@@ -1,4 +1,5 @@
 import type { ToolContext } from '../define.js';
+import { farmText } from './sanitize.js';
 
 /** `ERROR 15000: 3ds Max hangs` (the form the farm writes for a failed frame), and other error-looking lines. */
 const ERROR_LINE = /\b(?:ERROR|FATAL)\b|\b[Ee]rror:/;
@@ -41,13 +42,15 @@ export async function readRenderLog(
   request: { frameId: number; page: number; pageSize: number; renderingType: string },
 ): Promise<RenderLogPage> {
   const read = (pageNum: number) => ctx.api.logs.renderLog({ renderingType: request.renderingType, pageNum, pageSize: request.pageSize, id: request.frameId });
-  const { lines, total: reported } = await read(request.page);
+  const { lines: raw, total: reported } = await read(request.page);
+  // Log lines are the farm's (and the scene's) own words: escaped here, once, for every tool that shows them.
+  const lines = raw.map((line) => farmText(line));
   const total = reported ?? lines.length;
   let errors = errorLines(lines);
   let errorSource: string | undefined;
   const lastPage = Math.ceil(total / request.pageSize);
   if (request.page === 1 && lastPage > 1) {
-    const tail = errorLines((await read(lastPage)).lines);
+    const tail = errorLines((await read(lastPage)).lines.map((line) => farmText(line)));
     if (tail.length) {
       errors = [...errors, ...tail.filter((entry) => !errors.some((e) => e.line === entry.line))];
       errorSource = `found on page ${lastPage}, the last`;

@@ -5,11 +5,21 @@ import { blocks, plural, tsv } from '../../support/format.js';
 import { framesLink } from '../../links.js';
 import { frameCounts, summarizeTask } from '../../support/records.js';
 import { dateTime, item, taskIds } from '../../support/schema.js';
-import { analyseFailures, causesText, explainCodes, frameNumbers, mergeCauses, type TaskFailures } from '../../support/failures.js';
+import {
+  SAMPLE,
+  analyseFailures,
+  causesText,
+  frameNumbers,
+  judgeCauses,
+  limiter,
+  planResubmission,
+  type CauseSummary,
+  type ResubmitPlan,
+  type TaskFailures,
+} from '../../support/failures.js';
+import { HOLD_REASONS, HOLD_WORDS, type HoldReason } from '../../support/retry.js';
 import { FAILABLE_STATUS_CODES, allowFanOut, monotonicProgress } from '../../support/task-sets.js';
 
-/** Render logs read per task at most; the answer says when it sampled. */
-export const LOGS_PER_TASK = 10;
 /** Task pages scanned at most (20,000 tasks). */
 const MAX_SCAN_PAGES = 200;
 
@@ -18,20 +28,26 @@ export const triageFailures = defineTool({
   toolset: 'frames',
   safety: 'read',
   title: 'Triage failures',
-  description: 'Group the failed frames of tasks by error code, explain each, suggest the resubmission.',
+  description: 'Group failed frames by cause, say which a retry can fix, and give the resubmit_failures call.',
   input: {
     task_ids: taskIds.optional().describe('Default: scan'),
-    submitted_after: dateTime.optional().describe('Scan from'),
-    submitted_before: dateTime.optional().describe('Scan until'),
+    since: dateTime.optional().describe('Submitted from'),
+    until: dateTime.optional().describe('Submitted until'),
     limit: z.number().int().min(1).max(100).default(20).describe('Tasks analysed'),
   },
-  output: { scanned: z.number(), with_failures: z.number(), causes: z.array(item({ code: z.string() })), tasks: z.array(item({ id: z.number() })) },
+  output: {
+    scanned: z.number(),
+    with_failures: z.number(),
+    causes: z.array(item({ code: z.string() })),
+    tasks: z.array(item({ id: z.number() })),
+    resubmit: item({}).optional(),
+  },
   handler: async (args, ctx) => {
     allowFanOut(ctx.signal);
     const progress = monotonicProgress(ctx);
     let candidates: TaskInfo[];
     let scanned: number;
-    let notes: (string | undefined)[] = [];
+    const notes: (string | undefined)[] = [];
     if (args.task_ids) {
       const { tasks, missing } = await ctx.api.tasks.find([...new Set(args.task_ids)]);
       if (tasks.length === 0) throw new RefusedError(`No task with id ${args.task_ids.join(', ')} exists on the farm; check the ids with get_task_list.`);
@@ -41,53 +57,53 @@ export const triageFailures = defineTool({
     } else {
       // Only the statuses that can hold failed frames, at the biggest page size, all pages at once.
       const scan = await ctx.api.tasks.listAll(
-        { statusList: FAILABLE_STATUS_CODES, startTime: args.submitted_after, endTime: args.submitted_before },
+        { statusList: FAILABLE_STATUS_CODES, startTime: args.since, endTime: args.until },
         { maxPages: MAX_SCAN_PAGES, onPage: (fetched, total) => progress(fetched, undefined, `scanned ${fetched} of ${total} tasks`) },
       );
       candidates = scan.tasks;
       scanned = scan.tasks.length;
-      notes.push(scan.complete ? undefined : `Scanned the newest ${scanned} of ${scan.total} tasks only; narrow with submitted_after.`);
+      notes.push(scan.complete ? undefined : `Scanned the newest ${scanned} of ${scan.total} tasks only; narrow with since and until.`);
     }
     const withFailures = candidates.filter((task) => frameCounts(task).failed > 0);
     const chosen = withFailures.slice(0, args.limit);
+    const limit = limiter();
     let analysed = 0;
     const analyses: TaskFailures[] = await Promise.all(
       chosen.map(async (task) => {
-        const result = await analyseFailures(ctx, task, LOGS_PER_TASK);
+        const result = await analyseFailures(ctx, task, limit);
         analysed++;
         await progress(scanned + analysed, scanned + chosen.length, `analysed ${analysed} of ${plural(chosen.length, 'task')} with failed frames`);
         return result;
       }),
     );
-    const { explained, note } = await explainCodes(ctx, analyses.flatMap((a) => a.causes.map((c) => c.code)));
-    const causes = mergeCauses(analyses, explained);
-    const failedFrames = analyses.reduce((sum, a) => sum + a.failed.length, 0);
-    const sampledFrames = analyses.reduce((sum, a) => sum + a.sampled, 0);
-    const tasks = analyses.map((a) => {
+    const { causes, note } = await judgeCauses(ctx, analyses);
+    const plans = analyses.map((a) => ({ analysis: a, plan: planResubmission(a, causes) }));
+    const tasks = plans.map(({ analysis: a, plan }) => {
       const s = summarizeTask(a.task);
       return {
         id: s.id,
         ...(s.alias ? { alias: s.alias } : {}),
         ...(s.scene ? { scene: s.scene } : {}),
         status: s.status,
-        failed: a.failed.length,
+        failed: a.frames.length,
         total: s.total ?? 0,
-        causes: a.causes.map((c) => c.code),
-        frames: frameNumbers(a.failed.map((f) => f.frame)),
+        causes: [...new Set(a.frames.map((f) => f.code))],
+        frames: frameNumbers(a.frames.map((f) => f.frame)),
+        resubmit: plan.resubmit.length,
+        held: plan.held.length,
       };
     });
-    const resubmittable = analyses.filter((a) => a.failed.length > 0).map((a) => a.task.id);
-    const repeated = causes.filter((c) => c.repeated).map((c) => c.code);
-    notes = [
-      ...notes,
+    const worth = tasks.filter((t) => t.resubmit > 0);
+    const resubmitFrames = worth.reduce((sum, t) => sum + t.resubmit, 0);
+    const held = plans.flatMap(({ plan }) => plan.held);
+    const call = { task_ids: worth.map((t) => t.id) };
+    const inferred = causes.reduce((sum, c) => sum + (c.inferred ?? 0), 0);
+    notes.push(
       note,
-      sampledFrames < failedFrames ? `Causes come from the render logs of ${sampledFrames} of ${failedFrames} failed frames (up to ${LOGS_PER_TASK} sampled per task).` : undefined,
-      withFailures.length > chosen.length ? `${withFailures.length - chosen.length} more tasks with failed frames were not analysed: raise limit, narrow the time window or pass task_ids.` : undefined,
-      repeated.length ? `Frames with ${repeated.join(', ')} already failed again after a resubmission: fix the cause first, or they will likely fail (and be billed) again.` : undefined,
-      resubmittable.length
-        ? `Next: apply the fixes above where they ask for a change, then resubmit_failures ${JSON.stringify({ task_ids: resubmittable })} previews the resubmission (dry run by default).`
-        : undefined,
-    ];
+      inferred ? `The causes of ${plural(inferred, 'frame')} are inferred: every sampled log of their status (up to ${SAMPLE} per task) named the same code.` : undefined,
+      withFailures.length > chosen.length ? `${withFailures.length - chosen.length} more tasks with failed frames were not analysed: raise limit, narrow since and until, or pass task_ids.` : undefined,
+      ...nextSteps(ctx.offers('resubmit_failures'), plans, causes),
+    );
     const headline = args.task_ids
       ? `${plural(withFailures.length, 'task')} of ${scanned} given ${withFailures.length === 1 ? 'has' : 'have'} failed frames.`
       : `Scanned ${plural(scanned, 'task')} that can hold failed frames; ${withFailures.length} ${withFailures.length === 1 ? 'has' : 'have'} failed frames.`;
@@ -95,11 +111,57 @@ export const triageFailures = defineTool({
       text: blocks(
         headline,
         causes.length ? `Causes:\n${causesText(causes)}` : undefined,
-        tasks.length ? `Tasks:\n${tsv(['id', 'alias', 'scene', 'status', 'failed', 'total', 'causes', 'frames'], tasks.map((t) => [t.id, t.alias, t.scene, t.status, t.failed, t.total, t.causes.join(','), t.frames]))}` : undefined,
+        tasks.length
+          ? `Tasks:\n${tsv(
+              ['id', 'alias', 'scene', 'status', 'failed', 'total', 'causes', 'frames', 'resubmit', 'held'],
+              tasks.map((t) => [t.id, t.alias, t.scene, t.status, t.failed, t.total, t.causes.join(','), t.frames, t.resubmit, t.held]),
+            )}`
+          : undefined,
         ...notes,
       ),
-      structured: { scanned, with_failures: withFailures.length, causes, tasks },
+      structured: {
+        scanned,
+        with_failures: withFailures.length,
+        causes,
+        tasks,
+        ...(analyses.length ? { resubmit: { ...(worth.length ? { call } : {}), frames: resubmitFrames, held: held.length, held_by_reason: countBy(held.map((h) => h.reason)) } } : {}),
+      },
       links: tasks.map((t) => framesLink(t.id)),
     };
   },
 });
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * What to do next: the resubmit_failures call that resubmits exactly the frames worth a retry (the same analysis
+ * and rule), what it holds back and how to include it. A server that cannot resubmit (read-only, toolsets) says so.
+ */
+function nextSteps(canResubmit: boolean, plans: readonly { analysis: TaskFailures; plan: ResubmitPlan }[], causes: readonly CauseSummary[]): string[] {
+  const worth = plans.filter(({ plan }) => plan.resubmit.length > 0).map(({ analysis }) => analysis.task.id);
+  const frames = plans.reduce((sum, { plan }) => sum + plan.resubmit.length, 0);
+  const held = plans.flatMap(({ plan }) => plan.held);
+  const heldFor = (reason: HoldReason) => held.filter((h) => h.reason === reason).length;
+  const heldText = HOLD_REASONS.filter((reason) => heldFor(reason)).map((reason) => `${heldFor(reason)} because ${HOLD_WORDS[reason]}`);
+  if (!canResubmit) {
+    return frames ? [`${plural(frames, 'frame')} of task ${worth.join(', ')} are worth a retry; this server does not offer resubmit_failures, the farm's console can resubmit them.`] : [];
+  }
+  const steps: string[] = [];
+  if (frames) {
+    steps.push(
+      `Next: resubmit_failures ${JSON.stringify({ task_ids: worth })} resubmits the ${plural(frames, 'frame')} worth a retry (a dry run first unless dry_run is false)${heldText.length ? `, and holds back ${held.length}: ${heldText.join('; ')}` : ''}.`,
+    );
+  } else if (held.length) {
+    steps.push(`No frame here is worth resubmitting as it is: ${heldText.join('; ')}.`);
+  }
+  const fixFirst = causes.filter((c) => c.retry === 'fix_first').map((c) => c.code);
+  const toFix = plans.filter(({ plan }) => plan.held.some((h) => h.reason === 'fix_first')).map(({ analysis }) => analysis.task.id);
+  if (fixFirst.length && toFix.length) {
+    steps.push(`After fixing ${fixFirst.join(', ')} as the fix column says, resubmit_failures ${JSON.stringify({ task_ids: toFix, include: ['fix_first'] })} resubmits those frames too.`);
+  }
+  return steps;
+}

@@ -18,16 +18,26 @@ let buffered = '';
 
 process.stdin.on('data', (chunk: Buffer) => {
   buffered += chunk.toString('utf8');
-  let newline;
+  let newline: number;
   while ((newline = buffered.indexOf('\n')) >= 0) {
     const message = JSON.parse(buffered.slice(0, newline)) as { id?: number; method: string; params?: Record<string, unknown> };
     buffered = buffered.slice(newline + 1);
     if (message.id === undefined) continue;
     if (message.method === 'initialize') {
-      reply({ jsonrpc: '2.0', id: message.id, result: { protocolVersion: (message.params as { protocolVersion: string }).protocolVersion, capabilities: { tools: {} }, serverInfo: { name: 'bench-floor', version: '1' } } });
+      reply({
+        jsonrpc: '2.0',
+        id: message.id,
+        result: {
+          protocolVersion: (message.params as { protocolVersion: string }).protocolVersion,
+          capabilities: { tools: {} },
+          serverInfo: { name: 'bench-floor', version: '1' },
+        },
+      });
     } else if (message.method === 'tools/call') {
       const args = (message.params as { arguments: { task_ids: number[] } }).arguments;
-      void connector.call('get_task_info', { taskIds: args.task_ids }).then((data) => reply({ jsonrpc: '2.0', id: message.id, result: { content: [{ type: 'text', text: 'farm answer' }], structuredContent: { data } } }));
+      void connector
+        .call('get_task_info', { taskIds: args.task_ids })
+        .then((data) => reply({ jsonrpc: '2.0', id: message.id, result: { content: [{ type: 'text', text: 'farm answer' }], structuredContent: { data } } }));
     } else reply({ jsonrpc: '2.0', id: message.id, result: {} });
   }
 });

@@ -21,7 +21,17 @@ import { peers } from './scenarios/peers.js';
 import { polling } from './scenarios/polling.js';
 import { scale } from './scenarios/scale.js';
 
-const SCENARIOS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = { coldStart, peers, overhead, memory, context, scale, http, hostile, polling };
+const SCENARIOS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = {
+  coldStart,
+  peers,
+  overhead,
+  memory,
+  context,
+  scale,
+  http,
+  hostile,
+  polling,
+};
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const chosen = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(SCENARIOS);
@@ -70,7 +80,10 @@ const markdown = [
   '',
 ].join('\n');
 
-writeFileSync(`${ROOT}bench/results.json`, `${JSON.stringify({ command, date: new Date().toISOString(), machine, load: { before: loadBefore, after: loadavg()[0] }, durationS, quick: values.quick, scenarios: Object.fromEntries(results.map((r) => [r.name, r.data])), rows }, null, 2)}\n`);
+writeFileSync(
+  `${ROOT}bench/results.json`,
+  `${JSON.stringify({ command, date: new Date().toISOString(), machine, load: { before: loadBefore, after: loadavg()[0] }, durationS, quick: values.quick, scenarios: Object.fromEntries(results.map((r) => [r.name, r.data])), rows }, null, 2)}\n`,
+);
 writeFileSync(`${ROOT}bench/RESULTS.md`, `# Benchmark results\n\n${markdown}`);
 log(`\n${markdown}`);
 log('Written: bench/results.json, bench/RESULTS.md');

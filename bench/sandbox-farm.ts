@@ -109,7 +109,10 @@ if (args[0] === '--child') {
   const speed = option('speed', '1');
   const results: ChildResult[] = [];
   for (const size of sizes) {
-    const output = execFileSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--child', String(size), calls, speed], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const output = execFileSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--child', String(size), calls, speed], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     results.push(JSON.parse(output.trim().split('\n').at(-1)!) as ChildResult);
   }
   const fixed = (n: number, digits = 2) => n.toFixed(digits);
@@ -120,6 +123,8 @@ if (args[0] === '--child') {
   console.log(`| first task-list answer (ms) | ${results.map((r) => fixed(r.firstAnswerMs, 0)).join(' | ')} |`);
   console.log(`| live heap after the requests (MB) | ${results.map((r) => fixed(r.heapMb, 0)).join(' | ')} |`);
   for (const [index, row] of results[0]!.rows.entries()) {
-    console.log(`| ${row.name}: HTTP ms p50 (p95) / in-process µs | ${results.map((r) => `${fixed(r.rows[index]!.httpMs)} (${fixed(r.rows[index]!.httpP95Ms)}) / ${fixed(r.rows[index]!.inProcessUs, 0)}`).join(' | ')} |`);
+    console.log(
+      `| ${row.name}: HTTP ms p50 (p95) / in-process µs | ${results.map((r) => `${fixed(r.rows[index]!.httpMs)} (${fixed(r.rows[index]!.httpP95Ms)}) / ${fixed(r.rows[index]!.inProcessUs, 0)}`).join(' | ')} |`,
+    );
   }
 }

@@ -48,14 +48,23 @@ const SIBLINGS: Record<string, string> = {
 const trim: Plugin = {
   name: 'rayvision-trim',
   setup(build) {
-    build.onResolve({ filter: /^(undici|@modelcontextprotocol\/server\/_shims|\.\/json-schema-validator\.cjs|\.\/main\.cjs)$/ }, (args) => ({ path: SIBLINGS[args.path]!, external: true }));
+    build.onResolve({ filter: /^(undici|@modelcontextprotocol\/server\/_shims|\.\/json-schema-validator\.cjs|\.\/main\.cjs)$/ }, (args) => ({
+      path: SIBLINGS[args.path]!,
+      external: true,
+    }));
     // zod's `locales` namespace is the only importer of the other locales; English is imported on its own.
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
       /[/\\]node_modules[/\\]zod[/\\]/.test(args.importer) ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'zod-locales' } : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path) }));
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
     // version.ts reads package.json relative to its own file, which a bundle moves; the build knows the version.
-    build.onLoad({ filter: /[/\\]src[/\\]server[/\\]version\.ts$/ }, () => ({ contents: `export const VERSION = ${JSON.stringify(pkg.version)};`, loader: 'ts' }));
+    build.onLoad({ filter: /[/\\]src[/\\]server[/\\]version\.ts$/ }, () => ({
+      contents: `export const VERSION = ${JSON.stringify(pkg.version)};`,
+      loader: 'ts',
+    }));
   },
 };
 
@@ -102,9 +111,18 @@ const metafiles = [
 const hashes = Object.fromEntries(
   readdirSync(dist)
     .filter((file) => file.endsWith('.cjs'))
-    .map((file) => [file, createHash('sha256').update(readFileSync(join(dist, file))).digest('hex').slice(0, 16)]),
+    .map((file) => [
+      file,
+      createHash('sha256')
+        .update(readFileSync(join(dist, file)))
+        .digest('hex')
+        .slice(0, 16),
+    ]),
 );
-await bundle(join(root, 'src/launcher.ts'), 'cli.js', { define: { __RAYVISION_BUILD_HASHES__: JSON.stringify(hashes) }, banner: { js: '#!/usr/bin/env node' } });
+await bundle(join(root, 'src/launcher.ts'), 'cli.js', {
+  define: { __RAYVISION_BUILD_HASHES__: JSON.stringify(hashes) },
+  banner: { js: '#!/usr/bin/env node' },
+});
 // Runnable by name, as `npm install -g` would make it.
 chmodSync(join(dist, 'cli.js'), 0o755);
 writeFileSync(join(dist, 'THIRD_PARTY_LICENSES.txt'), licences(metafiles));
@@ -131,4 +149,3 @@ function licences(metas: Metafile[]): string {
   const header = `rayvision-mcp ${pkg.version} bundles the following packages into its .cjs files. Each is distributed under its own licence, reproduced here.\n`;
   return [header, ...sections].join(`\n${'-'.repeat(78)}\n\n`);
 }
-

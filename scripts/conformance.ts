@@ -33,10 +33,14 @@ async function installSuite(): Promise<string> {
   if (!existsSync(join(bin, 'conformance'))) {
     process.stderr.write(`installing @modelcontextprotocol/conformance@${SUITE_VERSION} and node@${NODE_VERSION} into ${cache}\n`);
     mkdirSync(cache, { recursive: true });
-    await exec(npm, ['install', '--no-save', '--no-package-lock', '--prefix', cache, `node@${NODE_VERSION}`, `@modelcontextprotocol/conformance@${SUITE_VERSION}`], {
-      shell: process.platform === 'win32',
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await exec(
+      npm,
+      ['install', '--no-save', '--no-package-lock', '--prefix', cache, `node@${NODE_VERSION}`, `@modelcontextprotocol/conformance@${SUITE_VERSION}`],
+      {
+        shell: process.platform === 'win32',
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
   }
   return bin;
 }

@@ -32,11 +32,7 @@ export function dialectTable(): string {
   const summary =
     `Documented paths: current ${documented.current} of ${endpoints}, classic ${documented.classic}, Dayan ${documented.dayan}; every other path\n` +
     `is assumed to be the current one. ${rows.length - endpoints} operations are SDK-only helpers with no endpoint of their own.`;
-  return [
-    summary,
-    '',
-    '| Operation | current | classic | dayan |',
-    '| --- | --- | --- | --- |',
-    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
-  ].join('\n');
+  return [summary, '', '| Operation | current | classic | dayan |', '| --- | --- | --- | --- |', ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join(
+    '\n',
+  );
 }

@@ -4,7 +4,7 @@
  * error-code table (from API_CODES) and the dialect table (docs-dialects.ts, from the sandbox's wire contract).
  * `npm run docs` writes them; test/docs.test.ts regenerates them in memory.
  */
-import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { Connector } from '../src/client/connector.js';
 import { loadConnectorConfig } from '../src/client/config.js';
 import { API_CODES } from '../src/client/errors.js';
@@ -42,7 +42,12 @@ export interface Surface {
 /** Starts the real server in memory (its connector is never called) and asks it, as a client would. */
 export async function readSurface(): Promise<Surface> {
   const connector = new Connector(
-    loadConnectorConfig({ RAYVISION_API_ACCESS_ID: 'docs', RAYVISION_API_ACCESS_KEY: 'not-used-no-request-is-sent', RAYVISION_API_DOMAIN: '127.0.0.1:9', RAYVISION_API_PROTOCOL: 'http' }),
+    loadConnectorConfig({
+      RAYVISION_API_ACCESS_ID: 'docs',
+      RAYVISION_API_ACCESS_KEY: 'not-used-no-request-is-sent',
+      RAYVISION_API_DOMAIN: '127.0.0.1:9',
+      RAYVISION_API_PROTOCOL: 'http',
+    }),
     { logger: silentLogger },
   );
   const { mcp } = new ServerSurface({ connector, logger: silentLogger, settings: loadServerSettings({}) }).newServer({ era: 'legacy', connection: true });
@@ -55,7 +60,13 @@ export async function readSurface(): Promise<Surface> {
     const tools = listed.map((tool) => {
       const definition = byName.get(tool.name);
       if (!definition) throw new Error(`tools/list returned ${tool.name}, which is not in ALL_TOOLS`);
-      return { name: tool.name, title: tool.title ?? definition.title, description: tool.description ?? '', toolset: definition.toolset, safety: definition.safety };
+      return {
+        name: tool.name,
+        title: tool.title ?? definition.title,
+        description: tool.description ?? '',
+        toolset: definition.toolset,
+        safety: definition.safety,
+      };
     });
     // Prompts appear here as soon as the server registers any; until then the server has no prompts capability.
     const prompts = client.getServerCapabilities()?.prompts

@@ -37,7 +37,9 @@ async function serveHttp(http: HttpSettings, surface: ServerSurface, logger: Log
   const { startHttpServer } = await import('./server/http.js');
   const server = await startHttpServer(http, { surface, logger });
   const mode = http.stateless ? 'stateless' : 'with sessions';
-  logger.info(`serving MCP over HTTP at ${server.url} (${mode}; ${http.token ? 'bearer token required' : 'loopback only, no token'}); health check at ${server.url.replace(/\/mcp$/, '/healthz')}`);
+  logger.info(
+    `serving MCP over HTTP at ${server.url} (${mode}; ${http.token ? 'bearer token required' : 'loopback only, no token'}); health check at ${server.url.replace(/\/mcp$/, '/healthz')}`,
+  );
   if (http.stateless && !http.confirmationSecret) {
     logger.warn(
       'stateless mode without RAYVISION_CONFIRMATION_SECRET: a confirmation token is honoured only by the process that issued it; give every replica the same secret.',
@@ -62,7 +64,9 @@ async function main(argv: string[]): Promise<void> {
     const { runSandboxCommand } = await import('./sandbox/cli.js');
     return runSandboxCommand(argv.slice(1));
   }
-  const { sources, extra } = readCommandLine(argv, process.env, ALL_OPTIONS, { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } }, ['sandbox']);
+  const { sources, extra } = readCommandLine(argv, process.env, ALL_OPTIONS, { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } }, [
+    'sandbox',
+  ]);
   // --help and --version are answered outside the protocol, before any server starts.
   if (extra.help) return void process.stdout.write(USAGE);
   if (extra.version) return void process.stdout.write(`${VERSION}\n`);
@@ -79,7 +83,9 @@ async function main(argv: string[]): Promise<void> {
     const started = await startSandbox({ seed: settings.seed, speed: settings.speed });
     sandbox = started;
     config = started.connectorConfig();
-    logger.info(`SANDBOX MODE: a simulated farm (seed ${settings.seed}, speed ${settings.speed}x) serves the farm's API at ${started.url}; that is where the server sends its farm calls, not the MCP endpoint; no real account is used`);
+    logger.info(
+      `SANDBOX MODE: a simulated farm (seed ${settings.seed}, speed ${settings.speed}x) serves the farm's API at ${started.url}; that is where the server sends its farm calls, not the MCP endpoint; no real account is used`,
+    );
   } else {
     config = loadConnectorConfig(sources);
   }

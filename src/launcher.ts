@@ -37,7 +37,9 @@ const enableCompileCache = (Module as { enableCompileCache?: (dir?: string) => u
 if (!process.env['NODE_DISABLE_COMPILE_CACHE']) {
   if (enableCompileCache) enableCompileCache();
   else {
-    const cacheDir = privateDirectory(process.env['NODE_COMPILE_CACHE'] || join(tmpdir(), `rayvision-mcp-compile-cache${process.getuid ? `-${process.getuid()}` : ''}`));
+    const cacheDir = privateDirectory(
+      process.env['NODE_COMPILE_CACHE'] || join(tmpdir(), `rayvision-mcp-compile-cache${process.getuid ? `-${process.getuid()}` : ''}`),
+    );
     if (cacheDir) installCodeCache(__dirname, cacheDir);
   }
 }

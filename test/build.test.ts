@@ -89,7 +89,12 @@ describe('files loaded when first needed', () => {
   it('a start reads neither undici nor the JSON Schema validator; the first farm call loads undici; a confirmation asked and given still needs no validator', async () => {
     const client = new Client({ name: 'build-test', version: '1.0.0' }, { capabilities: { elicitation: {} } });
     client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { confirm: true } }));
-    const transport = new StdioClientTransport({ command: process.execPath, args: ['--require', PROBE, CLI, '--sandbox'], env: realEnv() as Record<string, string>, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['--require', PROBE, CLI, '--sandbox'],
+      env: realEnv() as Record<string, string>,
+      stderr: 'pipe',
+    });
     let stderr = '';
     transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     await client.connect(transport);
@@ -128,7 +133,14 @@ describe('files loaded when first needed', () => {
     const reference = new AjvJsonSchemaValidator().getValidator(requestedSchema);
     expect(loadedBefore).toBe(false);
     expect(Object.keys(require.cache)).toContain(`${DIST}json-schema-validator.cjs`);
-    const answers = [{ confirm: true }, { confirm: false, note: 'ok', copies: 2 }, { confirm: 'yes' }, {}, { confirm: true, note: 'far too long' }, { confirm: true, copies: 1.5 }];
+    const answers = [
+      { confirm: true },
+      { confirm: false, note: 'ok', copies: 2 },
+      { confirm: 'yes' },
+      {},
+      { confirm: true, note: 'far too long' },
+      { confirm: true, copies: 1.5 },
+    ];
     const verdicts = answers.map((answer) => shipped(answer).valid);
     expect(verdicts).toEqual([true, true, false, false, false, false]);
     expect(verdicts).toEqual(answers.map((answer) => reference(answer).valid));
@@ -141,7 +153,12 @@ describe('code cache', () => {
 
   const listOnce = (env: NodeJS.ProcessEnv) => {
     const input = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'build-test', version: '1' } } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'build-test', version: '1' } },
+      },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', id: 2, method: 'tools/list' },
     ]

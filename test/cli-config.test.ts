@@ -25,7 +25,11 @@ describe('start-up configuration errors', () => {
   });
 
   it('names the bad variable and never prints the key, not even in part', () => {
-    const result = run({ RAYVISION_API_ACCESS_ID: 'AKIDexample', RAYVISION_API_ACCESS_KEY: CANARY_ACCESS_KEY, RAYVISION_API_DOMAIN: 'https://task.renderbus.com' });
+    const result = run({
+      RAYVISION_API_ACCESS_ID: 'AKIDexample',
+      RAYVISION_API_ACCESS_KEY: CANARY_ACCESS_KEY,
+      RAYVISION_API_DOMAIN: 'https://task.renderbus.com',
+    });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/RAYVISION_API_DOMAIN \(--domain\): give the host without http/);
     for (const part of [CANARY_ACCESS_KEY, CANARY_ACCESS_KEY.slice(0, 12), CANARY_ACCESS_KEY.slice(-12)]) {
@@ -93,7 +97,7 @@ describe('command-line mistakes: one line saying what to write instead, exit cod
   });
 
   it('a value given to an on/off flag', () => {
-    const expected = "Option '--sandbox' takes no value (got \"1\"): write --sandbox alone to turn it on, or set RAYVISION_SANDBOX=1 or 0.";
+    const expected = 'Option \'--sandbox\' takes no value (got "1"): write --sandbox alone to turn it on, or set RAYVISION_SANDBOX=1 or 0.';
     expect(refused(['--sandbox=1'])).toBe(expected);
     expect(refused(['--sandbox', '1'])).toBe(expected);
   });
@@ -105,7 +109,9 @@ describe('command-line mistakes: one line saying what to write instead, exit cod
   });
 
   it('a port out of range is called a port, in the domain and for --port', () => {
-    expect(refused(['--domain', 'localhost:99999'], CREDENTIALS)).toBe('RAYVISION_API_DOMAIN (--domain): the port after the colon must be from 1 to 65535 (got "localhost:99999").');
+    expect(refused(['--domain', 'localhost:99999'], CREDENTIALS)).toBe(
+      'RAYVISION_API_DOMAIN (--domain): the port after the colon must be from 1 to 65535 (got "localhost:99999").',
+    );
     expect(refused(['--http', '--port', '99999'], CREDENTIALS)).toBe('RAYVISION_HTTP_PORT (--port): must be a port number from 0 to 65535 (got "99999").');
   });
 

@@ -76,14 +76,24 @@ describe('honest outcomes', () => {
     sandbox.faults.add({ kind: 'latency', latencyMs: timeoutMs * 1.5, operation: 'update_task_priority' });
     const connector = connect({ concurrency: 2, timeoutMs, queueTimeoutMs: timeoutMs });
     const priorities = Array.from({ length: 12 }, (_, i) => 10 + i);
-    const outcomes = await Promise.all(priorities.map((p) => setPriority(connector, p).then(() => undefined, (error: unknown) => error)));
+    const outcomes = await Promise.all(
+      priorities.map((p) =>
+        setPriority(connector, p).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ),
+    );
 
     const mayHave: number[] = [];
     const notSent: number[] = [];
     const applied: number[] = [];
     outcomes.forEach((outcome, i) => {
       const priority = priorities[i]!;
-      if (outcome === undefined) return void applied.push(priority);
+      if (outcome === undefined) {
+        applied.push(priority);
+        return;
+      }
       expect(outcome).toBeInstanceOf(RayvisionError);
       const { message, notApplied } = outcome as RayvisionError;
       witness(message);
@@ -91,7 +101,9 @@ describe('honest outcomes', () => {
         expect(notApplied, message).toBe(false);
         mayHave.push(priority);
       } else {
-        expect(message).toMatch(/^update_task_priority failed: it was not sent, after waiting \d+ ms in line for a connection to the farm, which is busy or slow; nothing changed, so it is safe to send it again\.$/);
+        expect(message).toMatch(
+          /^update_task_priority failed: it was not sent, after waiting \d+ ms in line for a connection to the farm, which is busy or slow; nothing changed, so it is safe to send it again\.$/,
+        );
         expect(notApplied, message).toBe(true);
         notSent.push(priority);
       }
@@ -155,27 +167,29 @@ describe('lanes', () => {
     return order.indexOf('get_user_profile') - before;
   }
 
-  it('a lane flooding 200 calls holds at most its share: another lane\'s call goes out at once', async () => {
+  it("a lane flooding 200 calls holds at most its share: another lane's call goes out at once", async () => {
     // Two connections, one per lane at most (the default share): the quiet call takes the free one. Only the
     // flood call already in flight may reach the farm first.
     const ahead = await servedAhead(connect({ concurrency: 2 }), 'flood');
     expect(ahead).toBeLessThanOrEqual(1);
   });
 
-  it('a lane using every connection still lets another lane\'s call in on the next turn', async () => {
+  it("a lane using every connection still lets another lane's call in on the next turn", async () => {
     // The flood may use both connections: the quiet call waits for the two in flight and at most one flood turn.
     expect(await servedAhead(connect({ concurrency: 2, laneConcurrency: 2 }), 'flood')).toBeLessThanOrEqual(3);
     // Calls without a lane (stdio) may use every connection too, and take turns with named lanes.
     expect(await servedAhead(connect({ concurrency: 2 }), undefined)).toBeLessThanOrEqual(3);
   });
 
-  it('refuses a call beyond the lane\'s queue bound at once with one sentence, and sends nothing for it', async () => {
+  it("refuses a call beyond the lane's queue bound at once with one sentence, and sends nothing for it", async () => {
     const connector = connect({ concurrency: 1, laneQueue: 3 });
     const release = await holdConnection(connector, 'a');
     const queued = [21, 22, 23].map((p) => setPriority(connector, p, { lane: 'a' }));
     // Answered while the connection is still held: the call never waited.
     const refused = await failure(setPriority(connector, 24, { lane: 'a' }));
-    expect(refused.message).toBe('update_task_priority failed: too many calls are queued for this client or session (at most 3, RAYVISION_API_LANE_QUEUE), so nothing was sent; wait for earlier calls to finish.');
+    expect(refused.message).toBe(
+      'update_task_priority failed: too many calls are queued for this client or session (at most 3, RAYVISION_API_LANE_QUEUE), so nothing was sent; wait for earlier calls to finish.',
+    );
     expect(refused.notApplied).toBe(true);
     // The bound is per lane: another session still gets in line.
     const other = connector.call('get_user_profile', {}, { lane: 'b' });

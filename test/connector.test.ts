@@ -50,11 +50,25 @@ describe('connector over HTTP to the sandbox', () => {
     expect(seen).toHaveLength(1);
     const { headers, path, body } = seen[0]!;
     expect(path).toBe('/api/render/common/queryPlatforms');
-    expect(headers).toMatchObject({ accessid: sandbox.accessId, channel: '4', platform: '2', version: '2.0.0', 'content-type': 'application/json', languageflag: '1' });
+    expect(headers).toMatchObject({
+      accessid: sandbox.accessId,
+      channel: '4',
+      platform: '2',
+      version: '2.0.0',
+      'content-type': 'application/json',
+      languageflag: '1',
+    });
     expect(headers['nonce']).toMatch(/^\d{6}$/);
     expect(Math.abs(Number(headers['utctimestamp']) - Date.now() / 1000)).toBeLessThan(5);
     expect(JSON.parse(body)).toEqual({ zone: 2 });
-    const signed = { accessId: sandbox.accessId, channel: '4', platform: '2', UTCTimestamp: String(headers['utctimestamp']), nonce: String(headers['nonce']), version: '2.0.0' };
+    const signed = {
+      accessId: sandbox.accessId,
+      channel: '4',
+      platform: '2',
+      UTCTimestamp: String(headers['utctimestamp']),
+      nonce: String(headers['nonce']),
+      version: '2.0.0',
+    };
     expect(headers['signature']).toBe(hmacSignature(sandbox.accessKey, stringToSign(sandbox.domain, path, signed, { zone: 2 })));
     expect(headers).not.toHaveProperty('accesskey');
   });
@@ -88,11 +102,15 @@ describe('connector over HTTP to the sandbox', () => {
     // A proxy can fail after the farm acted: like a reset, the write must be checked, not resent or "tried again".
     sandbox.faults.add({ kind: 'http', status: 502, operation: 'stop_task', times: 1 });
     const gateway = (await failure(connect().call('stop_task', { taskIds: [taskId] }))) as TransportError;
-    expect(gateway.message).toMatch(/^stop_task failed: the farm answered HTTP 502 \("<html>.*"\); the request reached the farm, which may have applied it, so check \(e\.g\. with get_task_info\) before sending it again\.$/);
+    expect(gateway.message).toMatch(
+      /^stop_task failed: the farm answered HTTP 502 \("<html>.*"\); the request reached the farm, which may have applied it, so check \(e\.g\. with get_task_info\) before sending it again\.$/,
+    );
     expect(gateway.notApplied).toBe(false);
     sandbox.faults.add({ kind: 'non-json', operation: 'stop_task', times: 1 });
     const garbled = (await failure(connect().call('stop_task', { taskIds: [taskId] }))) as TransportError;
-    expect(garbled.message).toMatch(/^stop_task failed: the farm answered HTTP 200 with a body that is not an API response \(".*"\); the request reached the farm, which may have applied it, so check .* before sending it again, and that RAYVISION_API_DOMAIN points at the API host\.$/);
+    expect(garbled.message).toMatch(
+      /^stop_task failed: the farm answered HTTP 200 with a body that is not an API response \(".*"\); the request reached the farm, which may have applied it, so check .* before sending it again, and that RAYVISION_API_DOMAIN points at the API host\.$/,
+    );
     expect(garbled.notApplied).toBe(false);
     expect(sandbox.requests.count('stop_task')).toBe(2);
     // A read keeps its advice (and its retries).

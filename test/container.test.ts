@@ -20,7 +20,11 @@ interface Stage {
 /** The Dockerfile's stages, continuation lines joined and comments dropped. */
 function readStages(text: string): Stage[] {
   const stages: Stage[] = [];
-  const lines = text.replace(/\\\n\s*/g, ' ').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  const lines = text
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
   for (const line of lines) {
     const [, keyword, args] = /^(\w+)\s+(.*)$/.exec(line) ?? [];
     if (!keyword) continue;
@@ -53,7 +57,11 @@ function documentedRun(): Record<string, string> {
   const readme = readFileSync(`${ROOT}README.md`, 'utf8');
   const section = readme.slice(readme.indexOf('\n## Container image\n'), readme.indexOf('\n## Configuration\n'));
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-  const run = block.replace(/\\\n\s*/g, ' ').split('\n').find((line) => line.startsWith('docker run')) ?? '';
+  const run =
+    block
+      .replace(/\\\n\s*/g, ' ')
+      .split('\n')
+      .find((line) => line.startsWith('docker run')) ?? '';
   const env: Record<string, string> = {};
   for (const [, key, value] of run.matchAll(/-e (\w+)=(\$\([^)]*\)|\S+)/g)) env[key!] = value === '$(openssl rand -hex 32)' ? 'f'.repeat(64) : value!;
   return env;
@@ -70,7 +78,9 @@ describe('Dockerfile', () => {
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user!.split(':')[0]);
     // The production stage installs without dev dependencies and without running any package's scripts.
-    expect(image.instructions.find((i) => i.keyword === 'RUN' && /npm ci/.test(i.args))?.args).toMatch(/--omit=dev.*--ignore-scripts|--ignore-scripts.*--omit=dev/);
+    expect(image.instructions.find((i) => i.keyword === 'RUN' && /npm ci/.test(i.args))?.args).toMatch(
+      /--omit=dev.*--ignore-scripts|--ignore-scripts.*--omit=dev/,
+    );
   });
 
   it('labels the image with the MCP Registry name and starts the binary package.json declares', () => {
@@ -103,9 +113,13 @@ describe('Dockerfile', () => {
 
 describe('.dockerignore', () => {
   it('sends the build only what it reads', () => {
-    const rules = readFileSync(`${ROOT}.dockerignore`, 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+    const rules = readFileSync(`${ROOT}.dockerignore`, 'utf8')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'));
     expect(rules[0]).toBe('*');
-    const copied = stages.flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from')).flatMap((i) => i.args.split(/\s+/).slice(0, -1)));
+    const copied = stages.flatMap((stage) =>
+      stage.instructions.filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from')).flatMap((i) => i.args.split(/\s+/).slice(0, -1)),
+    );
     const allowed = rules.filter((rule) => rule.startsWith('!')).map((rule) => rule.slice(1).replace(/\/$/, ''));
     expect(copied.length).toBeGreaterThan(0);
     for (const source of copied) expect(allowed, source).toContain(source.replace(/\/$/, ''));

@@ -64,7 +64,10 @@ describe('README', () => {
     const rows = regionRows('options');
     const help = execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     const helpFlags = [...help.matchAll(/^ {2}--([a-z][a-z-]*)/gm)].map((m) => m[1]).filter((flag) => flag !== 'help' && flag !== 'version');
-    const tableFlags = rows.map((row) => row[2]!).filter((cell) => cell.startsWith('`--')).map((cell) => unquote(cell).slice(2));
+    const tableFlags = rows
+      .map((row) => row[2]!)
+      .filter((cell) => cell.startsWith('`--'))
+      .map((cell) => unquote(cell).slice(2));
     expect(tableFlags.sort()).toEqual([...new Set(helpFlags)].sort());
 
     const sources: string[] = [];
@@ -88,7 +91,16 @@ describe('README', () => {
     expect(README).toContain('## Two commands');
     expect(README).toContain('npm ci && npm test');
     expect(README).toContain('npm ci && npm start -- --sandbox');
-    for (const heading of ['### Claude Desktop: bundle', '### Claude Desktop: JSON', '### Claude Code', '### VS Code', '### Cursor', '## Safety model', '## The sandbox', '## Troubleshooting']) {
+    for (const heading of [
+      '### Claude Desktop: bundle',
+      '### Claude Desktop: JSON',
+      '### Claude Code',
+      '### VS Code',
+      '### Cursor',
+      '## Safety model',
+      '## The sandbox',
+      '## Troubleshooting',
+    ]) {
       expect(README).toContain(`\n${heading}\n`);
     }
   });

@@ -103,7 +103,12 @@ async function connect(way: Way, era: Era, answers: ElicitResult[], only: 'post'
   client.setRequestHandler('elicitation/create', async () => answers.shift() ?? { action: 'cancel' });
   const transport: Transport =
     way === 'stdio'
-      ? new StdioClientTransport({ command: process.execPath, args: [CLI], env: serverEnv(sandbox, { ...POLL, RAYVISION_LOG_LEVEL: 'warn' }) as Record<string, string>, stderr: 'ignore' })
+      ? new StdioClientTransport({
+          command: process.execPath,
+          args: [CLI],
+          env: serverEnv(sandbox, { ...POLL, RAYVISION_LOG_LEVEL: 'warn' }) as Record<string, string>,
+          stderr: 'ignore',
+        })
       : new StreamableHTTPClientTransport(new URL(http[way]), only === 'post' ? { fetch: postOnly } : {});
   await client.connect(transport);
   clients.push(client);

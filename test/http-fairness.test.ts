@@ -68,7 +68,9 @@ interface ClientOptions {
 
 async function connect(url: string, options: ClientOptions): Promise<Client> {
   const client = new Client({ name: 'fairness', version: '1.0.0' }, options.modern ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
-  const fetchFrom: FetchLike | undefined = options.otherPeer ? (input, init) => undiciFetch(input as string, { ...(init as object), dispatcher: otherPeer }) as unknown as Promise<Response> : undefined;
+  const fetchFrom: FetchLike | undefined = options.otherPeer
+    ? (input, init) => undiciFetch(input as string, { ...(init as object), dispatcher: otherPeer }) as unknown as Promise<Response>
+    : undefined;
   await client.connect(
     new StreamableHTTPClientTransport(new URL(url), {
       ...(options.token ? { requestInit: { headers: { Authorization: `Bearer ${options.token}` } } } : {}),
@@ -106,7 +108,7 @@ async function servedAhead(flooding: Client | Client[], quiet: Client): Promise<
   return { ahead: order.indexOf('get_user_profile') - before, floodServed, refused };
 }
 
-describe('one client flooding does not hold up another\'s call by more than a few farm round trips', () => {
+describe("one client flooding does not hold up another's call by more than a few farm round trips", () => {
   // Two connections in flight and one turn: four calls; a busy machine may let a few more through while the quiet
   // call travels over HTTP, but never the 190-odd the flood still has waiting.
   const FEW = 6;

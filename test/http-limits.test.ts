@@ -31,7 +31,12 @@ const taskInfoBodies: string[] = [];
 
 beforeAll(async () => {
   let taskInfoPath = '';
-  sandbox = await startSandbox({ seed: 1, speed: 0, accessKey: CANARY_ACCESS_KEY, inspect: ({ path, body }) => void (path === taskInfoPath && taskInfoBodies.push(body)) });
+  sandbox = await startSandbox({
+    seed: 1,
+    speed: 0,
+    accessKey: CANARY_ACCESS_KEY,
+    inspect: ({ path, body }) => void (path === taskInfoPath && taskInfoBodies.push(body)),
+  });
   taskInfoPath = new Connector(sandbox.connectorConfig()).pathOf('get_task_info');
 });
 afterAll(async () => {
@@ -45,7 +50,12 @@ afterAll(async () => {
 async function serve(env: Record<string, string> = {}): Promise<RunningHttpServer> {
   const settings = loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_PORT: '0', ...env });
   const connector = new Connector(sandbox.connectorConfig(), { logger, retryBaseMs: 5 });
-  const surface = new ServerSurface({ connector, logger, settings: { ...DEFAULT_SETTINGS, speed: 0, poll: { intervalSec: 5, maxIntervalSec: 5 } }, sandbox: { url: sandbox.url } });
+  const surface = new ServerSurface({
+    connector,
+    logger,
+    settings: { ...DEFAULT_SETTINGS, speed: 0, poll: { intervalSec: 5, maxIntervalSec: 5 } },
+    sandbox: { url: sandbox.url },
+  });
   const http = await startHttpServer(settings, { surface, logger });
   running.push({ http, connector });
   return http;
@@ -57,7 +67,12 @@ interface RawAnswer {
   body: string;
 }
 
-const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
 
 function post(url: string, body: string, options: { headers?: Record<string, string>; agent?: HttpAgent; localAddress?: string } = {}): Promise<RawAnswer> {
   const target = new URL(url);
@@ -92,7 +107,11 @@ describe('request bodies: bounded memory over every connection', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RAYVISION_'))), RAYVISION_SANDBOX_SPEED: '0', RAYVISION_HTTP_BODY_TIMEOUT_MS: '8000' };
+    const env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RAYVISION_'))),
+      RAYVISION_SANDBOX_SPEED: '0',
+      RAYVISION_HTTP_BODY_TIMEOUT_MS: '8000',
+    };
     child = spawn(process.execPath, [CLI, '--http', '--sandbox', '--port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     port = await new Promise<number>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`the server exited with ${code}: ${stderr}`)));
@@ -125,7 +144,9 @@ describe('request bodies: bounded memory over every connection', () => {
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     await new Promise((resolve) => socket.once('connect', resolve));
     const length = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${BODY}`;
-    socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n${length}\r\n\r\n`);
+    socket.write(
+      `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n${length}\r\n\r\n`,
+    );
     const piece = Buffer.alloc(64 * 1024, 'x');
     let gone = false;
     void closed.then(() => (gone = true));
@@ -161,7 +182,9 @@ describe('request bodies: bounded memory over every connection', () => {
     expect(JSON.parse(full.body).error.message).toBe('The server is holding as many request bodies as it may at once; try again in a moment.');
     const mine = await post(`http://127.0.0.1:${port}/mcp`, INITIALIZE, { localAddress: '127.0.0.1', headers: chunked });
     expect(mine.status).toBe(429);
-    expect(JSON.parse(mine.body).error.message).toBe('This client is sending as many request bodies at once as one client may; send the next when one is done.');
+    expect(JSON.parse(mine.body).error.message).toBe(
+      'This client is sending as many request bodies at once as one client may; send the next when one is done.',
+    );
 
     // Those the budget took are given up after the body timeout; the rest were refused at once.
     await Promise.all(held.map((h) => Promise.race([h.closed, new Promise((resolve) => setTimeout(resolve, 25_000))])));
@@ -171,7 +194,9 @@ describe('request bodies: bounded memory over every connection', () => {
     };
     const tally = count(held);
     for (const h of held) h.socket.destroy();
-    process.stdout.write(`bodies: RSS ${Math.round(before / MIB)} MB before, ${Math.round(during / MIB)} MB holding, peak ${Math.round(peak / MIB)} MB; /healthz ${healthMs.toFixed(0)} ms; answers ${JSON.stringify(tally)}\n`);
+    process.stdout.write(
+      `bodies: RSS ${Math.round(before / MIB)} MB before, ${Math.round(during / MIB)} MB holding, peak ${Math.round(peak / MIB)} MB; /healthz ${healthMs.toFixed(0)} ms; answers ${JSON.stringify(tally)}\n`,
+    );
     // Held (and given up with 408): a quarter of 64 MiB for the first client (4 bodies of 3.9 MiB), 16 in all. The
     // others were refused with 429 or 503 before their body was read; those still uploading megabytes were cut off
     // after 64 KiB of it, and may have seen the connection reset before the answer.
@@ -266,20 +291,30 @@ describe('sessions: per client, and short-lived when unused or unread', () => {
     expect((await post(server.url, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }), { headers })).status).toBe(200);
   });
 
-  it('an abandoned session\'s subscriptions stop polling the farm within RAYVISION_HTTP_SESSION_UNREAD_MS; one with an open stream goes on', async () => {
+  it("an abandoned session's subscriptions stop polling the farm within RAYVISION_HTTP_SESSION_UNREAD_MS; one with an open stream goes on", async () => {
     const server = await serve({ RAYVISION_HTTP_SESSION_UNREAD_MS: '1000' });
     const taskIds = (sandbox.farm.tasks() as { id: number }[]).slice(0, 2).map((task) => task.id);
     const subscribe = async (taskId: number) => {
       const session = String((await post(server.url, INITIALIZE)).headers['mcp-session-id']);
       const headers = { 'Mcp-Session-Id': session };
       await post(server.url, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), { headers });
-      const answer = await post(server.url, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: `rayvision://tasks/${taskId}` } }), { headers });
+      const answer = await post(
+        server.url,
+        JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: `rayvision://tasks/${taskId}` } }),
+        { headers },
+      );
       expect(answer.status).toBe(200);
       return session;
     };
     // A client that reads: its GET stream stays open.
     const reader = await subscribe(taskIds[0]!);
-    const stream = request({ host: '127.0.0.1', port: server.port, path: '/mcp', method: 'GET', headers: { Accept: 'text/event-stream', 'Mcp-Session-Id': reader } });
+    const stream = request({
+      host: '127.0.0.1',
+      port: server.port,
+      path: '/mcp',
+      method: 'GET',
+      headers: { Accept: 'text/event-stream', 'Mcp-Session-Id': reader },
+    });
     stream.end();
     const [streamResponse] = (await once(stream, 'response')) as [import('node:http').IncomingMessage];
     expect(streamResponse.statusCode).toBe(200);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { connect as connectSocket } from 'node:net';
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { createLogger } from '../src/client/log.js';
@@ -100,7 +100,13 @@ function rawSocket(port: number, text: string): Promise<string> {
     socket.on('data', (chunk: Buffer) => {
       answer += chunk.toString('utf8');
       // One answer is all these tests read.
-      if (/\r\n\r\n/.test(answer) && (/content-length: (\d+)/i.exec(answer) ? answer.length >= answer.indexOf('\r\n\r\n') + 4 + Number(/content-length: (\d+)/i.exec(answer)![1]) : /\r\n0\r\n\r\n$/.test(answer))) socket.end();
+      if (
+        /\r\n\r\n/.test(answer) &&
+        (/content-length: (\d+)/i.exec(answer)
+          ? answer.length >= answer.indexOf('\r\n\r\n') + 4 + Number(/content-length: (\d+)/i.exec(answer)![1])
+          : /\r\n0\r\n\r\n$/.test(answer))
+      )
+        socket.end();
     });
     socket.on('close', () => resolve(answer));
     socket.on('error', reject);
@@ -112,17 +118,33 @@ function rawSocket(port: number, text: string): Promise<string> {
 describe('binding', () => {
   it('refuses to start on a non-loopback address without a token, naming the variable', () => {
     expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '0.0.0.0' })).toThrow(ConfigError);
-    expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '192.168.1.20' })).toThrow(/RAYVISION_HTTP_TOKEN is not set: binding to 192\.168\.1\.20/);
-    expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '192.168.1.20', RAYVISION_HTTP_TOKEN: 'short' })).toThrow(/at least 16 characters/);
-    expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '0.0.0.0', RAYVISION_HTTP_TOKEN: TOKEN })).toThrow(/RAYVISION_HTTP_ALLOWED_HOSTS/);
-    const ok = loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '0.0.0.0', RAYVISION_HTTP_TOKEN: TOKEN, RAYVISION_HTTP_ALLOWED_HOSTS: 'mcp.example.com' });
+    expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '192.168.1.20' })).toThrow(
+      /RAYVISION_HTTP_TOKEN is not set: binding to 192\.168\.1\.20/,
+    );
+    expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '192.168.1.20', RAYVISION_HTTP_TOKEN: 'short' })).toThrow(
+      /at least 16 characters/,
+    );
+    expect(() => loadHttpSettings({ RAYVISION_HTTP: '1', RAYVISION_HTTP_HOST: '0.0.0.0', RAYVISION_HTTP_TOKEN: TOKEN })).toThrow(
+      /RAYVISION_HTTP_ALLOWED_HOSTS/,
+    );
+    const ok = loadHttpSettings({
+      RAYVISION_HTTP: '1',
+      RAYVISION_HTTP_HOST: '0.0.0.0',
+      RAYVISION_HTTP_TOKEN: TOKEN,
+      RAYVISION_HTTP_ALLOWED_HOSTS: 'mcp.example.com',
+    });
     expect(ok.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'mcp.example.com']);
   });
 
   it('the CLI exits with a one-line reason, and never listens, when --host is public and no token is set', () => {
     ensureBuilt();
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RAYVISION_')));
-    const result = spawnSync(process.execPath, [CLI, '--http', '--sandbox', '--host', '0.0.0.0', '--port', '0'], { env, encoding: 'utf8', input: '', timeout: 15_000 });
+    const result = spawnSync(process.execPath, [CLI, '--http', '--sandbox', '--host', '0.0.0.0', '--port', '0'], {
+      env,
+      encoding: 'utf8',
+      input: '',
+      timeout: 15_000,
+    });
     witness(result.stdout + result.stderr);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
@@ -131,7 +153,10 @@ describe('binding', () => {
   });
 
   it('names HTTP options that do nothing because the server runs over stdio', () => {
-    expect(idleHttpOptions({ RAYVISION_HTTP_PORT: '8080', RAYVISION_HTTP_STATELESS: '1' })).toEqual(['RAYVISION_HTTP_PORT (--port)', 'RAYVISION_HTTP_STATELESS (--stateless)']);
+    expect(idleHttpOptions({ RAYVISION_HTTP_PORT: '8080', RAYVISION_HTTP_STATELESS: '1' })).toEqual([
+      'RAYVISION_HTTP_PORT (--port)',
+      'RAYVISION_HTTP_STATELESS (--stateless)',
+    ]);
     expect(idleHttpOptions({ RAYVISION_HTTP: '1', RAYVISION_HTTP_PORT: '8080' })).toEqual([]);
   });
 
@@ -234,7 +259,9 @@ describe('DNS rebinding protection', () => {
     expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(response.headers['access-control-expose-headers']).toMatch(/Mcp-Session-Id/);
     // 2026-07-28 clients send the method and name as headers too; a browser may send only what the preflight allows.
-    const allowed = String(response.headers['access-control-allow-headers']).split(/,\s*/).map((h) => h.toLowerCase());
+    const allowed = String(response.headers['access-control-allow-headers'])
+      .split(/,\s*/)
+      .map((h) => h.toLowerCase());
     for (const header of ['mcp-protocol-version', 'mcp-method', 'mcp-name', 'mcp-session-id', 'authorization']) expect(allowed).toContain(header);
   });
 });
@@ -247,13 +274,27 @@ describe('Origin: scheme, host and port', () => {
     port = new URL(server.url).port;
   });
 
-  it('accepts loopback origins only on the server\'s own port, and listed origins exactly', async () => {
+  it("accepts loopback origins only on the server's own port, and listed origins exactly", async () => {
     const status = async (origin: string) => (await raw(server.url, { headers: { Origin: origin } })).status;
-    for (const origin of [`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`, 'https://app.example.com', 'https://APP.example.com:443', 'http://localhost:5173']) {
+    for (const origin of [
+      `http://localhost:${port}`,
+      `http://127.0.0.1:${port}`,
+      `http://[::1]:${port}`,
+      'https://app.example.com',
+      'https://APP.example.com:443',
+      'http://localhost:5173',
+    ]) {
       expect(await status(origin), origin).toBe(200);
     }
     // Another app on this machine, the right host on another scheme or port, a listed origin on another port.
-    for (const origin of ['http://localhost:8080', 'http://localhost', `https://localhost:${port}`, 'http://app.example.com', 'https://app.example.com:8443', 'http://localhost:5174']) {
+    for (const origin of [
+      'http://localhost:8080',
+      'http://localhost',
+      `https://localhost:${port}`,
+      'http://app.example.com',
+      'https://app.example.com:8443',
+      'http://localhost:5174',
+    ]) {
       const response = await raw(server.url, { headers: { Origin: origin } });
       expect(response.status, origin).toBe(403);
       expect(response.headers['access-control-allow-origin'], origin).toBeUndefined();
@@ -268,7 +309,11 @@ describe('preflight with a token set', () => {
   });
 
   it('answers a preflight from an allowed origin with 204 and CORS headers, although it carries no token', async () => {
-    const preflight = { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type, mcp-session-id' };
+    const preflight = {
+      Origin: 'https://app.example.com',
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'authorization, content-type, mcp-session-id',
+    };
     const response = await raw(server.url, { method: 'OPTIONS', headers: preflight });
     expect(response.status).toBe(204);
     expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
@@ -321,11 +366,16 @@ describe('malformed requests', () => {
   let port: number;
   const lines: string[] = [];
   beforeAll(async () => {
-    server = await serve({}, {}, createLogger('debug', (line) => void lines.push(line)));
+    server = await serve(
+      {},
+      {},
+      createLogger('debug', (line) => void lines.push(line)),
+    );
     port = server.port;
   });
 
-  const initialize = (head: string) => `${head}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${Buffer.byteLength(INITIALIZE)}\r\n\r\n${INITIALIZE}`;
+  const initialize = (head: string) =>
+    `${head}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${Buffer.byteLength(INITIALIZE)}\r\n\r\n${INITIALIZE}`;
 
   it('a request target that is neither a path nor an http URL gets 400 and one debug line', async () => {
     // Node's parser passes the first two to the server; it refuses the third itself (answered with an empty 400).
@@ -343,7 +393,7 @@ describe('malformed requests', () => {
       expect(refusals[0]).toMatch(/ debug refused /);
       expect(refusals[0]).toMatch(said);
     }
-    expect(lines.some((line) => / (error|warn) |    at /.test(line))).toBe(false);
+    expect(lines.some((line) => / (error|warn) | {4}at /.test(line))).toBe(false);
   });
 
   it('two Host headers get 400, even when both are allowed', async () => {
@@ -375,7 +425,10 @@ describe('sessions (default)', () => {
     expect((await a.listTools()).tools.length).toBeGreaterThan(0);
     expect((await b.listTools()).tools.length).toBeGreaterThan(0);
 
-    const unknown = await raw(server.url, { body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), headers: { 'Mcp-Session-Id': 'no-such-session' } });
+    const unknown = await raw(server.url, {
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+      headers: { 'Mcp-Session-Id': 'no-such-session' },
+    });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body).error.message).toMatch(/Session not found/);
     const noSession = await raw(server.url, { body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
@@ -426,7 +479,7 @@ describe('--stateless', () => {
     expect(b.getServerCapabilities()?.resources?.subscribe).toBe(true);
   });
 
-  it('replicas sharing RAYVISION_CONFIRMATION_SECRET honour each other\'s confirmation tokens; others refuse them', async () => {
+  it("replicas sharing RAYVISION_CONFIRMATION_SECRET honour each other's confirmation tokens; others refuse them", async () => {
     const secret = 'shared-secret-for-replicas-0123';
     const [one, two, stranger] = await Promise.all([
       serve({ RAYVISION_HTTP_STATELESS: '1', RAYVISION_CONFIRMATION_SECRET: secret }, { confirmationMode: 'token' }),
@@ -435,7 +488,7 @@ describe('--stateless', () => {
     ]);
     const [viaOne, viaTwo, viaStranger] = await Promise.all([connect(one.url), connect(two.url), connect(stranger.url)]);
     const list = await callTool(viaOne, 'get_task_list', { page_size: 5 });
-    const id = (list.structured?.['tasks'] as { id: number }[])[0]!.id;
+    const id = (list.structured!['tasks'] as { id: number }[])[0]!.id;
 
     const preview = await callTool(viaOne, 'delete_task', { task_ids: [id] });
     expect(preview.structured?.['status']).toBe('confirmation_required');

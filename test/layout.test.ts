@@ -29,7 +29,11 @@ function importsOf(file: (typeof FILES)[number]): string[] {
 
 const under = (prefix: string) => FILES.filter((file) => file.name.startsWith(prefix));
 const violations = (files: typeof FILES, forbidden: (target: string, file: string) => boolean) =>
-  files.flatMap((file) => importsOf(file).filter((target) => forbidden(target, file.name)).map((target) => `${file.name} imports ${target}`));
+  files.flatMap((file) =>
+    importsOf(file)
+      .filter((target) => forbidden(target, file.name))
+      .map((target) => `${file.name} imports ${target}`),
+  );
 
 describe('layout', () => {
   it('reads the imports of the source files (so the rules below can fail)', () => {
@@ -40,7 +44,12 @@ describe('layout', () => {
   it('keeps tool definitions apart: a catalog file imports no other, and only the flat index imports them', () => {
     const catalog = (target: string) => target.startsWith('tools/catalog/');
     expect(violations(under('tools/catalog/'), catalog)).toEqual([]);
-    expect(violations(FILES.filter((f) => f.name !== 'tools/index.ts'), (target, file) => catalog(target) && !file.startsWith('tools/catalog/'))).toEqual([]);
+    expect(
+      violations(
+        FILES.filter((f) => f.name !== 'tools/index.ts'),
+        (target, file) => catalog(target) && !file.startsWith('tools/catalog/'),
+      ),
+    ).toEqual([]);
   });
 
   it('lets no resource, prompt or tool helper call a tool handler', () => {
@@ -66,6 +75,10 @@ describe('layout', () => {
 
   it('puts every tool in a known toolset, and every toolset to use', () => {
     for (const tool of ALL_TOOLS) expect(TOOLSETS, tool.name).toContain(tool.toolset);
-    for (const toolset of TOOLSETS) expect(ALL_TOOLS.some((tool) => tool.toolset === toolset), toolset).toBe(true);
+    for (const toolset of TOOLSETS)
+      expect(
+        ALL_TOOLS.some((tool) => tool.toolset === toolset),
+        toolset,
+      ).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { getMcpConfigForManifest, type McpbManifestAny } from '@anthropic-ai/mcpb/browser';
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOLSETS } from '../src/tools/toolsets.js';
 import { ALL_OPTIONS } from '../src/server/options.js';
@@ -23,7 +23,13 @@ const manifest = JSON.parse(readFileSync(`${ROOT}manifest.json`, 'utf8')) as Mcp
   user_config: Record<string, UserConfigOption>;
   server: { mcp_config: { command: string; args: string[]; env: Record<string, string> } };
 };
-const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string; homepage: string; bugs: { url: string }; repository: { url: string }; files: string[] };
+const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {
+  version: string;
+  homepage: string;
+  bugs: { url: string };
+  repository: { url: string };
+  files: string[];
+};
 
 let harness: Harness;
 beforeAll(async () => {
@@ -45,7 +51,13 @@ describe('manifest.json', () => {
   });
 
   it('links the repository, homepage, documentation and support of package.json, and carries a 512x512 PNG icon', () => {
-    const links = manifest as McpbManifestAny & { repository?: { type: string; url: string }; homepage?: string; documentation?: string; support?: string; icon?: string };
+    const links = manifest as McpbManifestAny & {
+      repository?: { type: string; url: string };
+      homepage?: string;
+      documentation?: string;
+      support?: string;
+      icon?: string;
+    };
     const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
     expect(links.repository).toEqual({ type: 'git', url: repository });
     expect(links.homepage).toBe(pkg.homepage);
@@ -82,13 +94,15 @@ describe('manifest.json', () => {
     expect(Object.keys(env).filter((name) => !known.has(name))).toEqual([]);
     const referenced = Object.values(env).flatMap((value) => [...value.matchAll(/\$\{user_config\.(\w+)\}/g)].map((m) => m[1]!));
     expect(referenced.sort()).toEqual(Object.keys(config).sort());
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's own placeholder syntax
     expect(env['RAYVISION_API_ACCESS_KEY']).toBe('${user_config.access_key}');
     // The bundle starts the command as every launch path does: the heap bounds are set inside it (src/launcher.ts).
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's own placeholder syntax
     expect(manifest.server.mcp_config.args).toEqual(['${__dirname}/dist/cli.js']);
     for (const toolset of TOOLSETS) expect(config['toolsets']!.description).toContain(toolset);
   });
 
-  it('starts the server the way a host does, with the user\'s choices substituted', async () => {
+  it("starts the server the way a host does, with the user's choices substituted", async () => {
     const mcpConfig = await getMcpConfigForManifest({
       manifest,
       extensionPath: ROOT.replace(/\/$/, ''),
@@ -98,7 +112,12 @@ describe('manifest.json', () => {
     });
     expect(mcpConfig).toBeDefined();
     const client = new Client({ name: 'manifest-test', version: '1.0.0' });
-    const transport = new StdioClientTransport({ command: process.execPath, args: mcpConfig!.args ?? [], env: { ...cleanEnv(), ...mcpConfig!.env }, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: mcpConfig!.args ?? [],
+      env: { ...cleanEnv(), ...mcpConfig!.env },
+      stderr: 'pipe',
+    });
     let stderr = '';
     transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     await client.connect(transport);
@@ -121,7 +140,12 @@ describe('manifest.json', () => {
       userConfig: {},
       pathSeparator: '/',
     });
-    const result = spawnSync(process.execPath, mcpConfig!.args ?? [], { env: { ...cleanEnv(), ...mcpConfig!.env }, encoding: 'utf8', input: '', timeout: 15_000 });
+    const result = spawnSync(process.execPath, mcpConfig!.args ?? [], {
+      env: { ...cleanEnv(), ...mcpConfig!.env },
+      encoding: 'utf8',
+      input: '',
+      timeout: 15_000,
+    });
     witness(result.stdout + result.stderr);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/RAYVISION_API_ACCESS_ID/);

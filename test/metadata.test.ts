@@ -96,7 +96,11 @@ const VERSION_RANGE = /[\^~<>=*\s]|(^|\.)[xX](\.|$)|^latest$/;
 describe('server.json (MCP Registry, schema 2025-12-11)', () => {
   it('has the fields the schema requires, within its limits', () => {
     expect(server.$schema).toBe(SCHEMA_URL);
-    expect(Object.keys(server).filter((key) => !['$schema', '_meta', 'name', 'title', 'description', 'version', 'repository', 'websiteUrl', 'icons', 'packages', 'remotes'].includes(key))).toEqual([]);
+    expect(
+      Object.keys(server).filter(
+        (key) => !['$schema', '_meta', 'name', 'title', 'description', 'version', 'repository', 'websiteUrl', 'icons', 'packages', 'remotes'].includes(key),
+      ),
+    ).toEqual([]);
     expect(server.name).toMatch(/^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/);
     expect(server.name.length).toBeGreaterThanOrEqual(3);
     expect(server.name.length).toBeLessThanOrEqual(200);
@@ -110,14 +114,34 @@ describe('server.json (MCP Registry, schema 2025-12-11)', () => {
 
     expect(server.packages?.length).toBeGreaterThan(0);
     for (const entry of server.packages ?? []) {
-      expect(Object.keys(entry).filter((key) => !['registryType', 'registryBaseUrl', 'identifier', 'version', 'fileSha256', 'runtimeHint', 'transport', 'runtimeArguments', 'packageArguments', 'environmentVariables'].includes(key))).toEqual([]);
+      expect(
+        Object.keys(entry).filter(
+          (key) =>
+            ![
+              'registryType',
+              'registryBaseUrl',
+              'identifier',
+              'version',
+              'fileSha256',
+              'runtimeHint',
+              'transport',
+              'runtimeArguments',
+              'packageArguments',
+              'environmentVariables',
+            ].includes(key),
+        ),
+      ).toEqual([]);
       expect(['npm', 'pypi', 'nuget', 'oci', 'mcpb']).toContain(entry.registryType);
       expect(entry.identifier.length).toBeGreaterThan(0);
       expect(['stdio', 'streamable-http', 'sse']).toContain(entry.transport.type);
       if (entry.registryBaseUrl !== undefined) expect(isUri(entry.registryBaseUrl)).toBe(true);
       if (entry.version !== undefined) expect(entry.version).not.toMatch(VERSION_RANGE);
       for (const variable of entry.environmentVariables ?? []) {
-        expect(Object.keys(variable).filter((key) => !['name', 'description', 'isRequired', 'format', 'value', 'isSecret', 'default', 'placeholder', 'choices', 'variables'].includes(key))).toEqual([]);
+        expect(
+          Object.keys(variable).filter(
+            (key) => !['name', 'description', 'isRequired', 'format', 'value', 'isSecret', 'default', 'placeholder', 'choices', 'variables'].includes(key),
+          ),
+        ).toEqual([]);
         expect(typeof variable.name).toBe('string');
         if (variable.format !== undefined) expect(['string', 'number', 'boolean', 'filepath']).toContain(variable.format);
         for (const flag of [variable.isRequired, variable.isSecret]) if (flag !== undefined) expect(typeof flag).toBe('boolean');
@@ -134,7 +158,13 @@ describe('server.json (MCP Registry, schema 2025-12-11)', () => {
     expect(server.repository).toEqual({ url: REPOSITORY, source: 'github' });
     expect(server.websiteUrl).toBe(pkg.homepage);
     expect(server.packages).toHaveLength(1);
-    expect(server.packages![0]).toMatchObject({ registryType: 'npm', registryBaseUrl: 'https://registry.npmjs.org', identifier: pkg.name, version: pkg.version, transport: { type: 'stdio' } });
+    expect(server.packages![0]).toMatchObject({
+      registryType: 'npm',
+      registryBaseUrl: 'https://registry.npmjs.org',
+      identifier: pkg.name,
+      version: pkg.version,
+      transport: { type: 'stdio' },
+    });
   });
 
   const variables = server.packages?.[0]?.environmentVariables ?? [];
@@ -155,7 +185,7 @@ describe('server.json (MCP Registry, schema 2025-12-11)', () => {
     expect(new Set(variables.map((variable) => variable.name)).size).toBe(variables.length);
   });
 
-  it('offers the zone of the farm\'s clock, with the documented UTC+8 as its default', () => {
+  it("offers the zone of the farm's clock, with the documented UTC+8 as its default", () => {
     expect(variables.find((v) => v.name === 'RAYVISION_API_TIME_ZONE')).toMatchObject({ default: '+08:00', format: 'string' });
     expect(loadConnectorConfig({ RAYVISION_API_ACCESS_ID: 'AKIDexample', RAYVISION_API_ACCESS_KEY: 'example-key' }).timeZone).toBe('UTC+08:00');
   });
@@ -169,7 +199,8 @@ describe('server.json (MCP Registry, schema 2025-12-11)', () => {
 
   it('lists as choices exactly the values the server accepts', () => {
     const credentials = { RAYVISION_API_ACCESS_ID: 'AKIDexample', RAYVISION_API_ACCESS_KEY: 'example-key' };
-    const load = (spec: OptionSpec, value: string) => (spec.group === 'Connection' ? loadConnectorConfig({ ...credentials, [spec.env]: value }) : loadServerSettings({ [spec.env]: value }));
+    const load = (spec: OptionSpec, value: string) =>
+      spec.group === 'Connection' ? loadConnectorConfig({ ...credentials, [spec.env]: value }) : loadServerSettings({ [spec.env]: value });
     const withChoices = variables.filter((variable) => variable.choices);
     expect(withChoices.length).toBeGreaterThan(0);
     for (const variable of withChoices) {

@@ -49,7 +49,15 @@ describe('operation catalog', () => {
     const destructive = OPERATION_IDS.filter((id) => OPERATIONS[id].safety === 'destructive').sort();
     expect(destructive).toEqual(['abandon_task', 'delete_project_label', 'delete_render_env', 'delete_task', 'delete_task_label']);
     const costly = OPERATION_IDS.filter((id) => OPERATIONS[id].safety === 'costly').sort();
-    expect(costly).toEqual(['edit_task_hardware_config', 'full_speed_render', 'restart_failed_frames', 'restart_frames', 'restart_frames_by_number', 'start_task', 'submit_task']);
+    expect(costly).toEqual([
+      'edit_task_hardware_config',
+      'full_speed_render',
+      'restart_failed_frames',
+      'restart_frames',
+      'restart_frames_by_number',
+      'start_task',
+      'submit_task',
+    ]);
   });
 
   it('never lets two operations claim the same path', () => {

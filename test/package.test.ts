@@ -71,7 +71,12 @@ async function initializeOverHttp(example: ClientExample, env: Record<string, st
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'package-test', version: '1' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'package-test', version: '1' } },
+      }),
     });
     const text = await response.text();
     const json = text.startsWith('{') ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? '{}');
@@ -91,7 +96,18 @@ describe('npm package', () => {
     const { stdout } = await run(npm, ['pack', '--dry-run', '--ignore-scripts', '--json', '--loglevel=error'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
     const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { files: { path: string }[] }[];
     const shipped = packed!.files.map((file) => file.path);
-    expect(shipped).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/cli.js', 'dist/main.cjs', 'dist/THIRD_PARTY_LICENSES.txt', 'manifest.json', 'icon.png']));
+    expect(shipped).toEqual(
+      expect.arrayContaining([
+        'LICENSE',
+        'README.md',
+        'package.json',
+        'dist/cli.js',
+        'dist/main.cjs',
+        'dist/THIRD_PARTY_LICENSES.txt',
+        'manifest.json',
+        'icon.png',
+      ]),
+    );
     expect(shipped.filter((path) => /^(src|test|scripts|bench|docs)\//.test(path) || path.endsWith('.mcpb') || path.endsWith('.tgz'))).toEqual([]);
     expect(Object.keys(pkg.scripts).filter((name) => INSTALL_SCRIPTS.includes(name))).toEqual([]);
     expect(pkg.scripts['prepack']).toMatch(/npm run build/);
@@ -100,12 +116,19 @@ describe('npm package', () => {
   it('packed and installed like `npm install -g` into an empty folder, every client example in the README starts it as written', async () => {
     const packDir = tempDir('rayvision-pack-');
     ensureBuilt();
-    const { stdout } = await run(npm, ['pack', '--ignore-scripts', '--pack-destination', packDir, '--json', '--loglevel=error'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(npm, ['pack', '--ignore-scripts', '--pack-destination', packDir, '--json', '--loglevel=error'], {
+      cwd: ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
 
     // The README installs globally; a private prefix is the same thing without touching this machine's.
     const prefix = tempDir('rayvision-global-');
-    const install = await run(npm, ['install', '--global', '--prefix', prefix, join(packDir, packed!.filename), '--no-audit', '--no-fund'], { cwd: prefix, env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 });
+    const install = await run(npm, ['install', '--global', '--prefix', prefix, join(packDir, packed!.filename), '--no-audit', '--no-fund'], {
+      cwd: prefix,
+      env: cleanEnv(),
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(install.stderr, 'npm warned about install scripts').not.toMatch(/install.scripts?/i);
     const installed = process.platform === 'win32' ? join(prefix, 'node_modules', pkg.name) : join(prefix, 'lib', 'node_modules', pkg.name);
     const shippedScripts = (JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
@@ -117,10 +140,19 @@ describe('npm package', () => {
 
     const clients = readClientSection(README);
     expect(clients.stdio.map((example) => example.label)).toEqual(
-      expect.arrayContaining(['Claude Desktop: JSON: rayvision', 'Claude Desktop: JSON: rayvision-sandbox', 'Claude Code: rayvision', 'Claude Code: rayvision-sandbox', 'VS Code: rayvision', 'Cursor: rayvision']),
+      expect.arrayContaining([
+        'Claude Desktop: JSON: rayvision',
+        'Claude Desktop: JSON: rayvision-sandbox',
+        'Claude Code: rayvision',
+        'Claude Code: rayvision-sandbox',
+        'VS Code: rayvision',
+        'Cursor: rayvision',
+      ]),
     );
     const commands = new Set([...clients.stdio, ...clients.http].map((example) => example.command));
-    expect([...commands], 'every example starts the command the README installs').toEqual(Object.keys((JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { bin: Record<string, string> }).bin));
+    expect([...commands], 'every example starts the command the README installs').toEqual(
+      Object.keys((JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { bin: Record<string, string> }).bin),
+    );
     expect(README.slice(README.indexOf('## Connect your client'))).not.toMatch(/"command": "npx"|-- npx /);
 
     for (const example of clients.stdio) {
@@ -151,7 +183,10 @@ describe('install from a clone', () => {
     await run(npm, [...install!.split(' ').slice(1), '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT, env: cleanEnv() });
     const sandboxExample = readClientSection(README).stdio.find((example) => example.args.includes('--sandbox'))!;
     const bin = process.platform === 'win32' ? prefix : join(prefix, 'bin');
-    const result = await listTools({ file: sandboxExample.command, args: sandboxExample.args }, { ...cleanEnv(), PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
+    const result = await listTools(
+      { file: sandboxExample.command, args: sandboxExample.args },
+      { ...cleanEnv(), PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
+    );
     expect(result.server?.name).toBe('rayvision-mcp');
     expect(result.instructions).toMatch(/SANDBOX/);
   }, 120_000);

@@ -13,8 +13,13 @@ const text = async (name: string, args: Record<string, string> = {}, client = se
 };
 
 const complete = async (name: string, argument: string, value: string, context?: Record<string, string>) =>
-  (await session.harness.client.complete({ ref: { type: 'ref/prompt', name }, argument: { name: argument, value }, ...(context ? { context: { arguments: context } } : {}) })).completion
-    .values;
+  (
+    await session.harness.client.complete({
+      ref: { type: 'ref/prompt', name },
+      argument: { name: argument, value },
+      ...(context ? { context: { arguments: context } } : {}),
+    })
+  ).completion.values;
 
 describe('prompts', () => {
   it('lists the three workflow prompts with their arguments', async () => {
@@ -49,7 +54,9 @@ describe('prompts', () => {
 
   it('configure_render_environment fills in the configure_render_env call, dry run first', async () => {
     const prompt = await text('configure_render_environment', { software: 'maya', version: '2022', plugins: 'mtoa 5.3.1, yeti 4.1.1', make_default: 'yes' });
-    expect(prompt).toContain('1. Call configure_render_env with cg_id "maya", version "2022", plugins ["mtoa 5.3.1","yeti 4.1.1"], make_default true and dry_run true.');
+    expect(prompt).toContain(
+      '1. Call configure_render_env with cg_id "maya", version "2022", plugins ["mtoa 5.3.1","yeti 4.1.1"], make_default true and dry_run true.',
+    );
     expect(prompt).toContain('nearest');
     await expect(session.harness.client.getPrompt({ name: 'configure_render_environment', arguments: { software: 'maya' } })).rejects.toThrow(/version/);
   });
@@ -65,7 +72,9 @@ describe('prompts', () => {
     expect(await complete('configure_render_environment', 'software', 'hou')).toEqual(['houdini']);
     const maya = session.sandbox.farm.call('get_supported_plugins', { cgId: 2000, osName: 'windows' }) as { cgVersion: { cgVersion: string }[] };
     expect(await complete('configure_render_environment', 'version', '', { software: 'maya' })).toEqual(maya.cgVersion.map((v) => v.cgVersion));
-    expect(await complete('configure_render_environment', 'version', '202', { software: '2000' })).toEqual(maya.cgVersion.map((v) => v.cgVersion).filter((v) => v.startsWith('202')));
+    expect(await complete('configure_render_environment', 'version', '202', { software: '2000' })).toEqual(
+      maya.cgVersion.map((v) => v.cgVersion).filter((v) => v.startsWith('202')),
+    );
     expect(await complete('configure_render_environment', 'version', '', {})).toEqual([]);
     expect(await complete('check_job_status', 'since', 'to')).toEqual(['today']);
   });

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/server";
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import { TOOLSETS } from '../src/tools/toolsets.js';
 import { startHarness, useFarmSession } from './helpers/harness.js';
@@ -46,7 +46,9 @@ describe('resources/list and templates', () => {
     const { resources } = await session.harness.client.listResources();
     const uris = resources.map((r) => r.uri);
     for (const uri of ['rayvision://account', 'rayvision://platforms', 'rayvision://tasks', 'rayvision://software']) expect(uris).toContain(uri);
-    const newest = farmTasks().slice(0, 20).map((t) => `rayvision://tasks/${t.id}`);
+    const newest = farmTasks()
+      .slice(0, 20)
+      .map((t) => `rayvision://tasks/${t.id}`);
     expect(uris.filter((uri) => /^rayvision:\/\/tasks\/\d+$/.test(uri))).toEqual(newest);
     const software = (session.sandbox.farm.call('get_supported_software') as { renderInfoList: { cgId: number }[] }).renderInfoList;
     expect(uris.filter((uri) => uri.startsWith('rayvision://render-envs/'))).toEqual(software.map((s) => `rayvision://render-envs/${s.cgId}`));
@@ -112,7 +114,9 @@ describe('reading every resource', () => {
   });
 
   it('rayvision://tasks/{task_id}/frames lists every frame, failed first, 100 a page', async () => {
-    const task = farmTasks().find((t) => !t.respRenderingTaskList?.length && (t.failedFrames ?? 0) > 0 && (t.failedFrames ?? 0) < 100 && farmFrames(t.id).length > 150)!;
+    const task = farmTasks().find(
+      (t) => !t.respRenderingTaskList?.length && (t.failedFrames ?? 0) > 0 && (t.failedFrames ?? 0) < 100 && farmFrames(t.id).length > 150,
+    )!;
     expect(task, 'a task with failed frames and more than 150 frames').toBeDefined();
     const frames = farmFrames(task.id);
     const failed = frames.filter((f) => f.frameStatus === 5);
@@ -163,7 +167,9 @@ describe('reading every resource', () => {
       data: { uri: 'rayvision://tasks/99999999' },
       message: expect.stringContaining('No task with id 99999999 exists on the farm'),
     });
-    await expect(session.harness.client.readResource({ uri: 'rayvision://tasks/shot12/frames' })).rejects.toThrow(/task_id: a task id is a number such as 19097/);
+    await expect(session.harness.client.readResource({ uri: 'rayvision://tasks/shot12/frames' })).rejects.toThrow(
+      /task_id: a task id is a number such as 19097/,
+    );
     await expect(session.harness.client.readResource({ uri: 'rayvision://render-envs/photoshop' })).rejects.toThrow(/cg_id: unknown software/);
   });
 });
@@ -194,7 +200,18 @@ describe('completions', () => {
 
   it('cg_id completes to software names and ids', async () => {
     expect(await complete('rayvision://render-envs/{cg_id}', 'cg_id', 'ma')).toEqual(['maya']);
-    expect(await complete('rayvision://render-envs/{cg_id}', 'cg_id', '200')).toEqual(['2000', '2001', '2002', '2003', '2004', '2005', '2006', '2007', '2008', '2009']);
+    expect(await complete('rayvision://render-envs/{cg_id}', 'cg_id', '200')).toEqual([
+      '2000',
+      '2001',
+      '2002',
+      '2003',
+      '2004',
+      '2005',
+      '2006',
+      '2007',
+      '2008',
+      '2009',
+    ]);
     expect(await complete('rayvision://render-envs/{cg_id}', 'cg_id', 'zz')).toEqual([]);
   });
 });

@@ -9,14 +9,20 @@ import { holdReason, judgeCause } from '../src/tools/support/retry.js';
  */
 
 const failures = ERROR_CODES.filter((entry) => entry.type === 1);
-const MARKERS = /\s*(Resubmitting the frame usually fixes it\.|Resubmitting without fixing this fails again\.|重新提交该帧通常即可解决。|不修复直接重新提交会再次失败。)\s*/g;
+const MARKERS =
+  /\s*(Resubmitting the frame usually fixes it\.|Resubmitting without fixing this fails again\.|重新提交该帧通常即可解决。|不修复直接重新提交会再次失败。)\s*/g;
 const expected = (persistent: boolean) => (persistent ? 'fix_first' : 'retry');
 
 describe('which causes a retry can fix', () => {
   it('judges every failure cause of the catalogue as the farm behaves, from its explanation and log line', () => {
     expect(failures.length).toBeGreaterThan(20);
     for (const entry of failures) {
-      const judged = judgeCause({ description: entry.en, solution: entry.enSolution, lines: [entry.logLine, `ERROR ${entry.code}: ${entry.en}`], timedOut: entry.code === 50001 });
+      const judged = judgeCause({
+        description: entry.en,
+        solution: entry.enSolution,
+        lines: [entry.logLine, `ERROR ${entry.code}: ${entry.en}`],
+        timedOut: entry.code === 50001,
+      });
       expect(judged.verdict, `${entry.code} ${entry.en}: ${judged.why}`).toBe(expected(entry.persistent));
     }
   });
@@ -33,16 +39,25 @@ describe('which causes a retry can fix', () => {
   });
 
   it('names the kind of failure and where it read it', () => {
-    expect(judgeCause({ description: 'Missing asset file', lines: ['Asset not found in the input storage: a.png'] })).toEqual({ verdict: 'fix_first', why: 'a missing file (the explanation, the render log)' });
+    expect(judgeCause({ description: 'Missing asset file', lines: ['Asset not found in the input storage: a.png'] })).toEqual({
+      verdict: 'fix_first',
+      why: 'a missing file (the explanation, the render log)',
+    });
     expect(judgeCause({ description: 'Render node lost', lines: [] })).toEqual({ verdict: 'retry', why: 'a lost render node (the explanation)' });
   });
 
   it('takes a timed-out frame as a timeout, and says unknown when nothing or both ways are said', () => {
     expect(judgeCause({ lines: [], timedOut: true }).verdict).toBe('retry');
-    expect(judgeCause({ lines: ['Render finished with exit code 1'] })).toEqual({ verdict: 'unknown', why: 'neither the explanation nor the render log says what went wrong' });
+    expect(judgeCause({ lines: ['Render finished with exit code 1'] })).toEqual({
+      verdict: 'unknown',
+      why: 'neither the explanation nor the render log says what went wrong',
+    });
     expect(judgeCause({ lines: ['crashed: texture not found'] }).verdict).toBe('unknown');
     // The farm's marker is one input among the others: against the words, it does not decide alone.
-    expect(judgeCause({ description: 'Missing texture file', solution: 'Resubmitting the frame usually fixes it.', lines: ['Texture file not found: x.tx'] }).verdict).toBe('fix_first');
+    expect(
+      judgeCause({ description: 'Missing texture file', solution: 'Resubmitting the frame usually fixes it.', lines: ['Texture file not found: x.tx'] })
+        .verdict,
+    ).toBe('fix_first');
   });
 });
 

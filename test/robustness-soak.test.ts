@@ -26,7 +26,9 @@ describe.runIf(SOAK)('soak: a long session on a misbehaving farm', () => {
     await farm?.close();
   });
 
-  it(`answers ${CALLS.toLocaleString('en')} calls through random faults and farm restarts without doubling a write or leaking the key`, { timeout: 600_000 }, async () => {
+  it(`answers ${CALLS.toLocaleString('en')} calls through random faults and farm restarts without doubling a write or leaking the key`, {
+    timeout: 600_000,
+  }, async () => {
     ensureBuilt();
     const bodies = new Map<string, string>();
     const records: RequestRecord[] = [];
@@ -82,7 +84,10 @@ describe.runIf(SOAK)('soak: a long session on a misbehaving farm', () => {
           return;
         }
         reads++;
-        const answer = k % 2 ? await s.tool('get_task_info', { task_ids: [taskIds[k % taskIds.length]!] }) : await s.tool('get_task_list', { page_size: 10, page: 1 + (k % 5) });
+        const answer =
+          k % 2
+            ? await s.tool('get_task_info', { task_ids: [taskIds[k % taskIds.length]!] })
+            : await s.tool('get_task_list', { page_size: 10, page: 1 + (k % 5) });
         if (answer.isError) failures.push(answer.text);
       });
       if (done > 0 && done % RESTART_EVERY === 0) {

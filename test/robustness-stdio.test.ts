@@ -35,7 +35,10 @@ describe('the built server over stdio, on a misbehaving farm', () => {
 
     sandbox.faults.add({ kind: 'code', code: 611, times: 1 });
     const invalid = await session.tool('get_task_list', { page_size: 5 });
-    expect(invalid).toMatchObject({ isError: true, text: expect.stringMatching(/^get_task_list failed: the farm answered 611 SIGNATURE_INVALID .*RAYVISION_API_ACCESS_KEY/) });
+    expect(invalid).toMatchObject({
+      isError: true,
+      text: expect.stringMatching(/^get_task_list failed: the farm answered 611 SIGNATURE_INVALID .*RAYVISION_API_ACCESS_KEY/),
+    });
 
     sandbox.faults.add({ kind: 'code', code: 610, times: 1 });
     expect((await session.tool('update_task_priority', { task_id: taskId, priority: 60 })).isError).toBe(false);
@@ -45,7 +48,9 @@ describe('the built server over stdio, on a misbehaving farm', () => {
     sandbox.requests.reset();
     sandbox.faults.add({ kind: 'latency', latencyMs: 1500, times: 1 });
     const slow = await session.tool('update_task_priority', { task_id: taskId, priority: 61 });
-    expect(slow.text).toBe('update_task_priority failed: the farm did not answer within 1000 ms; the request reached the farm, which may have applied it, so check (e.g. with get_task_info) before sending it again.');
+    expect(slow.text).toBe(
+      'update_task_priority failed: the farm did not answer within 1000 ms; the request reached the farm, which may have applied it, so check (e.g. with get_task_info) before sending it again.',
+    );
     expect(sandbox.requests.count('update_task_priority')).toBe(1);
 
     sandbox.faults.add({ kind: 'reset', times: 2 });

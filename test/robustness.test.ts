@@ -1,4 +1,4 @@
-import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorConfig } from '../src/client/config.js';
 import { Connector } from '../src/client/connector.js';
@@ -112,7 +112,10 @@ describe('every fault kind through a tool call', () => {
   it('HTTP 502 on a write: sent exactly once, reported as possibly applied (here the farm did not act)', async () => {
     const before = priorityNow();
     fault({ kind: 'http', status: 502 });
-    expectOneSentence(await write(62), /^update_task_priority failed: the farm answered HTTP 502 .*may have applied it, so check .* before sending it again\.$/);
+    expectOneSentence(
+      await write(62),
+      /^update_task_priority failed: the farm answered HTTP 502 .*may have applied it, so check .* before sending it again\.$/,
+    );
     expect(sandbox.requests.count('update_task_priority')).toBe(1);
     expect(priorityNow()).toBe(before);
   });
@@ -131,7 +134,10 @@ describe('every fault kind through a tool call', () => {
 
   it('a body that is not JSON: one sentence quoting it, not retried (the domain points elsewhere)', async () => {
     fault({ kind: 'non-json' });
-    expectOneSentence(await read(), /^get_task_info failed: the farm answered HTTP 200 with a body that is not an API response \("<html>.*RAYVISION_API_DOMAIN/);
+    expectOneSentence(
+      await read(),
+      /^get_task_info failed: the farm answered HTTP 200 with a body that is not an API response \("<html>.*RAYVISION_API_DOMAIN/,
+    );
     expect(sandbox.requests.count('get_task_info')).toBe(1);
   });
 
@@ -165,7 +171,10 @@ describe('every fault kind through a tool call', () => {
 
   it('611: reported at once with what to check, never resent', async () => {
     fault({ kind: 'code', code: 611 });
-    expectOneSentence(await read(), /^get_task_info failed: the farm answered 611 SIGNATURE_INVALID .*RAYVISION_API_ACCESS_KEY, RAYVISION_API_ACCESS_ID and RAYVISION_API_PLATFORM\.$/);
+    expectOneSentence(
+      await read(),
+      /^get_task_info failed: the farm answered 611 SIGNATURE_INVALID .*RAYVISION_API_ACCESS_KEY, RAYVISION_API_ACCESS_ID and RAYVISION_API_PLATFORM\.$/,
+    );
     expect(sandbox.requests.count('get_task_info')).toBe(1);
     expectOneSentence(await write(67), /^update_task_priority failed: the farm answered 611/);
     expect(sandbox.requests.count('update_task_priority')).toBe(1);
@@ -276,7 +285,10 @@ describe('the farm goes away', () => {
       await expect.poll(() => farm.requests.count('get_task_info')).toBe(1);
       await farm.close();
       const call = await pending;
-      expectOneSentence(call, new RegExp(`^get_task_info failed: nothing accepts connections at http://127\\.0\\.0\\.1:${farm.port}; check RAYVISION_API_DOMAIN`));
+      expectOneSentence(
+        call,
+        new RegExp(`^get_task_info failed: nothing accepts connections at http://127\\.0\\.0\\.1:${farm.port}; check RAYVISION_API_DOMAIN`),
+      );
 
       const back = await startSandbox({ seed: 4, speed: 0, port: farm.port, accessId: farm.accessId, accessKey: CANARY_ACCESS_KEY });
       try {

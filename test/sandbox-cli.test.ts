@@ -2,8 +2,8 @@ import { spawn, execSync, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { ApiError } from '../src/client/errors.js';
@@ -55,7 +55,21 @@ async function stop(sandbox: RunningSandbox): Promise<number | null> {
 }
 
 function connectTo(sandbox: RunningSandbox): Connector {
-  return new Connector({ accessId: sandbox.accessId, accessKey: sandbox.accessKey, domain: sandbox.domain, platform: '2', scheme: 'current', protocol: 'http', timeoutMs: 5_000, languageFlag: '1', paths: {}, concurrency: 2 }, { retryBaseMs: 5 });
+  return new Connector(
+    {
+      accessId: sandbox.accessId,
+      accessKey: sandbox.accessKey,
+      domain: sandbox.domain,
+      platform: '2',
+      scheme: 'current',
+      protocol: 'http',
+      timeoutMs: 5_000,
+      languageFlag: '1',
+      paths: {},
+      concurrency: 2,
+    },
+    { retryBaseMs: 5 },
+  );
 }
 
 beforeAll(() => {

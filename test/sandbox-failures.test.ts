@@ -143,7 +143,9 @@ describe('resubmission', () => {
       const details = await explain(c, [...new Set(candidates.flatMap((entry) => entry.failed.map((f) => f.code)))]);
       const simple = candidates.filter(({ task }) => task.respRenderingTaskList === null && task.taskStatus === 30 && (task.failedFrames as number) > 0);
       const missingAsset = simple.find(({ failed }) => failed.every(({ code }) => details.get(code)!.desDescriptionCn === 'Missing asset file'))!;
-      const transient = simple.find(({ failed }) => failed.every(({ code }) => details.get(code)!.isRepair === 0) && failed.every(({ frame }) => frame.recommitFlag === 0))!;
+      const transient = simple.find(
+        ({ failed }) => failed.every(({ code }) => details.get(code)!.isRepair === 0) && failed.every(({ frame }) => frame.recommitFlag === 0),
+      )!;
       // Every failed frame of the two, not a sample.
       for (const entry of [missingAsset, transient]) {
         const frames = (await framesOf(c, entry.task.id as number)).filter(isFailed);

@@ -107,7 +107,8 @@ describe('the data set', () => {
     for (const language of [0, 1]) {
       const details = farm.call('get_analysis_error_detail', { codes: [...codes], language }) as Row[];
       expect(details.map((detail) => detail.code).sort()).toEqual([...codes].sort());
-      for (const detail of details) expect(detail).toMatchObject({ languageFlag: language, type: 1, desDescriptionCn: expect.any(String), desSolutionCn: expect.any(String) });
+      for (const detail of details)
+        expect(detail).toMatchObject({ languageFlag: language, type: 1, desDescriptionCn: expect.any(String), desSolutionCn: expect.any(String) });
     }
     const english = farm.call('get_analysis_error_detail', { code: '15000', language: 1 }) as Row[];
     expect(english[0]).toMatchObject({ code: '15000', desDescriptionCn: '3ds Max hangs or fails to start' });
@@ -186,7 +187,10 @@ describe('a living farm, through the connector', () => {
 
   it('shows priority, node limit and timeout changes, and stops a task that runs over its timeout (23)', async () => {
     // The timeout counts from when rendering (re)started: pick a task no other test has stopped and started.
-    const task = farm.tasks().filter((candidate) => candidate.taskStatus === 5 && isSimple(candidate)).at(-1)!;
+    const task = farm
+      .tasks()
+      .filter((candidate) => candidate.taskStatus === 5 && isSimple(candidate))
+      .at(-1)!;
     const id = task.id as number;
     await connector.call('update_task_priority', { taskId: id, taskUserLevel: 60 });
     await connector.call('update_task_limit', { taskId: id, taskLimit: 12 });
@@ -211,7 +215,8 @@ describe('a living farm, through the connector', () => {
     const task = farm.tasks().find((candidate) => candidate.taskStatus === 30 && isSimple(candidate))!;
     const id = task.id as number;
     await connector.call('delete_task', { taskIds: [id] });
-    const list = async (recycleFlag?: number) => ((await connector.call('get_task_list', { pageNum: 1, pageSize: 1000, recycleFlag })) as { items: Row[] }).items.map((item) => item.id);
+    const list = async (recycleFlag?: number) =>
+      ((await connector.call('get_task_list', { pageNum: 1, pageSize: 1000, recycleFlag })) as { items: Row[] }).items.map((item) => item.id);
     expect(await list()).not.toContain(id);
     expect(await list(1)).toEqual([id]);
     expect((await info(id)).isDelete).toBe(0);
@@ -233,9 +238,17 @@ describe('a living farm, through the connector', () => {
     expect(thumbnail.code).toBe(600);
     expect(thumbnail.message).toMatch(/only completed frames have thumbnails/);
     const [env] = farm.envs.list({ cgId: 2000 });
-    const duplicate = await refusal(connector.call('add_render_env', { cgId: 2000, cgName: 'Maya', cgVersion: '2022', editName: env!.editName, renderSystem: 1, pluginIds: [] }));
+    const duplicate = await refusal(
+      connector.call('add_render_env', { cgId: 2000, cgName: 'Maya', cgVersion: '2022', editName: env!.editName, renderSystem: 1, pluginIds: [] }),
+    );
     expect(duplicate.code).toBe(600);
-    expect((await refusal(connector.call('update_render_env', { cgId: 2000, cgName: 'Maya', cgVersion: '2022', editName: 'no_such_env', renderSystem: 1, pluginIds: [] }))).code).toBe(404);
+    expect(
+      (
+        await refusal(
+          connector.call('update_render_env', { cgId: 2000, cgName: 'Maya', cgVersion: '2022', editName: 'no_such_env', renderSystem: 1, pluginIds: [] }),
+        )
+      ).code,
+    ).toBe(404);
     expect((await refusal(connector.call('delete_render_env', { editName: 'no_such_env' }))).code).toBe(404);
     const created = (await connector.call('create_task', { count: 1, taskUserLevel: 50 })) as { taskIdList: number[] };
     const [newId] = created.taskIdList;
@@ -249,7 +262,10 @@ describe('a living farm, through the connector', () => {
   it('renders a submitted task: waiting → rendering on at most its node limit → finished', async () => {
     const { taskIdList } = (await connector.call('create_task', { count: 1, taskUserLevel: 50 })) as { taskIdList: number[] };
     const id = taskIdList[0]!;
-    const taskJson = { task_info: { cg_id: '2000', input_cg_file: 'D:/show/shot_050.mb' }, scene_info_render: { defaultRenderLayer: { common: { frames: '1001-1200[1]' } } } };
+    const taskJson = {
+      task_info: { cg_id: '2000', input_cg_file: 'D:/show/shot_050.mb' },
+      scene_info_render: { defaultRenderLayer: { common: { frames: '1001-1200[1]' } } },
+    };
     await connector.call('upload_task_json', { taskId: id, fileName: 'task.json', content: JSON.stringify(taskJson) });
     await connector.call('submit_task', { taskId: id });
     await connector.call('update_task_limit', { taskId: id, taskLimit: 3 });
@@ -312,7 +328,9 @@ describe('at high speed', () => {
     // What the farm's own explanations say about each code: a retry cannot fix it, or it usually does.
     const codes = [...new Set([...before.values()].map((entry) => entry.code))];
     const details = (await connector.call('get_analysis_error_detail', { codes, language: 1 })) as Row[];
-    const persistent = new Set(details.filter((detail) => /Resubmitting without fixing this fails again/.test(String(detail.desSolutionCn))).map((detail) => detail.code));
+    const persistent = new Set(
+      details.filter((detail) => /Resubmitting without fixing this fails again/.test(String(detail.desSolutionCn))).map((detail) => detail.code),
+    );
     const transient = new Set(details.filter((detail) => detail.isRepair === 0).map((detail) => detail.code));
     expect(persistent.size + transient.size).toBe(codes.length);
 

@@ -52,7 +52,9 @@ describe('latency', () => {
     const error = await failure(connect(150).call('get_user_profile'));
     expect(error).toBeInstanceOf(TransportError);
     expect((error as TransportError).failure).toBe('timeout');
-    expect(error.message).toBe('get_user_profile failed: the farm did not answer within 150 ms; try again, or raise RAYVISION_API_TIMEOUT_MS if the farm is slow.');
+    expect(error.message).toBe(
+      'get_user_profile failed: the farm did not answer within 150 ms; try again, or raise RAYVISION_API_TIMEOUT_MS if the farm is slow.',
+    );
     expect(sandbox.requests.count('get_user_profile')).toBe(3);
   });
 
@@ -135,7 +137,11 @@ describe('HTTP errors', () => {
     const error = await failure(connect().call('get_frame_stats'));
     expect(error).toBeInstanceOf(TransportError);
     expect(error).toMatchObject({ failure: 'http-status', status: code });
-    expect(error.message).toMatch(new RegExp(`^get_frame_stats failed: the farm answered HTTP ${code} \\("<html><body><h1>${code} Bad Gateway.*the farm is having trouble, try again shortly\\.$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^get_frame_stats failed: the farm answered HTTP ${code} \\("<html><body><h1>${code} Bad Gateway.*the farm is having trouble, try again shortly\\.$`,
+      ),
+    );
     expect(sandbox.requests.count('get_frame_stats')).toBe(3);
   });
 
@@ -157,7 +163,9 @@ describe('broken connections and bodies', () => {
     sandbox.faults.add({ kind: 'reset' });
     const error = await failure(connect().call('delete_task', { taskIds: [rendering().id] }));
     expect(error).toMatchObject({ failure: 'network' });
-    expect(error.message).toMatch(/^delete_task failed: the connection failed \(.+\); the request reached the farm, which may have applied it, so check \(e\.g\. with get_task_info\) before sending it again\.$/);
+    expect(error.message).toMatch(
+      /^delete_task failed: the connection failed \(.+\); the request reached the farm, which may have applied it, so check \(e\.g\. with get_task_info\) before sending it again\.$/,
+    );
     expect(error.notApplied).toBe(false);
     expect(sandbox.requests.count('delete_task')).toBe(1);
   });

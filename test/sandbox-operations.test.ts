@@ -38,26 +38,89 @@ function expectFields(record: unknown, spec: Spec, where = 'record'): void {
 
 const PAGED: Spec = { pageCount: 'number', pageNum: 'number', total: 'number', size: 'number', items: 'array' };
 const TASK: Spec = {
-  sceneName: 'string', id: 'number', taskAlias: 'string', taskStatus: 'number', statusText: 'string', preTaskStatus: 'number?',
-  preStatusText: 'string?', totalFrames: 'number', abortFrames: 'number?', executingFrames: 'number?', doneFrames: 'number?',
-  failedFrames: 'number', framesRange: 'string', projectName: 'string', renderConsume: 'number?', taskArrears: 'number',
-  submitDate: 'number', startTime: 'number?', completedDate: 'number?', renderDuration: 'number?', userName: 'string',
-  producer: 'string?', taskLevel: 'number', taskUserLevel: 'number', taskLimit: 'number?', taskOverTime: 'number',
-  overTimeStop: 'number?', userId: 'number', outputFileName: 'string?', munuTaskId: 'string', layerParentId: 'number', cgId: 'number',
-  taskKeyValueVo: 'object', userAccountConsume: 'number?', couponConsume: 'number?', isOpen: 'number', taskType: 'string',
-  renderCamera: 'string', cloneParentId: 'number', cloneOriginalId: 'number', shareMainCapital: 'number', taskRam: 'number',
-  respRenderingTaskList: 'array?', layerName: 'string?', taskTypeText: 'string?', isDelete: 'number', labels: 'string',
+  sceneName: 'string',
+  id: 'number',
+  taskAlias: 'string',
+  taskStatus: 'number',
+  statusText: 'string',
+  preTaskStatus: 'number?',
+  preStatusText: 'string?',
+  totalFrames: 'number',
+  abortFrames: 'number?',
+  executingFrames: 'number?',
+  doneFrames: 'number?',
+  failedFrames: 'number',
+  framesRange: 'string',
+  projectName: 'string',
+  renderConsume: 'number?',
+  taskArrears: 'number',
+  submitDate: 'number',
+  startTime: 'number?',
+  completedDate: 'number?',
+  renderDuration: 'number?',
+  userName: 'string',
+  producer: 'string?',
+  taskLevel: 'number',
+  taskUserLevel: 'number',
+  taskLimit: 'number?',
+  taskOverTime: 'number',
+  overTimeStop: 'number?',
+  userId: 'number',
+  outputFileName: 'string?',
+  munuTaskId: 'string',
+  layerParentId: 'number',
+  cgId: 'number',
+  taskKeyValueVo: 'object',
+  userAccountConsume: 'number?',
+  couponConsume: 'number?',
+  isOpen: 'number',
+  taskType: 'string',
+  renderCamera: 'string',
+  cloneParentId: 'number',
+  cloneOriginalId: 'number',
+  shareMainCapital: 'number',
+  taskRam: 'number',
+  respRenderingTaskList: 'array?',
+  layerName: 'string?',
+  taskTypeText: 'string?',
+  isDelete: 'number',
+  labels: 'string',
 };
 const FRAME: Spec = {
-  id: 'number', userId: 'number?', framePrice: 'number?', feeType: 'number?', platform: 'number?', frameIndex: 'string',
-  frameBlock: 'string', frameStatus: 'number', feeAmount: 'number?', couponFee: 'number?', startTime: 'number', endTime: 'number',
-  frameExecuteTime: 'number', frameStatusText: 'string', arrearsFee: 'number?', taskId: 'number', frameType: 'number',
-  recommitFlag: 'number', taskOverTime: 'number', gopName: 'string?', frameRam: 'number?', munuTaskId: 'string', nodeId: 'string',
+  id: 'number',
+  userId: 'number?',
+  framePrice: 'number?',
+  feeType: 'number?',
+  platform: 'number?',
+  frameIndex: 'string',
+  frameBlock: 'string',
+  frameStatus: 'number',
+  feeAmount: 'number?',
+  couponFee: 'number?',
+  startTime: 'number',
+  endTime: 'number',
+  frameExecuteTime: 'number',
+  frameStatusText: 'string',
+  arrearsFee: 'number?',
+  taskId: 'number',
+  frameType: 'number',
+  recommitFlag: 'number',
+  taskOverTime: 'number',
+  gopName: 'string?',
+  frameRam: 'number?',
+  munuTaskId: 'string',
+  nodeId: 'string',
 };
 const PROJECTS: Spec = { projectNameList: 'array' };
 const ENV: Spec = {
-  cgId: 'number', editName: 'string', cgName: 'string', cgVersion: 'string', osName: 'number', renderLayerType: 'number',
-  isDefault: 'number', respUserPluginInfoVos: 'array',
+  cgId: 'number',
+  editName: 'string',
+  cgName: 'string',
+  cgVersion: 'string',
+  osName: 'number',
+  renderLayerType: 'number',
+  isDefault: 'number',
+  respUserPluginInfoVos: 'array',
 };
 
 function expectTask(task: unknown, where = 'task'): void {
@@ -78,7 +141,8 @@ const find = {
     if (!task) throw new Error('the data set has no such task');
     return task;
   },
-  simple: (farm: Farm, status: number): Row => find.task(farm, (task) => task.taskStatus === status && task.respRenderingTaskList === null && (task.totalFrames as number) > 0),
+  simple: (farm: Farm, status: number): Row =>
+    find.task(farm, (task) => task.taskStatus === status && task.respRenderingTaskList === null && (task.totalFrames as number) > 0),
   frame: (farm: Farm, taskId: number, status: number): Row => {
     const frame = farm.taskFrames(taskId).find((candidate) => candidate.frameStatus === status);
     if (!frame) throw new Error(`task ${taskId} has no frame in status ${status}`);
@@ -101,28 +165,67 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
     args: { zone: 2 },
     check: (data) => {
       expect(Array.isArray(data)).toBe(true);
-      for (const platform of data as Row[]) expectFields(platform, { platform: 'number', name: 'string', type: 'number', status: 'number', taskPrefix: 'string', isShow: 'number' });
+      for (const platform of data as Row[])
+        expectFields(platform, { platform: 'number', name: 'string', type: 'number', status: 'number', taskPrefix: 'string', isShow: 'number' });
     },
   }),
   get_user_profile: () => ({
     args: {},
-    check: (data) => expectFields(data, { userId: 'number', userName: 'string', platform: 'number', zone: 'number', rmbbalance: 'number', coupon: 'number', cpuPrice: 'number', pictureLever: 'string?', studentEndTime: 'number?' }),
+    check: (data) =>
+      expectFields(data, {
+        userId: 'number',
+        userName: 'string',
+        platform: 'number',
+        zone: 'number',
+        rmbbalance: 'number',
+        coupon: 'number',
+        cpuPrice: 'number',
+        pictureLever: 'string?',
+        studentEndTime: 'number?',
+      }),
   }),
   get_user_settings: () => ({
     args: {},
-    check: (data) => expectFields(data, { infoStatus: 'number?', singleNodeRenderFrames: 'string', maxIgnoreMapFlag: 'string', autoCommit: 'string', downloadDisable: 'number', taskOverTime: 'number', taskOverTimeSec: 'number' }),
+    check: (data) =>
+      expectFields(data, {
+        infoStatus: 'number?',
+        singleNodeRenderFrames: 'string',
+        maxIgnoreMapFlag: 'string',
+        autoCommit: 'string',
+        downloadDisable: 'number',
+        taskOverTime: 'number',
+        taskOverTimeSec: 'number',
+      }),
   }),
   update_user_settings: () => ({ args: { taskOverTimeSec: 7200 }, check: (data) => expect(data).toBeNull() }),
   get_transfer_bid: () => ({
     args: {},
-    check: (data) => expectFields(data, { config_bid: 'string', input_bid: 'string', output_bid: 'string', parent_input_bid: 'string', sub_user_output_bids: 'array' }),
+    check: (data) =>
+      expectFields(data, { config_bid: 'string', input_bid: 'string', output_bid: 'string', parent_input_bid: 'string', sub_user_output_bids: 'array' }),
   }),
   get_transfer_config: () => ({
     args: {},
     check: (data) => {
-      expectFields(data, { inputBid: 'string', outputBid: 'string', configBid: 'string', parentInputBid: 'string?', resqEngines: 'array', subUserOutputBids: 'array' });
+      expectFields(data, {
+        inputBid: 'string',
+        outputBid: 'string',
+        configBid: 'string',
+        parentInputBid: 'string?',
+        resqEngines: 'array',
+        subUserOutputBids: 'array',
+      });
       const engines = (data as Row).resqEngines as Row[];
-      for (const engine of engines) expectFields(engine, { engineName: 'string', checkServer: 'string', checkPort: 'string', checkEnable: 'string', automaticCheck: 'number', isDefault: 'number', resqEngineAccounts: 'array?', respTaskEngineLines: 'array' });
+      for (const engine of engines)
+        expectFields(engine, {
+          engineName: 'string',
+          checkServer: 'string',
+          checkPort: 'string',
+          checkEnable: 'string',
+          automaticCheck: 'number',
+          isDefault: 'number',
+          resqEngineAccounts: 'array?',
+          respTaskEngineLines: 'array',
+        });
       const accounts = engines.flatMap((engine) => (engine.resqEngineAccounts as Row[] | null) ?? []);
       expect(accounts.length).toBeGreaterThan(0);
       for (const account of accounts) expectFields(account, { bid: 'string', name: 'string', password: 'string' });
@@ -132,20 +235,54 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
     args: { zone: 1 },
     check: (data) => {
       expectFields(data, { clientVersion: 'string', protocolVersion: 'string', raysyncTransfer: 'object' });
-      expectFields((data as Row).raysyncTransfer, { serverIp: 'string', serverPort: 'number', proxyIp: 'string', proxyPort: 'number', sslPort: 'number', port: 'number' });
+      expectFields((data as Row).raysyncTransfer, {
+        serverIp: 'string',
+        serverPort: 'number',
+        proxyIp: 'string',
+        proxyPort: 'number',
+        sslPort: 'number',
+        port: 'number',
+      });
     },
   }),
   get_raysync_user_key: () => ({
     args: {},
-    check: (data) => expectFields(data, { channel: 'number', platform: 'number', signature: 'string', userKey: 'string', id: 'number', userName: 'string', loginTime: 'number', raySyncUserKey: 'string' }),
+    check: (data) =>
+      expectFields(data, {
+        channel: 'number',
+        platform: 'number',
+        signature: 'string',
+        userKey: 'string',
+        id: 'number',
+        userName: 'string',
+        loginTime: 'number',
+        raySyncUserKey: 'string',
+      }),
   }),
   list_output_files: (farm) => {
     const task = find.simple(farm, 25);
     return {
       args: { treePath: '/', taskId: task.id },
       check: (data) => {
-        expect(data).toEqual([expect.objectContaining({ fileName: task.outputFileName, filePath: `/${String(task.outputFileName)}`, directory: true, fileSize: null, fileType: null })]);
-        expectFields((data as Row[])[0], { fileName: 'string', fileSize: 'number?', iconPath: 'string?', lastModify: 'string', fileType: 'string?', filePath: 'string', directory: 'boolean', isArrears: 'number' });
+        expect(data).toEqual([
+          expect.objectContaining({
+            fileName: task.outputFileName,
+            filePath: `/${String(task.outputFileName)}`,
+            directory: true,
+            fileSize: null,
+            fileType: null,
+          }),
+        ]);
+        expectFields((data as Row[])[0], {
+          fileName: 'string',
+          fileSize: 'number?',
+          iconPath: 'string?',
+          lastModify: 'string',
+          fileType: 'string?',
+          filePath: 'string',
+          directory: 'boolean',
+          isArrears: 'number',
+        });
       },
     };
   },
@@ -154,12 +291,30 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
     return {
       args: { cloneTask: 'false', taskIds: [String(task.id)] },
       check: (data) => {
-        for (const config of data as Row[]) expectFields(config, { id: 'number', type: 'number', model: 'string', gpuNum: 'string?', ram: 'string', platform: 'number', current: 'boolean', notSupportCgId: 'array', status: 'number' });
+        for (const config of data as Row[])
+          expectFields(config, {
+            id: 'number',
+            type: 'number',
+            model: 'string',
+            gpuNum: 'string?',
+            ram: 'string',
+            platform: 'number',
+            current: 'boolean',
+            notSupportCgId: 'array',
+            status: 'number',
+          });
         expect((data as Row[]).filter((config) => config.current)).toHaveLength(1);
       },
     };
   },
-  list_pack_nodes: () => ({ args: {}, check: (data) => expect(data).toEqual([{ packNodeId: 809, packName: 'plan1' }, { packNodeId: 811, packName: 'plan2' }]) }),
+  list_pack_nodes: () => ({
+    args: {},
+    check: (data) =>
+      expect(data).toEqual([
+        { packNodeId: 809, packName: 'plan1' },
+        { packNodeId: 811, packName: 'plan2' },
+      ]),
+  }),
   edit_task_hardware_config: (farm) => {
     const task = find.simple(farm, 10);
     return {
@@ -176,7 +331,18 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
     check: (data) => {
       expectFields(data, PAGED);
       for (const item of (data as Row).items as Row[]) {
-        expectFields(item, { userName: 'string', taskType: 'string', buttonName: 'string', taskIds: 'string', channel: 'string', createTime: 'string', details: 'string', operateSource: 'number', requestURI: 'string', requestParam: 'string' });
+        expectFields(item, {
+          userName: 'string',
+          taskType: 'string',
+          buttonName: 'string',
+          taskIds: 'string',
+          channel: 'string',
+          createTime: 'string',
+          details: 'string',
+          operateSource: 'number',
+          requestURI: 'string',
+          requestParam: 'string',
+        });
         expect(item.createTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
       }
     },
@@ -187,7 +353,18 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
     check: (data) => {
       expectFields(data, PAGED);
       expect(((data as Row).items as Row[]).length).toBe(5);
-      for (const item of (data as Row).items as Row[]) expectFields(item, { id: 'number', userId: 'number', userName: 'string', userUa: 'string', traceId: 'string', loginType: 'string', loginStaDesc: 'string', loginTime: 'number', loginIp: 'string' });
+      for (const item of (data as Row).items as Row[])
+        expectFields(item, {
+          id: 'number',
+          userId: 'number',
+          userName: 'string',
+          userUa: 'string',
+          traceId: 'string',
+          loginType: 'string',
+          loginStaDesc: 'string',
+          loginTime: 'number',
+          loginIp: 'string',
+        });
     },
   }),
   get_render_log: (farm) => {
@@ -214,12 +391,19 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
   }),
   upload_task_json: (farm) => {
     const [id] = (farm.call('create_task', { count: 1, taskUserLevel: 50 }) as { taskIdList: number[] }).taskIdList;
-    return { args: { taskId: id, fileName: 'task.json', content: JSON.stringify({ task_info: { cg_id: '2000', input_cg_file: 'D:/p/shot.mb' } }) }, check: (data) => expect(data).toBeNull() };
+    return {
+      args: { taskId: id, fileName: 'task.json', content: JSON.stringify({ task_info: { cg_id: '2000', input_cg_file: 'D:/p/shot.mb' } }) },
+      check: (data) => expect(data).toBeNull(),
+    };
   },
   // The classic interface has no producer (a known disagreement: the catalog sends it there anyway).
   submit_task: (farm, scheme) => {
     const [id] = (farm.call('create_task', { count: 1, taskUserLevel: 50 }) as { taskIdList: number[] }).taskIdList;
-    farm.call('upload_task_json', { taskId: id, fileName: 'task.json', content: JSON.stringify({ task_info: { cg_id: '2007', input_cg_file: 'C:/p/robot.blend' }, scene_info_render: { common: { frames: '1-24[1]' } } }) });
+    farm.call('upload_task_json', {
+      taskId: id,
+      fileName: 'task.json',
+      content: JSON.stringify({ task_info: { cg_id: '2007', input_cg_file: 'C:/p/robot.blend' }, scene_info_render: { common: { frames: '1-24[1]' } } }),
+    });
     return {
       args: { taskId: id, producer: 'Li Wei' },
       check: (data) => {
@@ -235,7 +419,19 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
     check: (data) => {
       const items = data as Row[];
       expect(items.map((item) => item.code).sort()).toEqual(scheme === 'classic' ? ['15000'] : ['15000', '50001']);
-      for (const item of items) expectFields(item, { id: 'number', code: 'string', type: 'number', languageFlag: 'number', desDescriptionCn: 'string', desSolutionCn: 'string', solutionPath: 'string', isRepair: 'number', isOpen: 'number', updateTime: 'number' });
+      for (const item of items)
+        expectFields(item, {
+          id: 'number',
+          code: 'string',
+          type: 'number',
+          languageFlag: 'number',
+          desDescriptionCn: 'string',
+          desSolutionCn: 'string',
+          solutionPath: 'string',
+          isRepair: 'number',
+          isOpen: 'number',
+          updateTime: 'number',
+        });
       expect(items.find((item) => item.code === '15000')?.desDescriptionCn).toBe('3ds Max hangs or fails to start');
     },
   }),
@@ -283,10 +479,13 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
   },
   set_task_overtime_stop: (farm) => {
     const task = find.simple(farm, 5);
-    return { args: { taskIds: [task.id], overTime: 86_400 }, check: (data) => {
-      expect(data).toBe('SUCCESS');
-      expect(farm.taskInfo(task.id as number)?.overTimeStop).toBe(86_400);
-    } };
+    return {
+      args: { taskIds: [task.id], overTime: 86_400 },
+      check: (data) => {
+        expect(data).toBe('SUCCESS');
+        expect(farm.taskInfo(task.id as number)?.overTimeStop).toBe(86_400);
+      },
+    };
   },
   full_speed_render: (farm) => {
     const task = find.simple(farm, 5);
@@ -318,9 +517,18 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
   get_frame_stats: () => ({
     args: {},
     check: (data) => {
-      expectFields(data, { executingFramesTotal: 'number', doneFramesTotal: 'number', failedFramesTotal: 'number', waitingFramesTotal: 'number', abandonFramesTotal: 'number', totalFrames: 'number' });
+      expectFields(data, {
+        executingFramesTotal: 'number',
+        doneFramesTotal: 'number',
+        failedFramesTotal: 'number',
+        waitingFramesTotal: 'number',
+        abandonFramesTotal: 'number',
+        totalFrames: 'number',
+      });
       const stats = data as Record<string, number>;
-      expect(stats.executingFramesTotal! + stats.doneFramesTotal! + stats.failedFramesTotal! + stats.waitingFramesTotal! + stats.abandonFramesTotal!).toBe(stats.totalFrames);
+      expect(stats.executingFramesTotal! + stats.doneFramesTotal! + stats.failedFramesTotal! + stats.waitingFramesTotal! + stats.abandonFramesTotal!).toBe(
+        stats.totalFrames,
+      );
     },
   }),
   restart_failed_frames: (farm) => {
@@ -333,49 +541,93 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
   restart_frames: (farm) => {
     const task = find.simple(farm, 25);
     const frame = find.frame(farm, task.id as number, 4);
-    return { args: { taskId: task.id, selectAll: 0, ids: [frame.id] }, check: () => expect(farm.taskFrames(task.id as number).find((f) => f.id === frame.id)).toMatchObject({ frameStatus: 1, recommitFlag: 1 }) };
+    return {
+      args: { taskId: task.id, selectAll: 0, ids: [frame.id] },
+      check: () => expect(farm.taskFrames(task.id as number).find((f) => f.id === frame.id)).toMatchObject({ frameStatus: 1, recommitFlag: 1 }),
+    };
   },
   stop_task_frames: (farm) => {
-    const task = find.task(farm, (candidate) => candidate.taskStatus === 5 && candidate.respRenderingTaskList === null && (candidate.waitingCount as number) > 0);
+    const task = find.task(
+      farm,
+      (candidate) => candidate.taskStatus === 5 && candidate.respRenderingTaskList === null && (candidate.waitingCount as number) > 0,
+    );
     const frame = find.frame(farm, task.id as number, 1);
-    return { args: { taskId: task.id, selectAll: 0, ids: [frame.id] }, check: () => expect(farm.taskFrames(task.id as number).find((f) => f.id === frame.id)?.frameStatus).toBe(3) };
+    return {
+      args: { taskId: task.id, selectAll: 0, ids: [frame.id] },
+      check: () => expect(farm.taskFrames(task.id as number).find((f) => f.id === frame.id)?.frameStatus).toBe(3),
+    };
   },
   get_task_progress: (farm) => {
     const task = find.task(farm, (candidate) => candidate.cgId === 2001 && candidate.respRenderingTaskList !== null && candidate.taskStatus === 25);
     return {
       args: { taskId: task.id, frameType: 5 },
       check: (data) => {
-        expectFields(data, { width: 'number', height: 'number', block: 'number', isRenderPhoton: 'boolean', currentTaskType: 'string', sceneName: 'string', startTime: 'string?', grabInfo: 'array' });
+        expectFields(data, {
+          width: 'number',
+          height: 'number',
+          block: 'number',
+          isRenderPhoton: 'boolean',
+          currentTaskType: 'string',
+          sceneName: 'string',
+          startTime: 'string?',
+          grabInfo: 'array',
+        });
         const blocks = ((data as Row).grabInfo as Row[][]).flat();
         expect(blocks.length).toBe((data as Row).block);
-        for (const block of blocks) expectFields(block, { startTime: 'string', endTime: 'string', frameStatus: 'string', feeAmount: 'string', couponFee: 'string', frameIndex: 'string', framePercent: 'string', frameUsed: 'string', frameEst: 'string', grabUrl: 'string' });
+        for (const block of blocks)
+          expectFields(block, {
+            startTime: 'string',
+            endTime: 'string',
+            frameStatus: 'string',
+            feeAmount: 'string',
+            couponFee: 'string',
+            frameIndex: 'string',
+            framePercent: 'string',
+            frameUsed: 'string',
+            frameEst: 'string',
+            grabUrl: 'string',
+          });
       },
     };
   },
   get_frame_thumbnail: (farm) => {
     const task = find.simple(farm, 25);
     const frame = find.frame(farm, task.id as number, 4);
-    return { args: { id: frame.id, frameStatus: 4 }, check: (data) => expect(data).toEqual([expect.stringMatching(new RegExp(`^small_pic\\\\.+\\\\Render_${String(frame.id)}_renderbus_\\d{4}\\[-\\]\\.jpg$`))]) };
+    return {
+      args: { id: frame.id, frameStatus: 4 },
+      check: (data) =>
+        expect(data).toEqual([expect.stringMatching(new RegExp(`^small_pic\\\\.+\\\\Render_${String(frame.id)}_renderbus_\\d{4}\\[-\\]\\.jpg$`))]),
+    };
   },
   add_project_label: (farm, scheme) => ({
     args: { newName: `project_${scheme}`, status: 0 },
-    check: () => expect((farm.call('list_project_labels') as { projectNameList: Row[] }).projectNameList.map((p) => p.projectName)).toContain(`project_${scheme}`),
+    check: () =>
+      expect((farm.call('list_project_labels') as { projectNameList: Row[] }).projectNameList.map((p) => p.projectName)).toContain(`project_${scheme}`),
   }),
   delete_project_label: (farm) => ({
     args: { delName: 'RnD_Tests' },
     check: () => expect((farm.call('list_project_labels') as { projectNameList: Row[] }).projectNameList.map((p) => p.projectName)).not.toContain('RnD_Tests'),
   }),
-  list_project_labels: () => ({ args: {}, check: (data) => {
-    expectFields(data, PROJECTS);
-    for (const project of (data as Row).projectNameList as Row[]) expectFields(project, { projectId: 'number', projectName: 'string' });
-  } }),
-  list_projects: () => ({ args: { flag: 2 }, check: (data) => {
-    expectFields(data, PROJECTS);
-    expect(((data as Row).projectNameList as Row[]).map((project) => project.projectName)).toContain('intern_tests');
-  } }),
+  list_project_labels: () => ({
+    args: {},
+    check: (data) => {
+      expectFields(data, PROJECTS);
+      for (const project of (data as Row).projectNameList as Row[]) expectFields(project, { projectId: 'number', projectName: 'string' });
+    },
+  }),
+  list_projects: () => ({
+    args: { flag: 2 },
+    check: (data) => {
+      expectFields(data, PROJECTS);
+      expect(((data as Row).projectNameList as Row[]).map((project) => project.projectName)).toContain('intern_tests');
+    },
+  }),
   add_task_label: (farm) => {
     const task = find.simple(farm, 25);
-    return { args: { label: 'needs_review', taskIds: [task.id] }, check: () => expect(String(farm.taskInfo(task.id as number)?.labels)).toContain('needs_review') };
+    return {
+      args: { label: 'needs_review', taskIds: [task.id] },
+      check: () => expect(String(farm.taskInfo(task.id as number)?.labels)).toContain('needs_review'),
+    };
   },
   delete_task_label: (farm) => {
     const task = find.task(farm, (candidate) => String(candidate.labels).includes('"'));
@@ -391,7 +643,16 @@ const CASES: Record<EndpointId, (farm: Farm, scheme: Scheme) => Case> = {
       expectFields(data, { isAutoCommit: 'number', renderInfoList: 'array', defaultCgId: 'number' });
       const software = (data as Row).renderInfoList as Row[];
       expect(software.map((app) => app.cgId)).toEqual([2000, 2001, 2004, 2005, 2007, 2008, 2012, 2013]);
-      for (const app of software) expectFields(app, { cgId: 'number', cgName: 'string', cgType: 'string', iconPath: 'string', isNeedProjectPath: 'number', isNeedAnalyse: 'number', isSupportLinux: 'number' });
+      for (const app of software)
+        expectFields(app, {
+          cgId: 'number',
+          cgName: 'string',
+          cgType: 'string',
+          iconPath: 'string',
+          isNeedProjectPath: 'number',
+          isNeedAnalyse: 'number',
+          isSupportLinux: 'number',
+        });
     },
   }),
   get_supported_plugins: () => ({
@@ -490,8 +751,20 @@ describe('the envelope of every operation, from raw signed requests', () => {
     const { args, check } = CASES[id](sandbox.farm, 'current');
     const body = args as Record<string, never>;
     const path = contractPath(id, 'current');
-    const headers = signRequest({ accessId: sandbox.accessId, accessKey: sandbox.accessKey, platform: '2', host: sandbox.domain, path, body, timestamp: Date.now() / 1000 });
-    const response = await request(`${sandbox.url}${path}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json', languageFlag: '1' }, body: JSON.stringify(body) });
+    const headers = signRequest({
+      accessId: sandbox.accessId,
+      accessKey: sandbox.accessKey,
+      platform: '2',
+      host: sandbox.domain,
+      path,
+      body,
+      timestamp: Date.now() / 1000,
+    });
+    const response = await request(`${sandbox.url}${path}`, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json', languageFlag: '1' },
+      body: JSON.stringify(body),
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     const envelope = (await response.body.json()) as Row;
@@ -508,8 +781,20 @@ describe('the envelope of every operation, from raw signed requests', () => {
     for (const { id, path } of variants) {
       const { args } = CASES[id](sandbox.farm, 'current');
       const body = args as Record<string, never>;
-      const headers = signRequest({ accessId: sandbox.accessId, accessKey: sandbox.accessKey, platform: '2', host: sandbox.domain, path, body, timestamp: Date.now() / 1000 });
-      const response = await request(`${sandbox.url}${path}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const headers = signRequest({
+        accessId: sandbox.accessId,
+        accessKey: sandbox.accessKey,
+        platform: '2',
+        host: sandbox.domain,
+        path,
+        body,
+        timestamp: Date.now() / 1000,
+      });
+      const response = await request(`${sandbox.url}${path}`, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const envelope = (await response.body.json()) as Row;
       expect(envelope.code, `${id} at ${path}: ${String(envelope.message)}`).toBe(200);
     }

@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 function seedSignature(accessKey: string, host: string, path: string, headers: Record<string, string>, body: Record<string, unknown>): string {
   const params = new Map<string, string>(Object.entries(headers));
   const flatten = (value: unknown, prefix: string): void => {
-    if (Array.isArray(value)) value.forEach((item, index) => flatten(item, `${prefix}${index}`));
+    if (Array.isArray(value)) for (const [index, item] of value.entries()) flatten(item, `${prefix}${index}`);
     else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) flatten(item, prefix ? `${prefix}.${key}` : key);
     else params.set(prefix, String(value));
   };
@@ -25,7 +25,10 @@ function seedSignature(accessKey: string, host: string, path: string, headers: R
 /** Python's json.dumps defaults: ", " and ": " separators, insertion order, non-ASCII escaped as \uXXXX. */
 function pythonJsonDumps(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
-  if (value !== null && typeof value === 'object') return `{${Object.entries(value).map(([key, item]) => `${pythonJsonDumps(key)}: ${pythonJsonDumps(item)}`).join(', ')}}`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${pythonJsonDumps(key)}: ${pythonJsonDumps(item)}`)
+      .join(', ')}}`;
   if (typeof value === 'string') return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return JSON.stringify(value);
 }
@@ -61,7 +64,17 @@ async function sdkCall(input: SdkRequest) {
   };
   const response = await request(`${sandbox.url}${input.path}`, { method: 'POST', headers, body: pythonJsonDumps(input.sentBody ?? input.body) });
   const text = await response.body.text();
-  return { status: response.statusCode, text, envelope: (() => { try { return JSON.parse(text) as Record<string, unknown>; } catch { return undefined; } })() };
+  return {
+    status: response.statusCode,
+    text,
+    envelope: (() => {
+      try {
+        return JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+    })(),
+  };
 }
 
 beforeAll(async () => {
@@ -71,16 +84,30 @@ afterAll(() => sandbox.close());
 
 describe('requests in the official SDK form', () => {
   it('the test signs like seed 002: its worked example gives the documented signature', () => {
-    const headers = { accessId: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE', channel: '7', platform: '1', UTCTimestamp: '1535957371', nonce: '11886', version: '1.0.0' };
-    expect(seedSignature('Gu5t9xGARNpq86cd98joQYCN3EXAMPLE', 'task.renderbus.com', '/api/render/common/queryPlatforms', headers, { zone: 2 })).toBe('6tvuz8bgDCz5vtS3amuMWVbOqzhaeWaOhNcWMqx9zcg=');
+    const headers = {
+      accessId: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE',
+      channel: '7',
+      platform: '1',
+      UTCTimestamp: '1535957371',
+      nonce: '11886',
+      version: '1.0.0',
+    };
+    expect(seedSignature('Gu5t9xGARNpq86cd98joQYCN3EXAMPLE', 'task.renderbus.com', '/api/render/common/queryPlatforms', headers, { zone: 2 })).toBe(
+      '6tvuz8bgDCz5vtS3amuMWVbOqzhaeWaOhNcWMqx9zcg=',
+    );
   });
 
   it('serialises the body like Python json.dumps', () => {
-    expect(pythonJsonDumps({ pageNum: 1, statusList: [25, 30], searchKeyword: '衣帽间' })).toBe('{"pageNum": 1, "statusList": [25, 30], "searchKeyword": "\\u8863\\u5e3d\\u95f4"}');
+    expect(pythonJsonDumps({ pageNum: 1, statusList: [25, 30], searchKeyword: '衣帽间' })).toBe(
+      '{"pageNum": 1, "statusList": [25, 30], "searchKeyword": "\\u8863\\u5e3d\\u95f4"}',
+    );
   });
 
   it('accepts a captured task-list request (lists, Unicode, the /v2 path)', async () => {
-    const { status, envelope } = await sdkCall({ path: '/api/render/handle/getTaskList/v2', body: { pageNum: 1, pageSize: 5, statusList: [25, 30], searchKeyword: '衣帽间' } });
+    const { status, envelope } = await sdkCall({
+      path: '/api/render/handle/getTaskList/v2',
+      body: { pageNum: 1, pageSize: 5, statusList: [25, 30], searchKeyword: '衣帽间' },
+    });
     expect(status).toBe(200);
     expect(envelope).toMatchObject({ version: '2.0.0', result: true, message: 'success', code: 200 });
     const items = (envelope!.data as { items: { sceneName: string; taskStatus: number }[] }).items;

@@ -119,7 +119,8 @@ describe('arrears', () => {
       expect(owed.length).toBeGreaterThan(0);
       for (const leaf of owed.slice(0, 10)) {
         const frames: Row[] = [];
-        for (let pageNum = 1; frames.length < (leaf.totalFrames as number); pageNum++) frames.push(...((await connector.call('get_task_frames', { taskId: leaf.id, pageNum, pageSize: 100 })) as Paged).items);
+        for (let pageNum = 1; frames.length < (leaf.totalFrames as number); pageNum++)
+          frames.push(...((await connector.call('get_task_frames', { taskId: leaf.id, pageNum, pageSize: 100 })) as Paged).items);
         const arrears = frames.reduce((sum, frame) => sum + ((frame.arrearsFee as number | null) ?? 0), 0);
         expect(arrears).toBeCloseTo(leaf.taskArrears as number, 2);
       }
@@ -136,7 +137,9 @@ describe('the render timeout', () => {
   it('stopped every generated timed-out task exactly when it had rendered for its timeout: its own, else the account’s 12 h', async () => {
     const settings = (await farm.call('get_user_settings')) as Row;
     expect(settings.taskOverTimeSec).toBe(12 * HOUR);
-    const timedOut = (await allTasks(farm, { statusList: [23] })).flatMap((task) => ((task.respRenderingTaskList as Row[] | null) ?? [task]).filter((leaf) => leaf.taskStatus === 23));
+    const timedOut = (await allTasks(farm, { statusList: [23] })).flatMap((task) =>
+      ((task.respRenderingTaskList as Row[] | null) ?? [task]).filter((leaf) => leaf.taskStatus === 23),
+    );
     expect(timedOut.length).toBeGreaterThan(0);
     for (const leaf of timedOut) {
       const rendered = ((leaf.completedDate as number) - (leaf.startTime as number)) / 1000;
@@ -192,7 +195,8 @@ describe('the render timeout', () => {
       const rendering = (await allTasks(connector, { statusList: [5] })).map((task) => task.id);
       expect(rendering.length).toBeGreaterThan(5);
       local.farm.advance(60);
-      const timedOut = async () => ((await connector.call('get_task_list', { pageNum: 1, pageSize: 100, statusList: [23] })) as Paged).items.map((task) => task.id);
+      const timedOut = async () =>
+        ((await connector.call('get_task_list', { pageNum: 1, pageSize: 100, statusList: [23] })) as Paged).items.map((task) => task.id);
       expect((await timedOut()).filter((id) => rendering.includes(id))).toEqual([]);
       local.farm.advance(HOUR);
       expect((await timedOut()).filter((id) => rendering.includes(id))).toEqual([]);

@@ -74,12 +74,21 @@ describe('indexed answers equal a filter over every task', () => {
 
   async function expectSame(args: Row, pageSize = 50): Promise<void> {
     const ids = expected(args);
-    const pages = [1, 2, Math.max(1, Math.ceil(ids.length / pageSize / 2)), Math.max(1, Math.ceil(ids.length / pageSize)), Math.ceil(ids.length / pageSize) + 1];
+    const pages = [
+      1,
+      2,
+      Math.max(1, Math.ceil(ids.length / pageSize / 2)),
+      Math.max(1, Math.ceil(ids.length / pageSize)),
+      Math.ceil(ids.length / pageSize) + 1,
+    ];
     for (const pageNum of new Set(pages)) {
       const page = await list({ ...args, pageNum, pageSize });
       expect(page.total, JSON.stringify(args)).toBe(ids.length);
       expect(page.pageCount).toBe(Math.ceil(ids.length / pageSize));
-      expect(page.items.map((task) => task.id), `${JSON.stringify(args)} page ${pageNum}`).toEqual(ids.slice((pageNum - 1) * pageSize, pageNum * pageSize));
+      expect(
+        page.items.map((task) => task.id),
+        `${JSON.stringify(args)} page ${pageNum}`,
+      ).toEqual(ids.slice((pageNum - 1) * pageSize, pageNum * pageSize));
     }
   }
 
@@ -119,16 +128,33 @@ describe('indexed answers equal a filter over every task', () => {
 
   it('and stays so while tasks render, stop, start, get deleted and get submitted', async () => {
     const tasks = sandbox.farm.tasks();
-    const rendering = tasks.filter((task) => task.taskStatus === 5).slice(0, 3).map((task) => task.id);
-    const finished = tasks.filter((task) => task.taskStatus === 25).slice(0, 2).map((task) => task.id);
+    const rendering = tasks
+      .filter((task) => task.taskStatus === 5)
+      .slice(0, 3)
+      .map((task) => task.id);
+    const finished = tasks
+      .filter((task) => task.taskStatus === 25)
+      .slice(0, 2)
+      .map((task) => task.id);
     await connector.call('stop_task', { taskIds: rendering.slice(0, 2) });
     await connector.call('start_task', { taskIds: rendering.slice(1, 2) });
     await connector.call('delete_task', { taskIds: [...finished, rendering[2]] });
     const { taskIdList } = (await connector.call('create_task', { count: 2, taskUserLevel: 50 })) as { taskIdList: number[] };
-    await connector.call('upload_task_json', { taskId: taskIdList[1], fileName: 'task.json', content: '{"task_info": {"cg_id": "2007", "input_cg_file": "D:/a/brand_new_scene.blend"}}' });
+    await connector.call('upload_task_json', {
+      taskId: taskIdList[1],
+      fileName: 'task.json',
+      content: '{"task_info": {"cg_id": "2007", "input_cg_file": "D:/a/brand_new_scene.blend"}}',
+    });
     await connector.call('submit_task', { taskId: taskIdList[1] });
     sandbox.farm.advance(6 * 3600);
-    for (const args of [...queries(), { searchKeyword: 'brand_new' }, { recycleFlag: 1 }, { recycleFlag: 1, statusList: [10] }, { recycleFlag: 1, searchKeyword: String(finished[0]) }]) await expectSame(args);
+    for (const args of [
+      ...queries(),
+      { searchKeyword: 'brand_new' },
+      { recycleFlag: 1 },
+      { recycleFlag: 1, statusList: [10] },
+      { recycleFlag: 1, searchKeyword: String(finished[0]) },
+    ])
+      await expectSame(args);
     expect(expected({ recycleFlag: 1 }).sort()).toEqual([...finished, rendering[2]].sort());
     expect(expected({ searchKeyword: 'brand_new' })).toEqual([taskIdList[1]]);
   });
@@ -141,7 +167,12 @@ describe('indexed answers equal a filter over every task', () => {
           totals.executingFramesTotal += (leaf.executingFrames as number | null) ?? 0;
           totals.doneFramesTotal += (leaf.doneFrames as number | null) ?? 0;
           totals.failedFramesTotal += (leaf.failedFrames as number | null) ?? 0;
-          totals.waitingFramesTotal += (leaf.totalFrames as number) - ((leaf.executingFrames as number | null) ?? 0) - ((leaf.doneFrames as number | null) ?? 0) - ((leaf.failedFrames as number | null) ?? 0) - ((leaf.abortFrames as number | null) ?? 0);
+          totals.waitingFramesTotal +=
+            (leaf.totalFrames as number) -
+            ((leaf.executingFrames as number | null) ?? 0) -
+            ((leaf.doneFrames as number | null) ?? 0) -
+            ((leaf.failedFrames as number | null) ?? 0) -
+            ((leaf.abortFrames as number | null) ?? 0);
           totals.abandonFramesTotal += (leaf.abortFrames as number | null) ?? 0;
           totals.totalFrames += leaf.totalFrames as number;
         }
@@ -149,7 +180,11 @@ describe('indexed answers equal a filter over every task', () => {
       return totals;
     };
     expect(await connector.call('get_frame_stats')).toEqual(sum());
-    const withFailures = sandbox.farm.tasks().filter((task) => task.taskStatus === 30).slice(0, 3).map((task) => task.id);
+    const withFailures = sandbox.farm
+      .tasks()
+      .filter((task) => task.taskStatus === 30)
+      .slice(0, 3)
+      .map((task) => task.id);
     await connector.call('restart_failed_frames', { taskIds: withFailures });
     await connector.call('delete_task', { taskIds: [sandbox.farm.tasks().find((task) => task.taskStatus === 5)!.id] });
     sandbox.farm.advance(1800);

@@ -112,7 +112,7 @@ describe('scheduler', () => {
     expect(s.active).toBe(0);
   });
 
-  it('refuses the call beyond a lane\'s queue bound at once, and only in that lane', async () => {
+  it("refuses the call beyond a lane's queue bound at once, and only in that lane", async () => {
     const s = scheduler({ concurrency: 1, laneConcurrency: 1, laneQueue: 3 });
     const granted: string[] = [];
     const calls = new Map<string, Promise<Lane>>();
@@ -195,15 +195,22 @@ describe('lane options', () => {
   it('come from the environment or their command-line twins', () => {
     const { sources } = readCommandLine(['--lane-concurrency', '3', '--lane-queue=50', '--queue-timeout-ms', '5000'], base, Object.values(CONNECTION_OPTIONS));
     expect(loadConnectorConfig(sources)).toMatchObject({ laneConcurrency: 3, laneQueue: 50, queueTimeoutMs: 5000 });
-    expect(loadConnectorConfig({ ...base, RAYVISION_API_LANE_CONCURRENCY: '8', RAYVISION_API_LANE_QUEUE: '100000' })).toMatchObject({ laneConcurrency: 8, laneQueue: 100_000 });
+    expect(loadConnectorConfig({ ...base, RAYVISION_API_LANE_CONCURRENCY: '8', RAYVISION_API_LANE_QUEUE: '100000' })).toMatchObject({
+      laneConcurrency: 8,
+      laneQueue: 100_000,
+    });
   });
 
   it('refuse values that cannot work, naming the variable and the range', () => {
-    expect(problem({ RAYVISION_API_LANE_CONCURRENCY: '9' })).toBe('RAYVISION_API_LANE_CONCURRENCY (--lane-concurrency): must be a whole number from 1 to 8 (RAYVISION_API_CONCURRENCY) (got "9").');
+    expect(problem({ RAYVISION_API_LANE_CONCURRENCY: '9' })).toBe(
+      'RAYVISION_API_LANE_CONCURRENCY (--lane-concurrency): must be a whole number from 1 to 8 (RAYVISION_API_CONCURRENCY) (got "9").',
+    );
     expect(problem({ RAYVISION_API_CONCURRENCY: '2', RAYVISION_API_LANE_CONCURRENCY: '3' })).toMatch(/from 1 to 2 \(RAYVISION_API_CONCURRENCY\)/);
     expect(problem({ RAYVISION_API_LANE_CONCURRENCY: '0' })).toMatch(/^RAYVISION_API_LANE_CONCURRENCY \(--lane-concurrency\): must be a whole number/);
     expect(problem({ RAYVISION_API_LANE_QUEUE: '0' })).toBe('RAYVISION_API_LANE_QUEUE (--lane-queue): must be a whole number from 1 to 100000 (got "0").');
     expect(problem({ RAYVISION_API_LANE_QUEUE: 'lots' })).toMatch(/^RAYVISION_API_LANE_QUEUE .*\(got "lots"\)\.$/);
-    expect(problem({ RAYVISION_API_QUEUE_TIMEOUT_MS: '10' })).toBe('RAYVISION_API_QUEUE_TIMEOUT_MS (--queue-timeout-ms): must be a whole number from 1000 to 600000 (got "10").');
+    expect(problem({ RAYVISION_API_QUEUE_TIMEOUT_MS: '10' })).toBe(
+      'RAYVISION_API_QUEUE_TIMEOUT_MS (--queue-timeout-ms): must be a whole number from 1000 to 600000 (got "10").',
+    );
   });
 });

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  UnsignableValueError,
-  compactBody,
-  flattenForSigning,
-  hmacSignature,
-  newNonce,
-  signRequest,
-  stringToSign,
-} from '../src/client/sign.js';
+import { UnsignableValueError, compactBody, flattenForSigning, hmacSignature, newNonce, signRequest, stringToSign } from '../src/client/sign.js';
 
 // Expected values below come from outside this code base: seed 002/003 and the official SDK's own tests.
 describe('signing', () => {
@@ -72,7 +64,10 @@ describe('signing', () => {
   it('sorts by code point, not by locale', () => {
     const headers = { accessId: 'a', channel: '4', platform: '4', UTCTimestamp: '1', nonce: '123456', version: '2.0.0' };
     const message = stringToSign('h', '/p', headers, { x10: 1, x2: 2, Zed: 'z', 'a.b': 'x', a0: 'y' });
-    const keys = message.split('&').slice(1).map((pair) => pair.split('=')[0]);
+    const keys = message
+      .split('&')
+      .slice(1)
+      .map((pair) => pair.split('=')[0]);
     expect(keys).toEqual(['UTCTimestamp', 'Zed', 'a.b', 'a0', 'accessId', 'channel', 'nonce', 'platform', 'version', 'x10', 'x2']);
   });
 

@@ -9,7 +9,10 @@ import { StdioSession } from './helpers/stdio-session.js';
  * the process exits 0 without a word.)
  */
 
-const sandboxEnv = () => ({ ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RAYVISION_'))), RAYVISION_SANDBOX_SPEED: '0' });
+const sandboxEnv = () => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RAYVISION_'))),
+  RAYVISION_SANDBOX_SPEED: '0',
+});
 const ELEVEN_MIB = 11 * 1024 * 1024;
 
 let session: StdioSession;
@@ -49,13 +52,17 @@ describe('an oversized stdin line', () => {
   it('is refused with a JSON-RPC error for its request, one line on stderr, and the connection goes on', async () => {
     const blob = 'x'.repeat(ELEVEN_MIB);
     // The TypeScript SDK writes the id last.
-    session.child.stdin.write(`${JSON.stringify({ method: 'tools/call', params: { name: 'get_task_info', arguments: { task_ids: [1], blob } }, jsonrpc: '2.0', id: 'big-1' })}\n`);
+    session.child.stdin.write(
+      `${JSON.stringify({ method: 'tools/call', params: { name: 'get_task_info', arguments: { task_ids: [1], blob } }, jsonrpc: '2.0', id: 'big-1' })}\n`,
+    );
     const refused = await answerTo('big-1');
     expect(refused.error?.code).toBe(-32600);
     expect(refused.error?.message).toMatch(/^Request too large: 11\.0 MiB on one line, over the 10 MiB limit; nothing was done/);
 
     // The Python SDK writes it first.
-    session.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 9001, method: 'tools/call', params: { name: 'get_task_info', arguments: { blob } } })}\n`);
+    session.child.stdin.write(
+      `${JSON.stringify({ jsonrpc: '2.0', id: 9001, method: 'tools/call', params: { name: 'get_task_info', arguments: { blob } } })}\n`,
+    );
     expect((await answerTo(9001)).error?.code).toBe(-32600);
 
     const after = await session.request('tools/list');
@@ -63,7 +70,12 @@ describe('an oversized stdin line', () => {
     const lines = session.stderr.split('\n').filter((line) => line.includes('dropped a message'));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/warn stdin: dropped a message of 11\.0 MiB, over the 10 MiB limit; request "big-1" answered with an error$/);
-    expect(session.stdout.split('\n').filter(Boolean).every((line) => JSON.parse(line))).toBe(true);
+    expect(
+      session.stdout
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => JSON.parse(line)),
+    ).toBe(true);
     expect(session.child.exitCode).toBeNull();
   });
 

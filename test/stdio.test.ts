@@ -35,7 +35,7 @@ describe('stdio', () => {
       const init = await session.initialize();
       expect(init.result?.['serverInfo']).toMatchObject({ name: 'rayvision-mcp' });
       const list = await session.request('tools/list');
-      expect((list.result?.['tools'] as unknown[]).length).toBeGreaterThan(10);
+      expect((list.result!['tools'] as unknown[]).length).toBeGreaterThan(10);
       const tasks = await session.request('tools/call', { name: 'get_task_list', arguments: { page_size: 3 } });
       expect(tasks.result?.['isError']).toBeFalsy();
       const platforms = await session.request('tools/call', { name: 'list_platforms', arguments: {} });

@@ -63,7 +63,9 @@ describe('polling schedule and settings', () => {
     expect(loadServerSettings({ RAYVISION_POLL_INTERVAL: '90' }).poll).toEqual({ intervalSec: 90, maxIntervalSec: 90 });
     expect(() => loadServerSettings({ RAYVISION_POLL_INTERVAL: '2' })).toThrow(ConfigError);
     expect(() => loadServerSettings({ RAYVISION_POLL_INTERVAL: '2' })).toThrow(/RAYVISION_POLL_INTERVAL \(--poll-interval\): must be at least 5/);
-    expect(() => loadServerSettings({ RAYVISION_POLL_INTERVAL: '30', RAYVISION_POLL_MAX_INTERVAL: '20' })).toThrow(/RAYVISION_POLL_MAX_INTERVAL .*must be at least RAYVISION_POLL_INTERVAL \(30\)/);
+    expect(() => loadServerSettings({ RAYVISION_POLL_INTERVAL: '30', RAYVISION_POLL_MAX_INTERVAL: '20' })).toThrow(
+      /RAYVISION_POLL_MAX_INTERVAL .*must be at least RAYVISION_POLL_INTERVAL \(30\)/,
+    );
   });
 
   it('knows which URIs can be followed', () => {
@@ -79,7 +81,10 @@ describe('refusals', () => {
   it('refuses resources that do not change on their own, unknown tasks, and more than 50 subscriptions', async () => {
     const h = await harness();
     await expect(h.client.subscribeResource({ uri: 'rayvision://account' })).rejects.toThrow(/only rayvision:\/\/tasks and rayvision:\/\/tasks\/\{task_id\}/);
-    await expect(h.client.subscribeResource({ uri: 'rayvision://tasks/99999999' })).rejects.toMatchObject({ code: -32602, data: { uri: 'rayvision://tasks/99999999' } });
+    await expect(h.client.subscribeResource({ uri: 'rayvision://tasks/99999999' })).rejects.toMatchObject({
+      code: -32602,
+      data: { uri: 'rayvision://tasks/99999999' },
+    });
     const ids = tasks()
       .slice(0, MAX_SUBSCRIPTIONS + 1)
       .map((t) => t.id);
@@ -112,7 +117,14 @@ describe('live updates', () => {
     // A new task appears on the farm.
     const created = await callTool(watcher.client, 'create_task', { count: 1 });
     const newId = (created.structured!['task_ids'] as number[])[0]!;
-    expect((await callTool(watcher.client, 'upload_task_json', { task_id: newId, content: JSON.stringify({ scene_info_render: { common: { frames: '1-10[1]' } } }) })).isError).toBe(false);
+    expect(
+      (
+        await callTool(watcher.client, 'upload_task_json', {
+          task_id: newId,
+          content: JSON.stringify({ scene_info_render: { common: { frames: '1-10[1]' } } }),
+        })
+      ).isError,
+    ).toBe(false);
     expect((await callTool(watcher.client, 'submit_task', { task_id: newId, dry_run: false })).isError).toBe(false);
 
     await until('an update of the rendering task and a list change', () => updates.includes(renderingUri) && listChanges > 0);

@@ -80,7 +80,8 @@ function inTerminal(args: string[], env: Record<string, string> = {}): TerminalR
 }
 
 const SIGINT = 2;
-const NOTE_FIRST_LINE = 'rayvision-mcp: this is an MCP server; it talks JSON-RPC over stdin/stdout with the MCP client that starts it, not with a person at a terminal.';
+const NOTE_FIRST_LINE =
+  'rayvision-mcp: this is an MCP server; it talks JSON-RPC over stdin/stdout with the MCP client that starts it, not with a person at a terminal.';
 
 /** Ended by the Ctrl-C: killed by SIGINT, or exited on it if a handler catches it; not left for the driver's SIGKILL. */
 const endedByCtrlC = (run: TerminalRun) => run.interrupted && (run.signal === SIGINT || run.code === 0 || run.code === 130);
@@ -111,7 +112,9 @@ describe.skipIf(!python)('started by hand in a terminal', () => {
     const run = inTerminal([]);
     expect(run.stdout).toBe('');
     expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^rayvision-mcp: No farm account is configured: set RAYVISION_API_ACCESS_ID .* --sandbox/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^rayvision-mcp: No farm account is configured: set RAYVISION_API_ACCESS_ID .* --sandbox/),
+    ]);
   });
 });
 

@@ -4,7 +4,6 @@ import { expectOk as ok, useFarmSession } from './helpers/harness.js';
 const session = useFarmSession({ seed: 21 });
 const { call, sent } = session;
 
-
 describe('list_platforms', () => {
   it('derives the zone from the domain like the SDK, and names platform types and statuses in words', async () => {
     const result = await call('list_platforms');

@@ -39,7 +39,8 @@ describe('the published tool surface', () => {
       const a = tool.annotations ?? {};
       expect(tool.title, tool.name).toBeTruthy();
       expect(tool.description!.length, tool.name).toBeLessThanOrEqual(120);
-      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) expect(typeof a[hint], `${tool.name} ${hint}`).toBe('boolean');
+      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const)
+        expect(typeof a[hint], `${tool.name} ${hint}`).toBe('boolean');
       expect(a.readOnlyHint && a.destructiveHint, tool.name).toBe(false);
       if (isOperationId(tool.name)) {
         const safety = OPERATIONS[tool.name].safety;
@@ -76,7 +77,8 @@ describe('every tool against the farm, with secrets planted', () => {
   it('answers every tool successfully, and no answer carries a secret', async () => {
     const farm = sandbox.farm;
     const records = farm.tasks() as { id: number; taskStatus: number; cgId: number; failedFrames: number | null; respRenderingTaskList?: unknown[] | null }[];
-    const leaf = (status: number, skip: number[] = []) => records.find((t) => t.taskStatus === status && !t.respRenderingTaskList?.length && !skip.includes(t.id))!.id;
+    const leaf = (status: number, skip: number[] = []) =>
+      records.find((t) => t.taskStatus === status && !t.respRenderingTaskList?.length && !skip.includes(t.id))!.id;
     const rendering = leaf(5);
     const stopped = leaf(10);
     const failedTask = records.find((t) => (t.failedFrames ?? 0) > 0 && !t.respRenderingTaskList?.length)!.id;
@@ -188,7 +190,7 @@ async function firstMayaVersion(): Promise<string> {
   return detail.cgVersion[0]!.cgVersion;
 }
 
-describe('answers that fit in a model\'s context', () => {
+describe("answers that fit in a model's context", () => {
   it('answers a 100-task get_task_list in at most a quarter of the raw API JSON, keeping the key fields', async () => {
     const raw = JSON.stringify(await harness.connector.call('get_task_list', { pageNum: 1, pageSize: 100 }));
     const result = await callTool(harness.client, 'get_task_list', { page_size: 100 });

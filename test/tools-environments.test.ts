@@ -1,4 +1,4 @@
-import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { silentLogger } from '../src/client/log.js';
@@ -7,7 +7,6 @@ import { callTool, DEFAULT_SETTINGS, expectOk as ok, useFarmSession, legacyServe
 // Token mode: each destructive tool shows its preview, and the test plays the user who agrees by passing the token.
 const session = useFarmSession({ seed: 25, harness: { settings: { confirmationMode: 'token' } } });
 const { call, sent } = session;
-
 
 type Version = { id: number; version: string; plugins?: { name: string; versions: { id: number; version: string }[] }[] };
 type Env = { name: string; cg_id: number; software: string; version?: string; os?: string; default?: boolean; plugins?: string[]; plugin_ids?: number[] };
@@ -162,7 +161,12 @@ describe('render environments on the classic API', () => {
       const before = session.bodies.filter((b) => b.path === path).length;
       const result = await callTool(client, 'get_render_env', { cg_ids: ['maya', 'houdini'], os: 'windows' });
       const found = ok(result)['envs'] as Env[];
-      expect(session.bodies.filter((b) => b.path === path).slice(before).map((b) => b.body)).toEqual([{ cgId: 2000 }, { cgId: 2004 }]);
+      expect(
+        session.bodies
+          .filter((b) => b.path === path)
+          .slice(before)
+          .map((b) => b.body),
+      ).toEqual([{ cgId: 2000 }, { cgId: 2004 }]);
       expect(found.length).toBeGreaterThan(0);
       expect(found.every((e) => e.os === 'windows' && (e.cg_id === 2000 || e.cg_id === 2004))).toBe(true);
       const current = (await envs({ cg_ids: ['maya', 'houdini'], os: 'windows' })).map((e) => e.name).sort();

@@ -1,4 +1,4 @@
-import type { Progress } from "@modelcontextprotocol/server";
+import type { Progress } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import { expectOk as ok, useFarmSession } from './helpers/harness.js';
 
@@ -7,7 +7,6 @@ const { call } = session;
 
 type Task = { id: number; status: string; software?: string; total?: number; failed?: number; done?: number; children?: Task[] };
 type Frame = { id: number; frame?: string; status: string; error_code?: string };
-
 
 async function taskInfo(id: number): Promise<Task> {
   return (ok(await call('get_task_info', { task_ids: [id] }))['tasks'] as Task[])[0]!;
@@ -68,9 +67,12 @@ describe('reading frames', () => {
     const leaf = await bigLeaf();
     const before = session.sandbox.requests.count('get_task_frames');
     const progress: Progress[] = [];
-    const raw = await session.harness.client.callTool({ name: 'get_all_task_frames', arguments: { task_id: leaf.id } }, {
-      onprogress: (p) => void progress.push(p),
-    });
+    const raw = await session.harness.client.callTool(
+      { name: 'get_all_task_frames', arguments: { task_id: leaf.id } },
+      {
+        onprogress: (p) => void progress.push(p),
+      },
+    );
     const s = raw.structuredContent as Record<string, unknown>;
     const counts = s['counts'] as Record<string, number>;
     expect(s['total']).toBe(leaf.total);
@@ -94,10 +96,13 @@ describe('reading frames', () => {
     const leaf = await bigLeaf();
     const before = session.sandbox.requests.count('get_task_frames');
     const controller = new AbortController();
-    const pending = session.harness.client.callTool({ name: 'get_all_task_frames', arguments: { task_id: leaf.id } }, {
-      signal: controller.signal,
-      onprogress: () => controller.abort(),
-    });
+    const pending = session.harness.client.callTool(
+      { name: 'get_all_task_frames', arguments: { task_id: leaf.id } },
+      {
+        signal: controller.signal,
+        onprogress: () => controller.abort(),
+      },
+    );
     await expect(pending).rejects.toThrow();
     // Let the server see the cancellation and any page in flight finish.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -171,7 +176,11 @@ describe('resubmitting frames', () => {
     const leaf = await freshLeaf('finished_with_failures', (t) => (t.failed ?? 0) >= 2 && (t.total ?? 0) < 2000);
     const chosen = (await allFrames(leaf.id, ['failed'])).slice(0, 2).map((frame) => frame.id);
     const before = session.sandbox.requests.count('restart_frames');
-    for (const args of [{ task_id: leaf.id }, { task_id: leaf.id, frame_ids: chosen, all_frames: true }, { task_id: leaf.id, frame_ids: chosen, status: ['failed'] }]) {
+    for (const args of [
+      { task_id: leaf.id },
+      { task_id: leaf.id, frame_ids: chosen, all_frames: true },
+      { task_id: leaf.id, frame_ids: chosen, status: ['failed'] },
+    ]) {
       const refused = await call('restart_frames', args);
       expect(refused.isError).toBe(true);
       expect(refused.text).toMatch(/nothing was sent/);

@@ -4,7 +4,6 @@ import { expectOk as ok, useFarmSession } from './helpers/harness.js';
 const session = useFarmSession({ seed: 23 });
 const { call, sent } = session;
 
-
 type Config = { id: number; model?: string; ram?: string; enabled?: boolean; current?: boolean; unsupported_software?: string[] };
 type Task = { id: number; alias?: string; software?: string; status: string };
 
@@ -26,7 +25,7 @@ describe('hardware reads', () => {
     expect(sent('list_hardware_configs').at(-1)).toEqual({ cloneTask: 'false' });
   });
 
-  it('sends task ids as strings and marks the task\'s current configuration', async () => {
+  it("sends task ids as strings and marks the task's current configuration", async () => {
     const task = (await someTasks())[0]!;
     const result = await call('list_hardware_configs', { task_ids: [task.alias ?? task.id] });
     const list = ok(result)['configs'] as Config[];

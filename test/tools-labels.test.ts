@@ -1,4 +1,4 @@
-import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { silentLogger } from '../src/client/log.js';
@@ -8,7 +8,6 @@ import { callTool, DEFAULT_SETTINGS, expectOk as ok, useFarmSession, legacyServe
 // Token mode: each destructive tool shows its preview, and the test plays the user who agrees by passing the token.
 const session = useFarmSession({ seed: 24, harness: { settings: { confirmationMode: 'token' } } });
 const { call, sent } = session;
-
 
 type Project = { id: number; name: string };
 const projects = async () => ok(await call('list_project_labels'))['projects'] as Project[];
@@ -123,7 +122,15 @@ describe('task labels on the classic API', () => {
     const client = new Client({ name: 'classic-test', version: '1.0.0' });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);
-    return { client, connector, close: async () => (await client.close(), await mcp.close(), await connector.close()) };
+    return {
+      client,
+      connector,
+      close: async () => {
+        await client.close();
+        await mcp.close();
+        await connector.close();
+      },
+    };
   }
 
   it('removes by label id from every task, after a preview naming the label and how many tasks carry it', async () => {

@@ -1,4 +1,4 @@
-import type { Tool } from "@modelcontextprotocol/server";
+import type { Tool } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOperationId } from '../src/client/operations.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
@@ -87,7 +87,11 @@ describe('destructive tools need confirmation', () => {
 
   it('asks the user through elicitation when the client supports it, and honours a refusal', async () => {
     const asked: string[] = [];
-    await withHarness({ elicit: (message) => (asked.push(message), { action: 'decline' }) }, async ({ client }) => {
+    const elicit = (message: string) => {
+      asked.push(message);
+      return { action: 'decline' as const };
+    };
+    await withHarness({ elicit }, async ({ client }) => {
       sandbox.requests.reset();
       const result = await callTool(client, 'delete_task', { task_ids: [someTaskIds[4]] });
       expect(result.structured).toMatchObject({ status: 'cancelled' });
@@ -173,7 +177,7 @@ describe('read-only mode and toolsets are enforced in the list and at call time'
 /** A deterministic generator of argument sets that break each tool's published input schema. */
 function* invalidArguments(tools: Tool[], count: number): Generator<{ tool: string; args: Record<string, unknown>; field: string }> {
   let state = 12345;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const candidates = tools.filter((t) => Object.keys(t.inputSchema.properties ?? {}).length > 0);
   for (let i = 0; i < count; i++) {

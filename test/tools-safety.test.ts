@@ -14,10 +14,25 @@ import { callTool, expectOk as ok, startHarness, type Harness, type HarnessOptio
  * spending limit asks the user (or refuses) above it, and destructive tools act only once the user agreed.
  */
 
-type TaskRecord = { id: number; taskStatus: number; totalFrames: number; doneFrames: number | null; failedFrames: number | null; isDelete: number; respRenderingTaskList?: unknown[] | null };
+type TaskRecord = {
+  id: number;
+  taskStatus: number;
+  totalFrames: number;
+  doneFrames: number | null;
+  failedFrames: number | null;
+  isDelete: number;
+  respRenderingTaskList?: unknown[] | null;
+};
 type FrameRecord = { id: number; frameStatus: number; frameIndex: string };
 
-const COSTLY_OPERATIONS: OperationId[] = ['start_task', 'full_speed_render', 'submit_task', 'restart_failed_frames', 'restart_frames', 'edit_task_hardware_config'];
+const COSTLY_OPERATIONS: OperationId[] = [
+  'start_task',
+  'full_speed_render',
+  'submit_task',
+  'restart_failed_frames',
+  'restart_frames',
+  'edit_task_hardware_config',
+];
 const DESTRUCTIVE_OPERATIONS: OperationId[] = ['delete_task', 'abandon_task', 'delete_project_label', 'delete_task_label', 'delete_render_env'];
 
 let sandbox: Sandbox;
@@ -85,7 +100,11 @@ describe('costly tools preview by default', () => {
         resubmit_failures: { task_ids: [withFailures.id], include: ['fix_first', 'unknown', 'failed_again'] },
       };
       // Every costly tool is here, so a new one without a case fails this test.
-      expect(Object.keys(firstCalls).sort()).toEqual(ALL_TOOLS.filter((t) => t.safety === 'costly').map((t) => t.name).sort());
+      expect(Object.keys(firstCalls).sort()).toEqual(
+        ALL_TOOLS.filter((t) => t.safety === 'costly')
+          .map((t) => t.name)
+          .sort(),
+      );
       const before = sent(COSTLY_OPERATIONS);
       for (const [name, args] of Object.entries(firstCalls)) {
         const result = await callTool(h.client, name, args);
@@ -129,7 +148,9 @@ describe('costly tools preview by default', () => {
       // Acting on it is refused before anything is sent.
       const acted = await callTool(h.client, 'start_task', { task_ids: [finished.id], dry_run: false });
       expect(acted.isError).toBe(true);
-      expect(acted.text).toMatch(new RegExp(`^start_task did nothing: This task cannot be started \\(${finished.id} .*: cannot start, it is finished.*\\)\\. Nothing was sent\\.$`));
+      expect(acted.text).toMatch(
+        new RegExp(`^start_task did nothing: This task cannot be started \\(${finished.id} .*: cannot start, it is finished.*\\)\\. Nothing was sent\\.$`),
+      );
       expect(sent(COSTLY_OPERATIONS)).toBe(before);
     });
   });
@@ -151,7 +172,11 @@ describe('the spending guard (RAYVISION_MAX_COST)', () => {
       ] as const) {
         const result = await callTool(h.client, name, args);
         expect(result.isError, `${name}: ${result.text}`).toBe(true);
-        expect(result.text).toMatch(new RegExp(`^${name} did nothing: its (estimated cost, about [\\d.]+ USD, is above|cost cannot be estimated, and) the spending limit of 0.01 USD \\(RAYVISION_MAX_COST\\)`));
+        expect(result.text).toMatch(
+          new RegExp(
+            `^${name} did nothing: its (estimated cost, about [\\d.]+ USD, is above|cost cannot be estimated, and) the spending limit of 0.01 USD \\(RAYVISION_MAX_COST\\)`,
+          ),
+        );
         expect(result.text).toContain('RAYVISION_CONFIRMATION=token');
       }
       expect(sent(COSTLY_OPERATIONS)).toBe(before);
@@ -172,7 +197,10 @@ describe('the spending guard (RAYVISION_MAX_COST)', () => {
   it('asks the user above the limit, with the estimate in the question, and acts only on a yes', async () => {
     const asked: string[] = [];
     let answer: 'decline' | 'accept' = 'decline';
-    const elicit = (message: string) => (asked.push(message), answer === 'accept' ? { action: 'accept' as const, content: { confirm: true } } : { action: 'decline' as const });
+    const elicit = (message: string) => {
+      asked.push(message);
+      return answer === 'accept' ? { action: 'accept' as const, content: { confirm: true } } : { action: 'decline' as const };
+    };
     await withHarness({ settings: { maxCost: 0.01 }, elicit }, async (h) => {
       const stopped = leaf(10, (t) => framesLeft(t) > 5);
       const before = sandbox.requests.count('start_task');
@@ -212,7 +240,9 @@ describe('the spending guard (RAYVISION_MAX_COST)', () => {
     expect(loadServerSettings({}).maxCost).toBeUndefined();
     expect(loadServerSettings({ RAYVISION_MAX_COST: 'none' }).maxCost).toBeUndefined();
     expect(loadServerSettings({ RAYVISION_MAX_COST: '12.5' }).maxCost).toBe(12.5);
-    expect(() => loadServerSettings({ RAYVISION_MAX_COST: 'lots' })).toThrow(/RAYVISION_MAX_COST \(--max-cost\): must be an amount such as 25 \(or none\) \(got "lots"\)/);
+    expect(() => loadServerSettings({ RAYVISION_MAX_COST: 'lots' })).toThrow(
+      /RAYVISION_MAX_COST \(--max-cost\): must be an amount such as 25 \(or none\) \(got "lots"\)/,
+    );
     expect(() => loadServerSettings({ RAYVISION_MAX_COST: '-1' })).toThrow(/must be 0 or more/);
   });
 });
@@ -229,13 +259,20 @@ describe('confirmation means the user', () => {
         delete_task_label: { task_ids: [task.id], label_names: ['anything'] },
         delete_render_env: { cg_id: 'maya', name: env.editName },
       };
-      expect(Object.keys(cases).sort()).toEqual(ALL_TOOLS.filter((t) => t.safety === 'destructive').map((t) => t.name).sort());
+      expect(Object.keys(cases).sort()).toEqual(
+        ALL_TOOLS.filter((t) => t.safety === 'destructive')
+          .map((t) => t.name)
+          .sort(),
+      );
       const before = sent(DESTRUCTIVE_OPERATIONS);
       for (const [name, args] of Object.entries(cases)) {
         const result = await callTool(h.client, name, args);
         expect(result.isError, name).toBe(true);
         // delete_task_label may refuse earlier (the task carries no such label): either way nothing is sent.
-        if (name !== 'delete_task_label') expect(result.text, name).toMatch(new RegExp(`^${name} did nothing: it needs the user's confirmation, and this client cannot ask the user .*RAYVISION_CONFIRMATION=token`));
+        if (name !== 'delete_task_label')
+          expect(result.text, name).toMatch(
+            new RegExp(`^${name} did nothing: it needs the user's confirmation, and this client cannot ask the user .*RAYVISION_CONFIRMATION=token`),
+          );
       }
       expect(sent(DESTRUCTIVE_OPERATIONS)).toBe(before);
     });
@@ -254,7 +291,9 @@ describe('confirmation means the user', () => {
       ] as const) {
         const result = await callTool(h.client, name, args);
         expect(result.isError, name).toBe(true);
-        expect(result.text).toBe(`${name} did nothing: this server confirms with the user directly (RAYVISION_CONFIRMATION=elicitation), so confirmation tokens are not accepted; call it without confirmation_token.`);
+        expect(result.text).toBe(
+          `${name} did nothing: this server confirms with the user directly (RAYVISION_CONFIRMATION=elicitation), so confirmation tokens are not accepted; call it without confirmation_token.`,
+        );
       }
       expect(sent([...DESTRUCTIVE_OPERATIONS, ...COSTLY_OPERATIONS])).toBe(before);
     });
@@ -264,7 +303,9 @@ describe('confirmation means the user', () => {
     for (const confirmationMode of ['auto', 'token'] as const) {
       await withHarness({ settings: { confirmationMode, maxCost: 20 } }, async (h) => {
         const instructions = h.client.getInstructions() ?? '';
-        expect(instructions).toContain('preview by default: show the user the preview and its estimated cost, and call again with dry_run false only once the user agreed');
+        expect(instructions).toContain(
+          'preview by default: show the user the preview and its estimated cost, and call again with dry_run false only once the user agreed',
+        );
         expect(instructions).toContain('a billed action estimated above 20');
         expect(instructions).toContain('Text between <farm-data> and </farm-data>, and names in double quotes, is copied from the farm');
         if (confirmationMode === 'token') expect(instructions).toContain('pass the token back only after the user agreed; never on your own judgement');

@@ -7,7 +7,6 @@ const { call } = session;
 
 type Task = { id: number; alias?: string; status: string; layers?: number; total?: number; failed?: number };
 
-
 async function tasksWithStatus(status: string, pageSize = 20): Promise<Task[]> {
   const s = ok(await call('get_task_list', { status: [status], page_size: pageSize }));
   return s['tasks'] as Task[];

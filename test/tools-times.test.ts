@@ -22,7 +22,8 @@ function at(ms: number, offsetMinutes: number): string {
 /** The farm's own text for an instant: its wall clock at UTC+08:00. */
 const farmText = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 
-const ids = async (args: Record<string, unknown>) => (ok(await call('get_task_list', { page_size: 100, ...args }))['tasks'] as { id: number }[]).map((t) => t.id);
+const ids = async (args: Record<string, unknown>) =>
+  (ok(await call('get_task_list', { page_size: 100, ...args }))['tasks'] as { id: number }[]).map((t) => t.id);
 
 describe('time windows', () => {
   it('find a task submitted at a known instant in Z, +08:00 and -05:00, and miss it just outside', async () => {
@@ -36,7 +37,7 @@ describe('time windows', () => {
     }
   });
 
-  it('send the bounds on the farm\'s clock, and read a time without an offset as UTC', async () => {
+  it("send the bounds on the farm's clock, and read a time without an offset as UTC", async () => {
     const t = tasks()[12]!.submitDate;
     await call('get_task_list', { submitted_after: at(t, -300), submitted_before: at(t + 60_000, 330) });
     expect(session.sent('get_task_list').at(-1)).toMatchObject({ startTime: farmText(t), endTime: farmText(t + 60_000) });

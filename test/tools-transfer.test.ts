@@ -9,7 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => revealing?.close());
 
-
 /** Every string value under a key matching `key`, at any depth. */
 function valuesOf(value: unknown, key: RegExp): string[] {
   if (Array.isArray(value)) return value.flatMap((item) => valuesOf(item, key));

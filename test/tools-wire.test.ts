@@ -24,10 +24,11 @@ describe('list_output_files', () => {
   });
 });
 
-describe('stop_task_frames by frame number (the SDK\'s frame_number_to_stop)', () => {
-  const waitingLeaf = () => leaves().find((t) => t.taskStatus === 0 && framesOf(t.id).filter((f) => f.frameStatus === 1 && /^\d+$/.test(f.frameIndex)).length >= 5)!;
+describe("stop_task_frames by frame number (the SDK's frame_number_to_stop)", () => {
+  const waitingLeaf = () =>
+    leaves().find((t) => t.taskStatus === 0 && framesOf(t.id).filter((f) => f.frameStatus === 1 && /^\d+$/.test(f.frameIndex)).length >= 5)!;
 
-  it('maps numbers and ranges to the frames\' ids and sends them with selectAll 0', async () => {
+  it("maps numbers and ranges to the frames' ids and sends them with selectAll 0", async () => {
     const leaf = waitingLeaf();
     expect(leaf).toBeDefined();
     const waiting = framesOf(leaf.id).filter((f) => f.frameStatus === 1 && /^\d+$/.test(f.frameIndex));

@@ -36,7 +36,9 @@ describe('inputs', () => {
   });
 
   it('does not read "1e3" as an alias of task 3', async () => {
-    expect((await call('get_task_info', { task_ids: ['1e3'] })).text).toMatch(/^get_task_info: invalid arguments: task_ids\.0: a task id is a number such as 19097 or an alias/);
+    expect((await call('get_task_info', { task_ids: ['1e3'] })).text).toMatch(
+      /^get_task_info: invalid arguments: task_ids\.0: a task id is a number such as 19097 or an alias/,
+    );
   });
 
   it('takes aliases only in the documented form: platform number, task prefix, task id', async () => {
@@ -70,8 +72,10 @@ describe('words and counts', () => {
     expect((await call('get_task_frames', { task_id: someTask().id, page: 999 })).text).not.toContain('This page: .');
   });
 
-  it('get_supported_plugins for one version counts that version\'s plugins, not every version', async () => {
-    expect((await call('get_supported_plugins', { cg_id: 'maya', version: '2024' })).text.split('\n')[0]).toMatch(/^Maya 2024 on windows: \d+ plugin versions \(6 versions in all\)\.$/);
+  it("get_supported_plugins for one version counts that version's plugins, not every version", async () => {
+    expect((await call('get_supported_plugins', { cg_id: 'maya', version: '2024' })).text.split('\n')[0]).toMatch(
+      /^Maya 2024 on windows: \d+ plugin versions \(6 versions in all\)\.$/,
+    );
   });
 
   it('costs carry their currency', async () => {
@@ -104,9 +108,14 @@ describe('words and counts', () => {
   });
 
   it('with --toolsets frames,environments, the instructions point to no tool of another toolset', async () => {
-    const instructions = await withHarness({ settings: { toolsets: new Set(['frames', 'environments'] as const) } }, async ({ client }) => client.getInstructions() ?? '');
+    const instructions = await withHarness(
+      { settings: { toolsets: new Set(['frames', 'environments'] as const) } },
+      async ({ client }) => client.getInstructions() ?? '',
+    );
     // The pointers to the task tools and resources (the line on destructive tools names their kinds, not a start).
-    expect(['job_status_summary', 'get_task_info', 'wait_for_tasks', 'rayvision://tasks,', 'rayvision://account'].filter((name) => instructions.includes(name))).toEqual([]);
+    expect(
+      ['job_status_summary', 'get_task_info', 'wait_for_tasks', 'rayvision://tasks,', 'rayvision://account'].filter((name) => instructions.includes(name)),
+    ).toEqual([]);
     expect(instructions).toContain('triage_failures');
   });
 

@@ -10,17 +10,13 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
  * is what makes `npm test` fail when, say, an unknown request key starts to compile.
  */
 describe('compile-time checks', () => {
-  it(
-    'reject unknown request keys, wrong values, and a tool filed under another operation',
-    () => {
-      const config = ts.getParsedCommandLineOfConfigFile(`${ROOT}tsconfig.json`, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-      const program = ts.createProgram([`${ROOT}test/types/farm-api.ts`], { ...config.options, noEmit: true });
-      const problems = ts.getPreEmitDiagnostics(program).map((d) => {
-        const where = d.file ? `${d.file.fileName.replace(ROOT, '')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
-        return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-      });
-      expect(problems).toEqual([]);
-    },
-    120_000,
-  );
+  it('reject unknown request keys, wrong values, and a tool filed under another operation', () => {
+    const config = ts.getParsedCommandLineOfConfigFile(`${ROOT}tsconfig.json`, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+    const program = ts.createProgram([`${ROOT}test/types/farm-api.ts`], { ...config.options, noEmit: true });
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => {
+      const where = d.file ? `${d.file.fileName.replace(ROOT, '')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+      return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

@@ -5,7 +5,10 @@ const session = useFarmSession({ seed: 71 });
 const { call } = session;
 
 type FarmEnv = { editName: string; cgId: number; cgVersion: string; osName: number; isDefault: number; respUserPluginInfoVos?: { pluginId: number }[] };
-type Catalogue = { cgVersion: { id: number; cgVersion: string }[]; cgPlugin: { cvId: number; pluginName: string; pluginVersions: { pluginId: number; pluginName: string; pluginVersion: string }[] }[] };
+type Catalogue = {
+  cgVersion: { id: number; cgVersion: string }[];
+  cgPlugin: { cvId: number; pluginName: string; pluginVersions: { pluginId: number; pluginName: string; pluginVersion: string }[] }[];
+};
 
 const farmEnvs = (cgId: number) => session.sandbox.farm.call('get_render_env', { cgId }) as FarmEnv[];
 const catalogue = (cgId: number) => session.sandbox.farm.call('get_supported_plugins', { cgId, osName: 'windows' }) as Catalogue;
@@ -50,7 +53,9 @@ describe('configure_render_env', () => {
     const preview = await call('configure_render_env', { ...args, dry_run: true });
     const p = ok(preview);
     expect(p['action']).toBe('would_create');
-    expect(preview.text).toBe(`Dry run: would create render environment "ide_shot_env"; would make it the default for Maya. Call again with dry_run false to apply.\n\nide_shot_env  Maya ${version}  windows  default  plugins: ${plugin}`);
+    expect(preview.text).toBe(
+      `Dry run: would create render environment "ide_shot_env"; would make it the default for Maya. Call again with dry_run false to apply.\n\nide_shot_env  Maya ${version}  windows  default  plugins: ${plugin}`,
+    );
     expect(session.sandbox.requests.count('add_render_env')).toBe(0);
     expect(farmEnvs(2000).some((e) => e.editName === 'ide_shot_env')).toBe(false);
 
@@ -65,10 +70,17 @@ describe('configure_render_env', () => {
     expect(listed.find((e) => e.name === 'ide_shot_env')).toMatchObject({ default: true });
 
     // The same request again changes nothing and sends no write.
-    const writes = session.sandbox.requests.count('add_render_env') + session.sandbox.requests.count('update_render_env') + session.sandbox.requests.count('set_default_render_env');
+    const writes =
+      session.sandbox.requests.count('add_render_env') +
+      session.sandbox.requests.count('update_render_env') +
+      session.sandbox.requests.count('set_default_render_env');
     const again = ok(await call('configure_render_env', args));
     expect(again['action']).toBe('unchanged');
-    expect(session.sandbox.requests.count('add_render_env') + session.sandbox.requests.count('update_render_env') + session.sandbox.requests.count('set_default_render_env')).toBe(writes);
+    expect(
+      session.sandbox.requests.count('add_render_env') +
+        session.sandbox.requests.count('update_render_env') +
+        session.sandbox.requests.count('set_default_render_env'),
+    ).toBe(writes);
   });
 
   it('never changes an existing environment silently: before and after, then update or create only when asked', async () => {
@@ -125,7 +137,9 @@ describe('configure_render_env', () => {
   it('ranks the nearest plugin versions within the plugin asked for, closest first', async () => {
     const result = await call('configure_render_env', { cg_id: 'maya', version: '2024', plugins: ['redshift 3.5.99'], dry_run: true });
     expect(result.isError).toBe(true);
-    const redshift = catalogue(2000).cgPlugin.find((p) => p.pluginName === 'redshift' && p.cvId === catalogue(2000).cgVersion.find((v) => v.cgVersion === '2024')!.id)!;
+    const redshift = catalogue(2000).cgPlugin.find(
+      (p) => p.pluginName === 'redshift' && p.cvId === catalogue(2000).cgVersion.find((v) => v.cgVersion === '2024')!.id,
+    )!;
     const versions = redshift.pluginVersions.map((p) => p.pluginVersion.replace(/^redshift /, '')).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
     expect(versions[0]).toBe('3.5.16');
     expect(result.text).toContain(`nearest: ${versions.map((v) => `redshift ${v}`).join(', ')}, `);

@@ -60,18 +60,25 @@ const worthRetry = (f: FrameRecord) => !isPersistent(Number(logCode(f.id))) && f
 
 /** Frame numbers of frames, from the farm's frame indexes. */
 function numbers(list: readonly FrameRecord[]): number[] {
-  return [...new Set(list.flatMap((f) => {
-    const range = frameRangeOf(f)!;
-    const out: number[] = [];
-    for (let n = range.start; n <= range.end; n += range.step) out.push(n);
-    return out;
-  }))].sort((a, b) => a - b);
+  return [
+    ...new Set(
+      list.flatMap((f) => {
+        const range = frameRangeOf(f)!;
+        const out: number[] = [];
+        for (let n = range.start; n <= range.end; n += range.step) out.push(n);
+        return out;
+      }),
+    ),
+  ].sort((a, b) => a - b);
 }
 
 /** `3, 7-9, 12` → [3, 7, 8, 9, 12]; a still's tiles (`0 (26 tiles)`) are its frame number. */
 function expand(text: string): number[] {
   return text.split(', ').flatMap((part) => {
-    const [a, b] = part.replace(/ \(\d+ tiles\)$/, '').split('-').map(Number);
+    const [a, b] = part
+      .replace(/ \(\d+ tiles\)$/, '')
+      .split('-')
+      .map(Number);
     return Array.from({ length: (b ?? a!) - a! + 1 }, (_, i) => a! + i);
   });
 }
@@ -126,7 +133,9 @@ describe('triage_failures', () => {
       expect(cause.retry, `${cause.code}: ${cause.why}`).toBe(isPersistent(Number(cause.code)) ? 'fix_first' : 'retry');
       expect(cause.description, cause.code).toBeTruthy();
       expect(cause.fix, cause.code).toBeTruthy();
-      expect(text).toContain(`\n${cause.code}\t${cause.frames}\t${cause.tasks.length}\t${cause.retry === 'retry' ? 'worth a retry' : 'not fixed by a retry'}: `);
+      expect(text).toContain(
+        `\n${cause.code}\t${cause.frames}\t${cause.tasks.length}\t${cause.retry === 'retry' ? 'worth a retry' : 'not fixed by a retry'}: `,
+      );
     }
     // Every explanation comes from the farm's own error-code lookup.
     const detail = sandbox.farm.call('get_analysis_error_detail', { codes: [causes[0]!.code], language: 1 }) as { desDescriptionCn: string }[];
@@ -155,7 +164,9 @@ describe('triage_failures', () => {
     // All 255-odd frames of the cause are counted, not only the logs sampled.
     expect(missing).toMatchObject({ frames: failedFrames(missingAsset.id).length, retry: 'fix_first' });
     expect(missing.why).toMatch(/^a missing file/);
-    expect(result.text).toContain(`Next: resubmit_failures {"task_ids":[${transient.id}]} resubmits the ${failedFrames(transient.id).length} frames worth a retry`);
+    expect(result.text).toContain(
+      `Next: resubmit_failures {"task_ids":[${transient.id}]} resubmits the ${failedFrames(transient.id).length} frames worth a retry`,
+    );
     expect(result.text).toContain(`resubmit_failures {"task_ids":[${missingAsset.id},${resubmitted.id}],"include":["fix_first"]}`);
     expect(result.text.split('\n')[0]).toBe('3 tasks of 3 given have failed frames.');
   });
@@ -211,7 +222,10 @@ describe('resubmit_failures', () => {
     const again = failedFrames(resubmitted.id);
     const persistent = again.filter((f) => isPersistent(Number(logCode(f.id)))).length;
     expect(outcome(resubmitted.id)).toMatchObject({ outcome: 'held', frames: 0 });
-    expect(outcome(resubmitted.id).held).toEqual({ ...(persistent ? { fix_first: persistent } : {}), ...(again.length > persistent ? { failed_again: again.length - persistent } : {}) });
+    expect(outcome(resubmitted.id).held).toEqual({
+      ...(persistent ? { fix_first: persistent } : {}),
+      ...(again.length > persistent ? { failed_again: again.length - persistent } : {}),
+    });
     expect(s['frames']).toBe(failedFrames(transient.id).length);
     expect(s['held']).toBe(failedFrames(missingAsset.id).length + failedFrames(resubmitted.id).length);
     expect(s['estimate']).toMatchObject({ frames: failedFrames(transient.id).length, currency: 'USD' });
@@ -229,7 +243,9 @@ describe('resubmit_failures', () => {
     const retryLeaf = (t: TaskRecord) => !t.respRenderingTaskList?.length && !taken.has(t.id) && failedFrames(t.id).some(worthRetry);
     const leaves = tasks().filter((t) => t.taskStatus === 30 && retryLeaf(t));
     const single = leaves[1]!;
-    const parent = tasks().find((t) => (t.respRenderingTaskList?.length ?? 0) > 1 && t.taskStatus !== 35 && t.respRenderingTaskList!.some((c) => failedFrames(c.id).some(worthRetry)))!;
+    const parent = tasks().find(
+      (t) => (t.respRenderingTaskList?.length ?? 0) > 1 && t.taskStatus !== 35 && t.respRenderingTaskList!.some((c) => failedFrames(c.id).some(worthRetry)),
+    )!;
     const child = parent.respRenderingTaskList!.find((c) => failedFrames(c.id).length > 0)!;
     const toDelete = leaves[2]!;
     // Only unfinished tasks can be abandoned: a rendering one with failed frames.
@@ -244,7 +260,10 @@ describe('resubmit_failures', () => {
       dry_run: false,
     });
     const s = ok(result);
-    const sent = bodies.slice(seen).filter((b) => b.path === h.connector.pathOf('restart_frames')).map((b) => b.body['taskId']);
+    const sent = bodies
+      .slice(seen)
+      .filter((b) => b.path === h.connector.pathOf('restart_frames'))
+      .map((b) => b.body['taskId']);
     expect(sent.sort()).toEqual([single.id, ...parentLeaves].sort());
     const outcome = (id: number) => (s['tasks'] as Outcome[]).find((t) => t.id === id)!;
     expect(outcome(single.id).outcome).toBe('resubmitted');
@@ -260,7 +279,9 @@ describe('resubmit_failures', () => {
 
   it('with a missing asset in the farm, resubmits only the frames worth a retry; a second preview offers nothing to re-bill', async () => {
     const { missingAsset, transient } = designed();
-    const retryable = failedFrames(transient.id).map((f) => f.id).sort((a, b) => a - b);
+    const retryable = failedFrames(transient.id)
+      .map((f) => f.id)
+      .sort((a, b) => a - b);
     const missingBefore = failedFrames(missingAsset.id).map((f) => f.id);
     const seen = bodies.length;
     const done = await call('resubmit_failures', { task_ids: [missingAsset.id, transient.id], dry_run: false });
@@ -273,7 +294,11 @@ describe('resubmit_failures', () => {
     expect(failedFrames(missingAsset.id).map((f) => f.id)).toEqual(missingBefore);
     // The table shows each task as the farm has it now.
     const row = (s['tasks'] as Outcome[]).find((o) => o.id === transient.id)!;
-    expect(row).toMatchObject({ outcome: 'resubmitted', frames: retryable.length, status: taskStatusName((sandbox.farm.taskInfo(transient.id) as unknown as TaskRecord).taskStatus) });
+    expect(row).toMatchObject({
+      outcome: 'resubmitted',
+      frames: retryable.length,
+      status: taskStatusName((sandbox.farm.taskInfo(transient.id) as unknown as TaskRecord).taskStatus),
+    });
     expect(row.status).not.toBe('finished_with_failures');
 
     // Let the farm render them: a few fail again. Nothing left is worth billing again.

@@ -1,4 +1,4 @@
-import type { CallToolResult, Progress } from "@modelcontextprotocol/server";
+import type { CallToolResult, Progress } from '@modelcontextprotocol/server';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
@@ -162,12 +162,15 @@ describe('"how did my Friday renders do?"', () => {
 });
 
 async function waitWithProgress(h: Harness, args: Record<string, unknown>, onProgress: (p: Progress) => void, signal?: AbortSignal) {
-  return (await h.client.callTool({ name: 'wait_for_tasks', arguments: args }, {
-    onprogress: onProgress,
-    resetTimeoutOnProgress: true,
-    timeout: 60_000,
-    ...(signal ? { signal } : {}),
-  })) as CallToolResult;
+  return (await h.client.callTool(
+    { name: 'wait_for_tasks', arguments: args },
+    {
+      onprogress: onProgress,
+      resetTimeoutOnProgress: true,
+      timeout: 60_000,
+      ...(signal ? { signal } : {}),
+    },
+  )) as CallToolResult;
 }
 
 /** A rendering task that holds its own frames and still has frames to render. */
@@ -237,7 +240,9 @@ describe('wait_for_tasks', () => {
   it.concurrent('returns at once for tasks already final, and refuses unknown ids before waiting', async () => {
     const { sandbox, h } = await frozenFarm(55);
     try {
-      const finished = records(sandbox).filter((t) => t.taskStatus === 25).slice(0, 2);
+      const finished = records(sandbox)
+        .filter((t) => t.taskStatus === 25)
+        .slice(0, 2);
       const before = sandbox.requests.count('get_task_info');
       const result = await callTool(h.client, 'wait_for_tasks', { task_ids: finished.map((t) => `2W${t.id}`) });
       expect(ok(result)['finished']).toBe(true);

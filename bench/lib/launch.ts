@@ -22,7 +22,11 @@ export function installedCommand(): { command: string; pathEnv: string; dispose(
   const command = join(bin, 'rayvision-mcp');
   symlinkSync(CLI, command);
   // `env node` must find this node, not another one on PATH.
-  return { command, pathEnv: [dirname(process.execPath), process.env.PATH ?? ''].join(delimiter), dispose: () => rmSync(bin, { recursive: true, force: true }) };
+  return {
+    command,
+    pathEnv: [dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
+    dispose: () => rmSync(bin, { recursive: true, force: true }),
+  };
 }
 
 /** Milliseconds from spawn to the exit of `node -e 0`. */
@@ -35,7 +39,12 @@ export function nodeBaseline(): Promise<number> {
   });
 }
 
-const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'rayvision-bench', version: '1' } } };
+const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'rayvision-bench', version: '1' } },
+};
 
 /** Resident set size of a process in MB (Linux /proc). */
 export function rssOf(pid: number): number {
@@ -89,7 +98,7 @@ export function coldStart(launch: Launch, then?: (session: RawSession) => Promis
       child.removeAllListeners('exit');
       if (then) await then(session);
       await session.end();
-      resolve({ toolsListMs, initializeMs, tools: (list.result?.['tools'] as unknown[]).length, cpuMs });
+      resolve({ toolsListMs, initializeMs, tools: (list.result!['tools'] as unknown[]).length, cpuMs });
     })().catch(reject);
   });
 }
@@ -107,7 +116,7 @@ export class RawSession {
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
     child.stdout!.on('data', (chunk: Buffer) => {
       this.buffer += chunk.toString('utf8');
-      let newline;
+      let newline: number;
       while ((newline = this.buffer.indexOf('\n')) >= 0) {
         const line = this.buffer.slice(0, newline);
         this.buffer = this.buffer.slice(newline + 1);

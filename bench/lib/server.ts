@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { Client } from "@modelcontextprotocol/client";
-import type { CallToolResult } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { ROOT } from './farm.js';
 
 export const CLI = process.env.BENCH_CLI ?? `${ROOT}dist/cli.js`;

@@ -63,10 +63,26 @@ export async function coldStartScenario(options: BenchOptions): Promise<Scenario
     const [real, sandbox, direct] = measured as [Measured, Measured, Measured];
     const rows: Row[] = [
       { area: 'Cold start', metric: '`node -e 0` on the same machine (the baseline of each round)', value: show(baseline, 0, ' ms') },
-      { area: 'Cold start', metric: `${real.label}: spawn → first tools/list`, value: `${show(real.ms, 0, ' ms')}; ${show(real.ratio, 2, '×')}`, target: `≤ ${TARGETS.real.toFixed(1)}× node -e 0`, pass: real.ratio.median <= TARGETS.real },
-      { area: 'Cold start', metric: `${sandbox.label}: spawn → first tools/list`, value: `${show(sandbox.ms, 0, ' ms')}; ${show(sandbox.ratio, 2, '×')}`, target: `≤ ${TARGETS.sandbox.toFixed(1)}× node -e 0`, pass: sandbox.ratio.median <= TARGETS.sandbox },
+      {
+        area: 'Cold start',
+        metric: `${real.label}: spawn → first tools/list`,
+        value: `${show(real.ms, 0, ' ms')}; ${show(real.ratio, 2, '×')}`,
+        target: `≤ ${TARGETS.real.toFixed(1)}× node -e 0`,
+        pass: real.ratio.median <= TARGETS.real,
+      },
+      {
+        area: 'Cold start',
+        metric: `${sandbox.label}: spawn → first tools/list`,
+        value: `${show(sandbox.ms, 0, ' ms')}; ${show(sandbox.ratio, 2, '×')}`,
+        target: `≤ ${TARGETS.sandbox.toFixed(1)}× node -e 0`,
+        pass: sandbox.ratio.median <= TARGETS.sandbox,
+      },
       { area: 'Cold start', metric: `${direct.label}: spawn → first tools/list`, value: `${show(direct.ms, 0, ' ms')}; ${show(direct.ratio, 2, '×')}` },
-      { area: 'Cold start', metric: 'real mode: spawn → initialize answered; server CPU to the first tools/list', value: `${show(real.initializeMs, 0, ' ms')}; ${show(real.cpuMs, 0, ' ms')}` },
+      {
+        area: 'Cold start',
+        metric: 'real mode: spawn → initialize answered; server CPU to the first tools/list',
+        value: `${show(real.initializeMs, 0, ' ms')}; ${show(real.cpuMs, 0, ' ms')}`,
+      },
     ];
     const missed = [real, sandbox].filter((m, k) => m.ratio.median > (k === 0 ? TARGETS.real : TARGETS.sandbox));
     return {

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/server";
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { readCalls } from '../lib/calls.js';
 import { DirectClient } from '../lib/direct.js';
 import { startFarm } from '../lib/farm.js';
@@ -32,7 +32,10 @@ export async function context(options: BenchOptions): Promise<ScenarioResult> {
         const envelope = JSON.parse(await direct.sendPath(request.path, JSON.parse(request.body))) as { data: unknown };
         rawBytes += Buffer.byteLength(JSON.stringify(envelope.data));
       }
-      const text = result.content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
+      const text = result.content
+        .filter((c) => c.type === 'text')
+        .map((c) => c.text)
+        .join('\n');
       perTool[spec.name] = {
         answerBytes: Buffer.byteLength(JSON.stringify(result)),
         textBytes: Buffer.byteLength(text),

@@ -117,7 +117,13 @@ export async function hostile(options: BenchOptions): Promise<ScenarioResult> {
         target: '< 1000 ms',
         pass: bodies!.healthMax.max < 1000,
       },
-      { area: 'Hostile neighbour', metric: 'server peak RSS meanwhile', value: `${show(bodies!.peakMb, 0)} MB`, target: '< 300 MB', pass: bodies!.peakMb.max < 300 },
+      {
+        area: 'Hostile neighbour',
+        metric: 'server peak RSS meanwhile',
+        value: `${show(bodies!.peakMb, 0)} MB`,
+        target: '< 300 MB',
+        pass: bodies!.peakMb.max < 300,
+      },
     ],
     notes: [
       `Hostile neighbour: ${count(rounds, 'round')} per variant, each a fresh \`--http --port 0\` server (8 connections toward the farm, 4 per lane) on a farm answering after ${FARM_LATENCY_MS} ms; the quiet client makes ${quietCalls} calls one after another, alone and then while the other keeps ${FLOOD_WORKERS} get_task_info calls in flight. ${HOLDERS} connections from six loopback addresses each send 3.9 MiB of a body declared (or, half of them, chunked) a byte longer and hold; /healthz is asked every 100 ms while the bodies are sent and for 2 s after.`,
@@ -136,7 +142,8 @@ async function neighbours(
   let errors = 0;
   for (let r = 0; r < run.rounds; r++) {
     const server = await startHttp(farm.serverEnv({ RAYVISION_LOG_LEVEL: 'info' }));
-    const fromOtherPeer: FetchLike = (input, init) => undiciFetch(input as string, { ...(init as object), dispatcher: run.otherPeer }) as unknown as Promise<Response>;
+    const fromOtherPeer: FetchLike = (input, init) =>
+      undiciFetch(input as string, { ...(init as object), dispatcher: run.otherPeer }) as unknown as Promise<Response>;
     const open = async (other: boolean) => {
       const client = new Client({ name: 'neighbour', version: '1.0.0' }, variant.modern ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
       await client.connect(new StreamableHTTPClientTransport(new URL(server.url), other ? { fetch: fromOtherPeer } : {}));
@@ -172,7 +179,9 @@ async function neighbours(
       flooded.push(await quietRun());
       flooding_ = false;
       await Promise.all(workers);
-      run.log(`    round ${r + 1}: quiet p99 ${alone.at(-1)!.toFixed(0)} ms alone, ${flooded.at(-1)!.toFixed(0)} ms beside the flood (${floodCalls} flood calls so far)`);
+      run.log(
+        `    round ${r + 1}: quiet p99 ${alone.at(-1)!.toFixed(0)} ms alone, ${flooded.at(-1)!.toFixed(0)} ms beside the flood (${floodCalls} flood calls so far)`,
+      );
     } finally {
       await Promise.all([quiet, flooding].map((client) => client.close().catch(() => undefined)));
       await stopHttp(server);
@@ -209,7 +218,9 @@ async function holdBody(port: number, chunked: boolean, localAddress: string): P
   void closed.then(() => (gone = true));
   await new Promise((resolve) => socket.once('connect', resolve));
   const length = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${BODY}`;
-  socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n${length}\r\n\r\n`);
+  socket.write(
+    `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n${length}\r\n\r\n`,
+  );
   const piece = Buffer.alloc(64 * 1024, 'x');
   for (let sent = 0; !gone && sent < BODY - 1; ) {
     const size = Math.min(piece.length, BODY - 1 - sent);
@@ -231,7 +242,9 @@ async function unfinishedBodies(
   for (let r = 0; r < run.rounds; r++) {
     const server = await startHttp(farm.serverEnv({ RAYVISION_LOG_LEVEL: 'info', RAYVISION_HTTP_BODY_TIMEOUT_MS: '20000' }));
     // The prober has a process of its own: this one is busy sending the bodies, and its own delays must not count.
-    const prober = spawn(process.execPath, ['--input-type=module', '-e', PROBER, `http://127.0.0.1:${server.port}/healthz`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const prober = spawn(process.execPath, ['--input-type=module', '-e', PROBER, `http://127.0.0.1:${server.port}/healthz`], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let probed = '';
     prober.stdout.on('data', (chunk: Buffer) => (probed += chunk.toString('utf8')));
     const proberDone = new Promise((resolve) => prober.once('exit', resolve));
@@ -252,7 +265,9 @@ async function unfinishedBodies(
       const p = percentiles(health);
       p99.push(p.p99);
       slowest.push(Math.max(...health));
-      run.log(`    round ${r + 1}: /healthz p99 ${p.p99.toFixed(0)} ms (slowest ${Math.max(...health).toFixed(0)} ms), peak RSS ${peaks.at(-1)!.toFixed(0)} MB`);
+      run.log(
+        `    round ${r + 1}: /healthz p99 ${p.p99.toFixed(0)} ms (slowest ${Math.max(...health).toFixed(0)} ms), peak RSS ${peaks.at(-1)!.toFixed(0)} MB`,
+      );
     } finally {
       if (prober.exitCode === null) prober.kill();
       await stopHttp(server);

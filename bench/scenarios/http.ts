@@ -20,7 +20,10 @@ interface HttpServer {
  */
 function startHttp(farm: FarmProcess, stateless: boolean, tokens: readonly string[]): Promise<HttpServer> {
   const args = [CLI, '--http', '--port', '0', ...(stateless ? ['--stateless'] : [])];
-  const child = spawn(process.execPath, args, { env: farm.serverEnv({ RAYVISION_LOG_LEVEL: 'info', RAYVISION_HTTP_TOKEN: tokens.join(',') }), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: farm.serverEnv({ RAYVISION_LOG_LEVEL: 'info', RAYVISION_HTTP_TOKEN: tokens.join(',') }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let stderr = '';
     let started = false;
@@ -153,7 +156,9 @@ async function runVariant(
       throughput.push(latencies.length / seconds);
       p50.push(p.p50);
       p99.push(p.p99);
-      run.log(`    round ${r + 1}: ${Math.round(latencies.length / seconds)} calls/s, p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, ${errors} errors so far`);
+      run.log(
+        `    round ${r + 1}: ${Math.round(latencies.length / seconds)} calls/s, p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, ${errors} errors so far`,
+      );
     } finally {
       await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
       await stopHttp(server);

@@ -128,12 +128,40 @@ export async function memory(options: BenchOptions): Promise<ScenarioResult> {
   }
   const n = (count: number) => count.toLocaleString('en');
   const rows: Row[] = results.flatMap((v) => [
-    { area: 'Memory', metric: `${v.label}: RSS idle after start (1 s after tools/list)`, value: show(v.start, 1, ' MB'), target: `≤ ${TARGETS.startMb} MB`, pass: v.start.median <= TARGETS.startMb },
-    { area: 'Memory', metric: `${v.label}: RSS after ${n(calls)} calls`, value: show(v.end, 1, ' MB'), target: `≤ ${TARGETS.endMb} MB`, pass: v.end.median <= TARGETS.endMb },
-    { area: 'Memory', metric: `${v.label}: growth from ${n(calls / 2)} to ${n(calls)} calls`, value: show(v.growth, 1, ' MB'), target: `≤ ${TARGETS.growthMb} MB`, pass: v.growth.median <= TARGETS.growthMb && v.errors === 0 },
+    {
+      area: 'Memory',
+      metric: `${v.label}: RSS idle after start (1 s after tools/list)`,
+      value: show(v.start, 1, ' MB'),
+      target: `≤ ${TARGETS.startMb} MB`,
+      pass: v.start.median <= TARGETS.startMb,
+    },
+    {
+      area: 'Memory',
+      metric: `${v.label}: RSS after ${n(calls)} calls`,
+      value: show(v.end, 1, ' MB'),
+      target: `≤ ${TARGETS.endMb} MB`,
+      pass: v.end.median <= TARGETS.endMb,
+    },
+    {
+      area: 'Memory',
+      metric: `${v.label}: growth from ${n(calls / 2)} to ${n(calls)} calls`,
+      value: show(v.growth, 1, ' MB'),
+      target: `≤ ${TARGETS.growthMb} MB`,
+      pass: v.growth.median <= TARGETS.growthMb && v.errors === 0,
+    },
     { area: 'Memory', metric: `${v.label}: live heap after ${n(calls)} calls (after a full GC)`, value: show(v.liveHeap, 1, ' MB') },
-    ...(v.young && v.old ? [{ area: 'Memory', metric: `${v.label}: young / old generation after ${n(calls)} calls`, value: `${v.young.median.toFixed(1)} / ${v.old.median.toFixed(1)} MB` }] : []),
-    ...(v.idle === undefined ? [] : [{ area: 'Memory', metric: `${v.label}: RSS after ${n(calls)} calls and ${IDLE_S} s idle`, value: `${v.idle.toFixed(1)} MB` }]),
+    ...(v.young && v.old
+      ? [
+          {
+            area: 'Memory',
+            metric: `${v.label}: young / old generation after ${n(calls)} calls`,
+            value: `${v.young.median.toFixed(1)} / ${v.old.median.toFixed(1)} MB`,
+          },
+        ]
+      : []),
+    ...(v.idle === undefined
+      ? []
+      : [{ area: 'Memory', metric: `${v.label}: RSS after ${n(calls)} calls and ${IDLE_S} s idle`, value: `${v.idle.toFixed(1)} MB` }]),
   ]);
   const defaults = results[0]!;
   const missed = rows.some((row) => row.pass === false);
@@ -150,7 +178,10 @@ export async function memory(options: BenchOptions): Promise<ScenarioResult> {
     data: { rounds, calls, tools: TOOLS, idleSeconds: IDLE_S, variants: results },
     rows,
     notes: [
-      `Memory: ${count(rounds, 'fresh server process', 'fresh server processes')} per configuration × ${n(calls)} calls (main read tools in turn, 4 in flight, back to back); ${count(results.reduce((sum, v) => sum + v.errors, 0), 'error result')}.`,
+      `Memory: ${count(rounds, 'fresh server process', 'fresh server processes')} per configuration × ${n(calls)} calls (main read tools in turn, 4 in flight, back to back); ${count(
+        results.reduce((sum, v) => sum + v.errors, 0),
+        'error result',
+      )}.`,
     ],
   };
 }

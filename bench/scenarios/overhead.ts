@@ -62,8 +62,10 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
         pings.push(performance.now() - started);
       }
       pingP50.push(percentiles(pings).p50);
-      samples.forEach((s, k) => perRound[k]!.push({ mcp: percentiles(s.mcp), direct: percentiles(s.direct) }));
-      options.log(`  round ${r + 1}: ${cases.map((c, k) => `${c.label} MCP p50 ${perRound[k]![r]!.mcp.p50.toFixed(3)} ms, direct ${perRound[k]![r]!.direct.p50.toFixed(3)} ms`).join('; ')}`);
+      for (const [k, s] of samples.entries()) perRound[k]!.push({ mcp: percentiles(s.mcp), direct: percentiles(s.direct) });
+      options.log(
+        `  round ${r + 1}: ${cases.map((c, k) => `${c.label} MCP p50 ${perRound[k]![r]!.mcp.p50.toFixed(3)} ms, direct ${perRound[k]![r]!.direct.p50.toFixed(3)} ms`).join('; ')}`,
+      );
     }
 
     // The server's own CPU per call: calls back to back, one in flight, nothing else on the connection.
@@ -127,13 +129,27 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
         ? { area: 'Per call', metric: `overhead at p50, ${m.label}`, value: show(m.overheadP50Ms, 3, ' ms') }
         : { area: 'Per call', metric: `overhead at p50, ${m.label}`, value: show(m.overheadP50Ms, 3, ' ms') },
       k === 0
-        ? { area: 'Per call', metric: `ratio at p50 (MCP / direct), ${m.label}`, value: show(m.ratioP50, 2, '×'), target: `≤ ${TARGET_RATIO}×`, pass: m.ratioP50.median <= TARGET_RATIO }
+        ? {
+            area: 'Per call',
+            metric: `ratio at p50 (MCP / direct), ${m.label}`,
+            value: show(m.ratioP50, 2, '×'),
+            target: `≤ ${TARGET_RATIO}×`,
+            pass: m.ratioP50.median <= TARGET_RATIO,
+          }
         : { area: 'Per call', metric: `ratio at p50 (MCP / direct), ${m.label}`, value: show(m.ratioP50, 2, '×') },
     ]);
     rows.push(
       { area: 'Per call', metric: 'MCP ping over stdio, p50 (the transport alone)', value: show(ping, 3, ' ms') },
-      { area: 'Per call', metric: 'floor: the same client and connector, a bare JSON-RPC loop instead of the server (bench/floor-server.ts), ratio at p50', value: show(floorRatio, 2, '×') },
-      { area: 'Per call', metric: `server CPU per get_task_info call (${cpuCalls.toLocaleString('en')} calls back to back; farm and client excluded)`, value: `${serverCpuMs.toFixed(3)} ms` },
+      {
+        area: 'Per call',
+        metric: 'floor: the same client and connector, a bare JSON-RPC loop instead of the server (bench/floor-server.ts), ratio at p50',
+        value: show(floorRatio, 2, '×'),
+      },
+      {
+        area: 'Per call',
+        metric: `server CPU per get_task_info call (${cpuCalls.toLocaleString('en')} calls back to back; farm and client excluded)`,
+        value: `${serverCpuMs.toFixed(3)} ms`,
+      },
       {
         area: 'Per call',
         metric: `ratio at p50 against a farm ${REMOTE_LATENCY_MS} ms away, typical task`,
@@ -143,7 +159,16 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
     const typical = measured[0]!;
     return {
       name: 'overhead',
-      data: { tool: 'get_task_info', rounds, callsPerRound, cases: measured, pingP50Ms: ping, serverCpuMs, floorRatio, remote: { latencyMs: REMOTE_LATENCY_MS, mcpP50Ms: percentiles(remote.mcp).p50, directP50Ms: percentiles(remote.direct).p50, ratio: remoteRatio } },
+      data: {
+        tool: 'get_task_info',
+        rounds,
+        callsPerRound,
+        cases: measured,
+        pingP50Ms: ping,
+        serverCpuMs,
+        floorRatio,
+        remote: { latencyMs: REMOTE_LATENCY_MS, mcpP50Ms: percentiles(remote.mcp).p50, directP50Ms: percentiles(remote.direct).p50, ratio: remoteRatio },
+      },
       rows,
       ...(typical.ratioP50.median > TARGET_RATIO
         ? {
@@ -153,7 +178,9 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
               `the rest is the SDK's protocol layer on both ends (its schemas check the call, its result and every message's kind) and the tool shaping its answer; the server spends ${serverCpuMs.toFixed(3)} ms of CPU per call. The same client around the same connector with a bare JSON-RPC loop instead of the server gets ${floorRatio.median.toFixed(2)}× on this machine now. Against a farm ${REMOTE_LATENCY_MS} ms away the ratio is ${remoteRatio.toFixed(2)}.`,
           }
         : {}),
-      notes: [`Per call: ${count(rounds, 'round')} × ${callsPerRound} calls each way per task after ${options.quick ? 200 : 1000} warm-up calls, alternating MCP and direct (and which goes first); one call in flight.`],
+      notes: [
+        `Per call: ${count(rounds, 'round')} × ${callsPerRound} calls each way per task after ${options.quick ? 200 : 1000} warm-up calls, alternating MCP and direct (and which goes first); one call in flight.`,
+      ],
     };
   } finally {
     await server.close();

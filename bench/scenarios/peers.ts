@@ -26,7 +26,13 @@ interface Peer {
 }
 
 const PEERS: Peer[] = [
-  { name: '@modelcontextprotocol/server-everything', version: '2026.8.31', bin: 'mcp-server-everything', call: { name: 'echo', arguments: { message: 'hello' } }, about: 'echo' },
+  {
+    name: '@modelcontextprotocol/server-everything',
+    version: '2026.8.31',
+    bin: 'mcp-server-everything',
+    call: { name: 'echo', arguments: { message: 'hello' } },
+    about: 'echo',
+  },
   {
     name: '@supabase/mcp-server-supabase',
     version: '0.13.0',
@@ -37,7 +43,13 @@ const PEERS: Peer[] = [
     call: { name: 'confirm_cost', arguments: { type: 'project', recurrence: 'monthly', amount: 10 } },
     about: 'confirm_cost (computed locally)',
   },
-  { name: '@playwright/mcp', version: '0.0.83', bin: 'playwright-mcp', call: { name: 'browser_tabs', arguments: { action: 'list' } }, about: 'browser_tabs (answers that no browser is installed)' },
+  {
+    name: '@playwright/mcp',
+    version: '0.0.83',
+    bin: 'playwright-mcp',
+    call: { name: 'browser_tabs', arguments: { action: 'list' } },
+    about: 'browser_tabs (answers that no browser is installed)',
+  },
   {
     name: '@sentry/mcp-server',
     version: '0.39.0',
@@ -63,7 +75,11 @@ async function installPeers(log: (line: string) => void): Promise<string | undef
   log(`  installing ${PEERS.map((p) => `${p.name}@${p.version}`).join(', ')} into ${PEER_DIR}`);
   try {
     // No install scripts: nothing here needs one to start (Playwright's browsers are not wanted).
-    await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: PEER_DIR, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+    await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
+      cwd: PEER_DIR,
+      timeout: 600_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return undefined;
   } catch (error) {
     return (error as Error).message.split('\n').slice(0, 3).join(' ');
@@ -114,7 +130,12 @@ export async function peers(options: BenchOptions): Promise<ScenarioResult> {
       },
       {
         label: 'rayvision-mcp --sandbox',
-        launch: { label: 'rayvision-mcp --sandbox', command: installed.command, args: ['--sandbox'], env: { ...base, PATH: pathEnv, RAYVISION_LOG_LEVEL: 'warn' } },
+        launch: {
+          label: 'rayvision-mcp --sandbox',
+          command: installed.command,
+          args: ['--sandbox'],
+          env: { ...base, PATH: pathEnv, RAYVISION_LOG_LEVEL: 'warn' },
+        },
         call: (() => {
           let task: number | undefined;
           return async (session: RawSession) => {
@@ -127,7 +148,12 @@ export async function peers(options: BenchOptions): Promise<ScenarioResult> {
         ? []
         : PEERS.map((peer) => ({
             label: `${peer.name} ${peer.version}`,
-            launch: { label: peer.name, command: join(PEER_DIR, 'node_modules', '.bin', peer.bin), args: peer.args ?? [], env: { ...base, PATH: pathEnv, ...peer.env } },
+            launch: {
+              label: peer.name,
+              command: join(PEER_DIR, 'node_modules', '.bin', peer.bin),
+              args: peer.args ?? [],
+              env: { ...base, PATH: pathEnv, ...peer.env },
+            },
             call: async (session: RawSession) => void (await request(session, peer.call.name, peer.call.arguments)),
           }))),
     ];
@@ -162,7 +188,13 @@ export async function peers(options: BenchOptions): Promise<ScenarioResult> {
       }
     }
 
-    const measured: Measured[] = servers.map((server, k) => ({ label: server.label, ratio: figure(ratios[k]!), ms: figure(times[k]!), idleMb: figure(idle[k]!), afterCallsMb: figure(after[k]!) }));
+    const measured: Measured[] = servers.map((server, k) => ({
+      label: server.label,
+      ratio: figure(ratios[k]!),
+      ms: figure(times[k]!),
+      idleMb: figure(idle[k]!),
+      afterCallsMb: figure(after[k]!),
+    }));
     for (const m of measured) options.log(`  ${m.label}: ${show(m.ratio, 2, '×')} node -e 0`);
     const ours = measured.slice(0, 2);
     const others = measured.slice(2);
@@ -185,14 +217,29 @@ export async function peers(options: BenchOptions): Promise<ScenarioResult> {
     const beaten = others.length > 0 && !rows.at(-1)!.pass;
     return {
       name: 'peers',
-      data: { rounds, memoryRounds, calls: CALLS, peerDir: PEER_DIR, skipped, peers: PEERS.map(({ name, version, call, about }) => ({ name, version, call, about })), servers: measured },
+      data: {
+        rounds,
+        memoryRounds,
+        calls: CALLS,
+        peerDir: PEER_DIR,
+        skipped,
+        peers: PEERS.map(({ name, version, call, about }) => ({ name, version, call, about })),
+        servers: measured,
+      },
       rows,
       notes: [
         skipped
           ? `Peers: skipped (the npm registry could not be reached to install them into ${PEER_DIR}: ${skipped}); only rayvision-mcp is shown.`
           : `Peers: installed from npm into ${PEER_DIR} (outside the project), each started through its installed command with dummy credentials; ${rounds} interleaved rounds (node -e 0, then every server once); memory over ${memoryRounds} fresh process(es) each, RSS a second after tools/list and after ${CALLS.toLocaleString('en')} calls of one tool, one at a time: rayvision-mcp get_task_info (real mode against the bench farm), ${PEERS.map((p) => `${p.name} ${p.about}`).join(', ')}.`,
       ],
-      ...(beaten ? { whyMissed: `Peers: ${others.filter((m) => m.ratio.median <= Math.max(...ours.map((o) => o.ratio.median))).map((m) => `${m.label} started in ${m.ratio.median.toFixed(2)}× node -e 0`).join('; ')}, at or below rayvision-mcp's ${ours.map((o) => o.ratio.median.toFixed(2)).join(' / ')}×.` } : {}),
+      ...(beaten
+        ? {
+            whyMissed: `Peers: ${others
+              .filter((m) => m.ratio.median <= Math.max(...ours.map((o) => o.ratio.median)))
+              .map((m) => `${m.label} started in ${m.ratio.median.toFixed(2)}× node -e 0`)
+              .join('; ')}, at or below rayvision-mcp's ${ours.map((o) => o.ratio.median.toFixed(2)).join(' / ')}×.`,
+          }
+        : {}),
     };
   } finally {
     installed.dispose();

@@ -25,13 +25,18 @@ export async function polling(options: BenchOptions): Promise<ScenarioResult> {
   const watches: Watch[] = [
     { label: 'rayvision://tasks/{id}, finished task', uri: `rayvision://tasks/${(await idle.sample()).finished}`, farm: idle, operation: 'get_task_info' },
     { label: 'rayvision://tasks, nothing changes', uri: 'rayvision://tasks', farm: idle, operation: 'get_task_list' },
-    { label: 'rayvision://tasks/{id}, rendering task (farm clock 60×)', uri: `rayvision://tasks/${(await busy.sample()).rendering}`, farm: busy, operation: 'get_task_info' },
+    {
+      label: 'rayvision://tasks/{id}, rendering task (farm clock 60×)',
+      uri: `rayvision://tasks/${(await busy.sample()).rendering}`,
+      farm: busy,
+      operation: 'get_task_info',
+    },
     { label: 'rayvision://tasks, tasks rendering (farm clock 60×)', uri: 'rayvision://tasks', farm: busy, operation: 'get_task_list' },
   ];
   const servers = await Promise.all(watches.map((w) => startStdioServer(w.farm.serverEnv({ RAYVISION_POLL_INTERVAL: String(INTERVAL_S) }))));
   try {
     const updates = watches.map(() => 0);
-    servers.forEach((server, i) => server.client.setNotificationHandler('notifications/resources/updated', () => void updates[i]!++));
+    for (const [i, server] of servers.entries()) server.client.setNotificationHandler('notifications/resources/updated', () => void updates[i]!++);
     await Promise.all(servers.map((server, i) => server.client.subscribeResource({ uri: watches[i]!.uri })));
     const before = await Promise.all(watches.map((w) => w.farm.count(w.operation)));
     await new Promise((resolve) => setTimeout(resolve, windowS * 1000));

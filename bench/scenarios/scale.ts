@@ -67,7 +67,9 @@ async function series(options: BenchOptions): Promise<SeriesPoint[]> {
         answer: String((warm.content[0] as { text: string }).text.split('\n')[0]),
       };
       points.push(point);
-      options.log(`  ${taskCount.toLocaleString('en')} tasks: triage ${show(point.triageMs, 0, ' ms')}, ${point.taskListRequests} task-list requests of ${point.requests}; a task-list page ${point.farmPageMs.toFixed(2)} ms at the farm`);
+      options.log(
+        `  ${taskCount.toLocaleString('en')} tasks: triage ${show(point.triageMs, 0, ' ms')}, ${point.taskListRequests} task-list requests of ${point.requests}; a task-list page ${point.farmPageMs.toFixed(2)} ms at the farm`,
+      );
     } finally {
       await direct.close();
       await server.close();
@@ -149,9 +151,23 @@ export async function scale(options: BenchOptions): Promise<ScenarioResult> {
   const big = at(32_000);
   const mid = at(3200);
   const seriesRows: Row[] = [
-    { area: 'Scale', metric: `triage_failures over ${points.map((p) => n(p.taskCount)).join(' / ')} tasks: wall time`, value: points.map((p) => show(p.triageMs, 0)).join(' / ').concat(' ms') },
+    {
+      area: 'Scale',
+      metric: `triage_failures over ${points.map((p) => n(p.taskCount)).join(' / ')} tasks: wall time`,
+      value: points
+        .map((p) => show(p.triageMs, 0))
+        .join(' / ')
+        .concat(' ms'),
+    },
     { area: 'Scale', metric: `… task-list requests (of all requests)`, value: points.map((p) => `${p.taskListRequests} (${p.requests})`).join(' / ') },
-    { area: 'Scale', metric: '… the farm\'s own time for one task-list page of 20, sent directly, p50', value: points.map((p) => p.farmPageMs.toFixed(2)).join(' / ').concat(' ms') },
+    {
+      area: 'Scale',
+      metric: "… the farm's own time for one task-list page of 20, sent directly, p50",
+      value: points
+        .map((p) => p.farmPageMs.toFixed(2))
+        .join(' / ')
+        .concat(' ms'),
+    },
     ...(big && mid
       ? [
           {
@@ -161,7 +177,13 @@ export async function scale(options: BenchOptions): Promise<ScenarioResult> {
             target: `≤ ${TARGETS.timeRatio}×`,
             pass: big.triageMs.median / mid.triageMs.median <= TARGETS.timeRatio,
           },
-          { area: 'Scale', metric: 'task-list requests at 32,000 tasks', value: String(big.taskListRequests), target: `≤ ${TARGETS.taskListRequests}`, pass: big.taskListRequests <= TARGETS.taskListRequests },
+          {
+            area: 'Scale',
+            metric: 'task-list requests at 32,000 tasks',
+            value: String(big.taskListRequests),
+            target: `≤ ${TARGETS.taskListRequests}`,
+            pass: big.taskListRequests <= TARGETS.taskListRequests,
+          },
         ]
       : []),
   ];

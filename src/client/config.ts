@@ -41,7 +41,7 @@ export const CONNECTION_OPTIONS = {
     flag: 'access-id',
     type: 'string',
     group: G,
-    description: 'Access id from the farm\'s API settings page.',
+    description: "Access id from the farm's API settings page.",
   },
   accessKey: {
     env: 'RAYVISION_API_ACCESS_KEY',
@@ -141,7 +141,8 @@ export const CONNECTION_OPTIONS = {
     type: 'string',
     group: G,
     defaultText: 'half of RAYVISION_API_CONCURRENCY, at least 1',
-    description: 'Most requests in flight for one HTTP session (1 to RAYVISION_API_CONCURRENCY), so a busy session leaves connections to the others; calls outside a session (stdio) may use them all.',
+    description:
+      'Most requests in flight for one HTTP session (1 to RAYVISION_API_CONCURRENCY), so a busy session leaves connections to the others; calls outside a session (stdio) may use them all.',
   },
   laneQueue: {
     env: 'RAYVISION_API_LANE_QUEUE',
@@ -228,7 +229,10 @@ const pathsSchema = z
   });
 
 export function isLoopbackHost(domain: string): boolean {
-  const host = domain.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  const host = domain
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
@@ -271,12 +275,17 @@ export function loadConnectorConfig(sources: OptionSources): ConnectorConfig {
   const accessId = parseOption(o.accessId, z.string().regex(/^\S+$/, 'must not contain spaces'), sources[o.accessId.env]);
   const accessKey = readAccessKey(sources);
   const domain = parseOption(o.domain, domainSchema, sources[o.domain.env]);
-  const platform = parseOption(o.platform, z.string().default('4').pipe(z.string().regex(/^\d{1,4}$/, 'must be a platform number such as 2, 4 or 62')), sources[o.platform.env]);
-  const scheme = parseOption(
-    o.scheme,
-    z.enum(SCHEMES, { error: `must be one of ${SCHEMES.join(', ')}` }).optional(),
-    sources[o.scheme.env],
-  ) ?? (/dayancloud/i.test(domain) ? 'dayan' : 'current');
+  const platform = parseOption(
+    o.platform,
+    z
+      .string()
+      .default('4')
+      .pipe(z.string().regex(/^\d{1,4}$/, 'must be a platform number such as 2, 4 or 62')),
+    sources[o.platform.env],
+  );
+  const scheme =
+    parseOption(o.scheme, z.enum(SCHEMES, { error: `must be one of ${SCHEMES.join(', ')}` }).optional(), sources[o.scheme.env]) ??
+    (/dayancloud/i.test(domain) ? 'dayan' : 'current');
   const protocol = parseOption(o.protocol, z.enum(['https', 'http'], { error: 'must be https or http' }).default('https'), sources[o.protocol.env]);
   const allowInsecure = parseFlag(o.allowInsecureHttp, sources);
   if (protocol === 'http' && !isLoopbackHost(domain) && !allowInsecure) {
@@ -298,5 +307,20 @@ export function loadConnectorConfig(sources: OptionSources): ConnectorConfig {
   const queueTimeoutMs = parseOption(o.queueTimeoutMs, intIn(1000, 600_000, DEFAULT_QUEUE_TIMEOUT_MS), sources[o.queueTimeoutMs.env]);
   // The SDK sends languageFlag "0" (Chinese) for renderbus domains and "1" otherwise (fox rayvision_api 4609959).
   const languageFlag = (language ?? (/renderbus/i.test(domain) ? 'zh' : 'en')) === 'zh' ? '0' : '1';
-  return { accessId, accessKey, domain, platform, scheme, protocol, timeoutMs, languageFlag, paths, timeZone, concurrency, laneConcurrency, laneQueue, queueTimeoutMs };
+  return {
+    accessId,
+    accessKey,
+    domain,
+    platform,
+    scheme,
+    protocol,
+    timeoutMs,
+    languageFlag,
+    paths,
+    timeZone,
+    concurrency,
+    laneConcurrency,
+    laneQueue,
+    queueTimeoutMs,
+  };
 }

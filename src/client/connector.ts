@@ -233,7 +233,13 @@ export class Connector {
     let response: Dispatcher.ResponseData;
     let text: string;
     try {
-      response = await http.request(`${this.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: this.dispatcher, signal: limit.signal });
+      response = await http.request(`${this.baseUrl}${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        dispatcher: this.dispatcher,
+        signal: limit.signal,
+      });
       text = await response.body.text();
     } catch (error) {
       throw this.transportFailure(operation.id as OperationId, error, options.signal, limit.timedOut(), timeoutMs);
@@ -256,10 +262,20 @@ export class Connector {
     const unsure = operation.retrySafe ? '' : `; ${MAY_HAVE_APPLIED}`;
     if (status >= 400) {
       const advice = status >= 500 ? unsure || '; the farm is having trouble, try again shortly' : '; check RAYVISION_API_DOMAIN and RAYVISION_API_SCHEME';
-      throw new TransportError(operation.id, 'http-status', `${operation.id} failed: the farm answered HTTP ${status}${text ? ` ("${excerpt}")` : ''}${advice}.`, { status, excerpt, sent: true });
+      throw new TransportError(
+        operation.id,
+        'http-status',
+        `${operation.id} failed: the farm answered HTTP ${status}${text ? ` ("${excerpt}")` : ''}${advice}.`,
+        { status, excerpt, sent: true },
+      );
     }
     const advice = unsure ? `${unsure}, and that RAYVISION_API_DOMAIN points at the API host` : '; check RAYVISION_API_DOMAIN points at the API host';
-    throw new TransportError(operation.id, 'invalid-json', `${operation.id} failed: the farm answered HTTP ${status} with a body that is not an API response ("${excerpt || 'empty'}")${advice}.`, { status, excerpt, sent: true });
+    throw new TransportError(
+      operation.id,
+      'invalid-json',
+      `${operation.id} failed: the farm answered HTTP ${status} with a body that is not an API response ("${excerpt || 'empty'}")${advice}.`,
+      { status, excerpt, sent: true },
+    );
   }
 
   private expired(id: string, envelope: Envelope, status: number, dateHeader: string | string[] | undefined): ApiError {
@@ -281,7 +297,12 @@ export class Connector {
     }
     const code = (error as { code?: string }).code ?? '';
     const sent = !NOT_SENT_CODES.has(code);
-    const reason = code === 'ECONNREFUSED' ? `nothing accepts connections at ${this.baseUrl}` : code === 'ENOTFOUND' ? `the host ${this.config.domain} was not found` : `the connection failed (${code || (error as Error).message})`;
+    const reason =
+      code === 'ECONNREFUSED'
+        ? `nothing accepts connections at ${this.baseUrl}`
+        : code === 'ENOTFOUND'
+          ? `the host ${this.config.domain} was not found`
+          : `the connection failed (${code || (error as Error).message})`;
     const advice = (sent && unsure) || '; check RAYVISION_API_DOMAIN and your network';
     return new TransportError(id, 'network', `${id} failed: ${reason}${advice}.`, { sent, cause: error });
   }
@@ -299,7 +320,9 @@ export class Connector {
     if (!this.logger.enabled('debug')) return;
     const ms = (performance.now() - started).toFixed(1);
     const waited = waitedMs >= 1 ? ` queued=${waitedMs.toFixed(0)}ms` : '';
-    this.logger.debug(`call ${operation.id} ${path} ${typeof outcome === 'number' ? `code=${outcome}` : outcome} ${ms}ms${waited}${attempt > 1 ? ` attempt=${attempt}` : ''}`);
+    this.logger.debug(
+      `call ${operation.id} ${path} ${typeof outcome === 'number' ? `code=${outcome}` : outcome} ${ms}ms${waited}${attempt > 1 ? ` attempt=${attempt}` : ''}`,
+    );
   }
 }
 

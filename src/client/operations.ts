@@ -93,11 +93,12 @@ const ONLY_001 = 'only seed 001 (current documents) gives it; the current path i
 const NEWER = (since: string) => `added in ${since}, after the classic scheme; the current path is sent`;
 
 type ParamOptions = Omit<WireParam, 'type'>;
+type Empty = Record<never, never>;
 // `const` keeps each parameter's literal shape (required, allowed values), which BodyOf below reads.
-const int = <const E extends ParamOptions = {}>(extra: E = {} as E) => ({ type: 'int' as const, ...extra });
-const str = <const E extends ParamOptions = {}>(extra: E = {} as E) => ({ type: 'string' as const, ...extra });
-const ints = <const E extends ParamOptions = {}>(extra: E = {} as E) => ({ type: 'int[]' as const, ...extra });
-const strs = <const E extends ParamOptions = {}>(extra: E = {} as E) => ({ type: 'string[]' as const, ...extra });
+const int = <const E extends ParamOptions = Empty>(extra: E = {} as E) => ({ type: 'int' as const, ...extra });
+const str = <const E extends ParamOptions = Empty>(extra: E = {} as E) => ({ type: 'string' as const, ...extra });
+const ints = <const E extends ParamOptions = Empty>(extra: E = {} as E) => ({ type: 'int[]' as const, ...extra });
+const strs = <const E extends ParamOptions = Empty>(extra: E = {} as E) => ({ type: 'string[]' as const, ...extra });
 const req = { required: true } as const;
 const paging = { pageNum: int(req), pageSize: int(req) } as const;
 /** A log's date bounds: required, "" meaning unbounded (seed 001; the SDK sends ""). */
@@ -633,7 +634,7 @@ type Specs = typeof SPECS;
 /** Operations with an endpoint of their own (the others are composed from them). */
 export type EndpointId = { [Id in OperationId]: Specs[Id] extends { composedOf: readonly string[] } ? never : Id }[OperationId];
 
-type ParamsOf<Id extends OperationId> = Specs[Id] extends { params: infer P } ? P : {};
+type ParamsOf<Id extends OperationId> = Specs[Id] extends { params: infer P } ? P : Empty;
 type ValueOf<P> = P extends { allowed: readonly (infer A)[] }
   ? A
   : P extends { type: 'int' }
@@ -662,7 +663,7 @@ export type BodyOf<Id extends OperationId> = Id extends OperationId
   : never;
 
 /** The arguments after the id: the body may be left out when nothing in it is required. */
-export type BodyArgs<Id extends OperationId> = {} extends BodyOf<Id> ? [body?: BodyOf<Id>] : [body: BodyOf<Id>];
+export type BodyArgs<Id extends OperationId> = Empty extends BodyOf<Id> ? [body?: BodyOf<Id>] : [body: BodyOf<Id>];
 
 const pathOf = (dialect: string | Assumed, current: string) => (typeof dialect === 'string' ? dialect : (dialect.path ?? current));
 

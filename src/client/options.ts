@@ -89,13 +89,20 @@ function checkTokens(tokens: readonly Token[], options: Record<string, ExtraFlag
       if (!option) throw new ConfigError(unknownOption(token.rawName, options, specs));
       if (option.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))) {
         const env = envOf(token.name);
-        throw new ConfigError(`Option '${token.rawName}' needs a value: write ${token.rawName} <value> or ${token.rawName}=<value>${env ? ` (or set ${env})` : ''}.`);
+        throw new ConfigError(
+          `Option '${token.rawName}' needs a value: write ${token.rawName} <value> or ${token.rawName}=<value>${env ? ` (or set ${env})` : ''}.`,
+        );
       }
       if (option.type === 'boolean' && token.value !== undefined) throw takesNoValue(token.rawName, token.name, token.value);
     } else if (token.kind === 'positional') {
       const previous = tokens[position - 1];
       // `--sandbox 1`: a word that reads as on/off right after an on/off flag was meant as its value.
-      if (previous?.kind === 'option' && previous.value === undefined && options[previous.name]?.type === 'boolean' && parseBooleanText(token.value) !== undefined) {
+      if (
+        previous?.kind === 'option' &&
+        previous.value === undefined &&
+        options[previous.name]?.type === 'boolean' &&
+        parseBooleanText(token.value) !== undefined
+      ) {
         throw takesNoValue(previous.rawName, previous.name, token.value);
       }
       throw new ConfigError(unexpectedWord(token.value, commands));
@@ -120,7 +127,10 @@ function unknownOption(rawName: string, options: Record<string, ExtraFlag>, spec
 
 /** RAYVISION_API_ACCESS_KEY → access-key; RAYVISION_HTTP_TOKEN → http-token and token. */
 function variableFlagNames(spec: OptionSpec): string[] {
-  const name = spec.env.replace(/^RAYVISION_(?:API_)?/, '').toLowerCase().replace(/_/g, '-');
+  const name = spec.env
+    .replace(/^RAYVISION_(?:API_)?/, '')
+    .toLowerCase()
+    .replace(/_/g, '-');
   return [name, name.replace(/^http-/, '')];
 }
 

@@ -64,7 +64,7 @@ export const strictScalar: ScalarRenderer = (key, value) => {
 function flattenInto(key: string, value: unknown, out: Map<string, string>, render: ScalarRenderer): void {
   if (value === undefined) return;
   if (Array.isArray(value)) {
-    value.forEach((item, index) => flattenInto(`${key}${index}`, item, out, render));
+    for (const [index, item] of value.entries()) flattenInto(`${key}${index}`, item, out, render);
   } else if (value !== null && typeof value === 'object') {
     for (const [child, childValue] of Object.entries(value)) flattenInto(`${key}.${child}`, childValue, out, render);
   } else {

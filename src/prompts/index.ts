@@ -60,7 +60,7 @@ function definitions(completions: Completions): PromptDef[] {
       render: ({ since, task_id }) =>
         [
           `Check the status of my render jobs${since ? ` submitted since ${since}` : ''}.`,
-          `1. Call job_status_summary${since ? ' with since (and until, for a single day) in ISO 8601 with my UTC offset, e.g. 2026-11-20T00:00:00-05:00 (work the dates out from today\'s date)' : ''}.`,
+          `1. Call job_status_summary${since ? " with since (and until, for a single day) in ISO 8601 with my UTC offset, e.g. 2026-11-20T00:00:00-05:00 (work the dates out from today's date)" : ''}.`,
           task_id
             ? `2. Call get_task_info for task ${task_id} and read its frames if something looks wrong.`
             : '2. Pick out what needs my attention: failed tasks, tasks stopped for arrears, tasks that will finish late.',
@@ -108,7 +108,16 @@ function definitions(completions: Completions): PromptDef[] {
       render: ({ software, version, plugins, name, make_default }) =>
         [
           `Set up a render environment for ${software} ${version}${plugins ? ` with ${plugins}` : ''}${name ? ` named "${name}"` : ''}${make_default === 'yes' ? ', as the default' : ''}.`,
-          `1. Call configure_render_env with cg_id "${software}", version "${version}"${plugins ? `, plugins ${JSON.stringify(plugins.split(',').map((p) => p.trim()).filter(Boolean))}` : ''}${name ? `, name "${name}"` : ''}${make_default === 'yes' ? ', make_default true' : ''} and dry_run true.`,
+          `1. Call configure_render_env with cg_id "${software}", version "${version}"${
+            plugins
+              ? `, plugins ${JSON.stringify(
+                  plugins
+                    .split(',')
+                    .map((p) => p.trim())
+                    .filter(Boolean),
+                )}`
+              : ''
+          }${name ? `, name "${name}"` : ''}${make_default === 'yes' ? ', make_default true' : ''} and dry_run true.`,
           '2. If the farm does not offer that version or a plugin, show me the nearest ones it lists and ask which to use (get_supported_plugins lists them all).',
           '3. Show me what would be created or changed; if an environment of that name exists with another setup (action choice_needed), show me before and after and ask whether to update it or create a new one (change "update" or "create").',
           '4. After I confirm, call configure_render_env again with dry_run false (and change, if I chose).',
@@ -153,7 +162,10 @@ export class PromptTable {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.join('.') || 'arguments';
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${name}: ${issue?.code === 'invalid_type' && issue.input === undefined ? `${field} is required` : `${field}: ${issue?.message}`}.`);
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `${name}: ${issue?.code === 'invalid_type' && issue.input === undefined ? `${field} is required` : `${field}: ${issue?.message}`}.`,
+      );
     }
     return say(prompt.def.render(parsed.data, this.policy));
   }

@@ -57,7 +57,7 @@ export class ListenFollower {
 export function listenRequest(message: unknown): { id: string | number; uris: string[] } | undefined {
   // The filter travels as `params.notifications` (SubscriptionsListenRequestParams, MCP 2026-07-28).
   const m = message as { method?: unknown; id?: unknown; params?: { notifications?: { resourceSubscriptions?: unknown } } } | null;
-  if (!m || m.method !== 'subscriptions/listen' || (typeof m.id !== 'string' && typeof m.id !== 'number')) return undefined;
+  if (m?.method !== 'subscriptions/listen' || (typeof m.id !== 'string' && typeof m.id !== 'number')) return undefined;
   const asked = m.params?.notifications?.resourceSubscriptions;
   const uris = Array.isArray(asked) ? [...new Set(asked.filter((uri): uri is string => typeof uri === 'string'))] : [];
   return { id: m.id, uris };

@@ -67,13 +67,40 @@ function catalogue(completions: Completions): { statics: StaticResource[]; templ
   const completeTask = { task_id: (value: string) => completions.taskIds(value) };
   const readFrames = (ctx: ToolContext, vars: Variables) =>
     framesText(ctx, variable(taskIdSchema, 'task_id', vars['task_id']), vars['page'] === undefined ? 1 : variable(pageSchema, 'page', vars['page']));
-  const frames = { title: 'Task frames', description: 'Frames of a task, failed first, 100 a page', toolset: 'frames' as const, complete: completeTask, read: readFrames };
+  const frames = {
+    title: 'Task frames',
+    description: 'Frames of a task, failed first, 100 a page',
+    toolset: 'frames' as const,
+    complete: completeTask,
+    read: readFrames,
+  };
   return {
     statics: [
-      { name: 'account', uri: URIS.account, title: 'Account', description: 'Profile, balance and settings; secrets redacted', toolset: 'account', read: accountText },
-      { name: 'platforms', uri: URIS.platforms, title: 'Render platforms', description: 'Platforms (clusters) of the account', toolset: 'account', read: platformsText },
+      {
+        name: 'account',
+        uri: URIS.account,
+        title: 'Account',
+        description: 'Profile, balance and settings; secrets redacted',
+        toolset: 'account',
+        read: accountText,
+      },
+      {
+        name: 'platforms',
+        uri: URIS.platforms,
+        title: 'Render platforms',
+        description: 'Platforms (clusters) of the account',
+        toolset: 'account',
+        read: platformsText,
+      },
       { name: 'tasks', uri: URIS.tasks, title: 'Tasks', description: 'Active and recent tasks; subscribe for changes', toolset: 'tasks', read: tasksText },
-      { name: 'software', uri: URIS.software, title: 'Supported software', description: 'Programs the farm renders and their versions', toolset: 'environments', read: softwareText },
+      {
+        name: 'software',
+        uri: URIS.software,
+        title: 'Supported software',
+        description: 'Programs the farm renders and their versions',
+        toolset: 'environments',
+        read: softwareText,
+      },
     ],
     templates: [
       {
@@ -183,9 +210,13 @@ export class ResourceTable {
 
 /** Answers resources/list, resources/templates/list and resources/read on one server instance. */
 export function installResources(server: Server, table: ResourceTable, deps: ResourceDeps): void {
-  server.setRequestHandler('resources/list', async (_request, ctx) => ({ resources: await table.list(readContext(deps, ctx.mcpReq.signal, ctx.sessionId ?? ctx.http?.authInfo?.clientId)) }));
+  server.setRequestHandler('resources/list', async (_request, ctx) => ({
+    resources: await table.list(readContext(deps, ctx.mcpReq.signal, ctx.sessionId ?? ctx.http?.authInfo?.clientId)),
+  }));
   server.setRequestHandler('resources/templates/list', () => table.templatesListed);
-  server.setRequestHandler('resources/read', (request, ctx) => table.read(request.params.uri, readContext(deps, ctx.mcpReq.signal, ctx.sessionId ?? ctx.http?.authInfo?.clientId)));
+  server.setRequestHandler('resources/read', (request, ctx) =>
+    table.read(request.params.uri, readContext(deps, ctx.mcpReq.signal, ctx.sessionId ?? ctx.http?.authInfo?.clientId)),
+  );
 }
 
 /**
@@ -215,11 +246,11 @@ async function supportedSoftware(ctx: ToolContext): Promise<Resource[]> {
   try {
     const { software } = await ctx.api.environments.software();
     return software.map((s) => ({
-        uri: `rayvision://render-envs/${s.cgId}`,
-        name: `render environments for ${softwareName(s.cgId)}`,
-        title: `${s.cgName || softwareName(s.cgId)} environments`,
-        mimeType: TEXT,
-      }));
+      uri: `rayvision://render-envs/${s.cgId}`,
+      name: `render environments for ${softwareName(s.cgId)}`,
+      title: `${s.cgName || softwareName(s.cgId)} environments`,
+      mimeType: TEXT,
+    }));
   } catch (error) {
     ctx.logger.warn(`resources/list: render environments left out: ${error instanceof Error ? error.message : String(error)}`);
     return [];

@@ -84,12 +84,19 @@ export class TaskWatcher {
     if (this.subs.has(uri)) return;
     const target = subscriptionTarget(uri);
     if (!target) {
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${uri} cannot be subscribed to: only rayvision://tasks and rayvision://tasks/{task_id} (or its /frames) change on their own.`);
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `${uri} cannot be subscribed to: only rayvision://tasks and rayvision://tasks/{task_id} (or its /frames) change on their own.`,
+      );
     }
     const toolset = target.kind === 'list' ? 'tasks' : target.toolset;
-    if (!this.deps.toolsets.has(toolset)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${uri} is not served: the "${toolset}" toolset is not enabled.`);
+    if (!this.deps.toolsets.has(toolset))
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${uri} is not served: the "${toolset}" toolset is not enabled.`);
     if (this.subs.size >= MAX_SUBSCRIPTIONS) {
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `This connection already holds ${MAX_SUBSCRIPTIONS} subscriptions, the most allowed; unsubscribe from some first.`);
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `This connection already holds ${MAX_SUBSCRIPTIONS} subscriptions, the most allowed; unsubscribe from some first.`,
+      );
     }
     // The state to compare with comes first: it also checks that the task exists.
     const fingerprint = target.kind === 'list' ? (await this.listPrint()).print : await this.taskBaseline(target.taskId);
@@ -136,7 +143,10 @@ export class TaskWatcher {
     try {
       if (due.length === 0) return;
       const ids = [...new Set(due.flatMap((s) => (s.target.kind === 'task' ? [s.target.taskId] : [])))];
-      const [tasks, list] = await Promise.all([ids.length ? this.taskPrints(ids) : undefined, due.some((s) => s.target.kind === 'list') ? this.listPrint() : undefined]);
+      const [tasks, list] = await Promise.all([
+        ids.length ? this.taskPrints(ids) : undefined,
+        due.some((s) => s.target.kind === 'list') ? this.listPrint() : undefined,
+      ]);
       for (const sub of due) {
         if (this.closed || this.subs.get(sub.uri) !== sub) continue;
         sub.polled = now;
@@ -149,7 +159,9 @@ export class TaskWatcher {
         sub.due = Date.now() + sub.schedule.next(changed) * 1000;
       }
       if (list?.newTasks && !this.closed) this.deps.listChanged();
-      this.deps.logger.debug(`polled ${due.length} subscriptions (${ids.length ? `get_task_info for ${ids.length} tasks` : ''}${ids.length && list ? ', ' : ''}${list ? 'get_task_list' : ''})${list?.newTasks ? '; new tasks' : ''}`);
+      this.deps.logger.debug(
+        `polled ${due.length} subscriptions (${ids.length ? `get_task_info for ${ids.length} tasks` : ''}${ids.length && list ? ', ' : ''}${list ? 'get_task_list' : ''})${list?.newTasks ? '; new tasks' : ''}`,
+      );
     } catch (error) {
       if (this.closed) return;
       // The farm did not answer: keep the subscriptions and try again later, backing off as if nothing changed.

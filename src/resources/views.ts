@@ -56,7 +56,9 @@ export async function tasksText(ctx: ToolContext): Promise<string> {
   const allTotal = recent.totalKnown ? recent.total : recentItems.length;
   return blocks(
     activeTotal ? `Active tasks (${activeTotal}: ${ACTIVE_STATUS_NAMES.join(', ')}):\n${taskTable(activeItems)}` : 'No active tasks.',
-    activeTotal > activeItems.length ? `${activeTotal - activeItems.length} more active: get_task_list status=${JSON.stringify(ACTIVE_STATUS_NAMES)} pages through all ${activeTotal}.` : undefined,
+    activeTotal > activeItems.length
+      ? `${activeTotal - activeItems.length} more active: get_task_list status=${JSON.stringify(ACTIVE_STATUS_NAMES)} pages through all ${activeTotal}.`
+      : undefined,
     recentItems.length ? `Recent tasks (newest of ${allTotal}, active ones above):\n${taskTable(recentItems)}` : undefined,
     'One task: rayvision://tasks/{task_id}. All tasks: get_task_list.',
   );
@@ -79,7 +81,9 @@ async function failureSummary(ctx: ToolContext, task: TaskInfo): Promise<string>
   const plan = planResubmission(analysis, causes);
   const next = [
     `triage_failures task_ids=[${task.id}] explains them in full`,
-    ctx.offers('resubmit_failures') && plan.resubmit.length ? `resubmit_failures task_ids=[${task.id}] previews resubmitting the ${plural(plan.resubmit.length, 'frame')} worth a retry` : undefined,
+    ctx.offers('resubmit_failures') && plan.resubmit.length
+      ? `resubmit_failures task_ids=[${task.id}] previews resubmitting the ${plural(plan.resubmit.length, 'frame')} worth a retry`
+      : undefined,
   ].filter(Boolean);
   return blocks(
     `Failures: ${plural(analysis.frames.length, 'failed frame')} (frames ${frameNumbers(analysis.frames.map((f) => f.frame))}); ${plan.resubmit.length} worth a retry, ${plan.held.length} held back.`,
@@ -107,7 +111,10 @@ export async function framesText(ctx: ToolContext, taskId: number, page: number)
   // Array.prototype.sort is stable: within a status the farm's order is kept.
   frames.sort((a, b) => frameRank(a.frame.status) - frameRank(b.frame.status));
   const shown = frames.slice((page - 1) * FRAMES_PAGE_SIZE, page * FRAMES_PAGE_SIZE);
-  const footer = pageFooter({ page, pageSize: FRAMES_PAGE_SIZE, total: frames.length, shown: shown.length }).replace(/pass page=(\d+)/, `read rayvision://tasks/${taskId}/frames?page=$1`);
+  const footer = pageFooter({ page, pageSize: FRAMES_PAGE_SIZE, total: frames.length, shown: shown.length }).replace(
+    /pass page=(\d+)/,
+    `read rayvision://tasks/${taskId}/frames?page=$1`,
+  );
   return blocks(
     `Task ${taskId}: ${plural(frames.length, 'frame')}: ${countsLine(countByStatus(frames.map((f) => f.frame)))}. Failed first.`,
     read.some((r) => !r.complete) ? 'The farm stopped answering pages before the end; the counts cover the frames read.' : undefined,

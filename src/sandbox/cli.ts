@@ -40,7 +40,8 @@ export async function runSandboxCommand(argv: string[]): Promise<void> {
     const text = extra[name];
     if (text === undefined) return fallback;
     const value = Number(text);
-    if (!Number.isFinite(value) || value < min || value > max) throw new ConfigError(`--${name}: must be a number from ${min} to ${max} (got "${String(text)}").`);
+    if (!Number.isFinite(value) || value < min || value > max)
+      throw new ConfigError(`--${name}: must be a number from ${min} to ${max} (got "${String(text)}").`);
     return value;
   };
   const faults = [];

@@ -118,22 +118,35 @@ export interface ServerSettings {
 export function loadServerSettings(sources: OptionSources): ServerSettings {
   const o = SERVER_OPTIONS;
   const toolsetText = sources[o.toolsets.env]?.trim() || 'all';
-  const names = toolsetText.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const names = toolsetText
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = names.filter((name) => name !== 'all' && !(TOOLSETS as readonly string[]).includes(name));
   if (unknown.length) {
-    throw new ConfigError(`RAYVISION_TOOLSETS (--toolsets): unknown toolset ${unknown.map((n) => `"${n}"`).join(', ')}; choose from ${TOOLSETS.join(', ')} or all.`);
+    throw new ConfigError(
+      `RAYVISION_TOOLSETS (--toolsets): unknown toolset ${unknown.map((n) => `"${n}"`).join(', ')}; choose from ${TOOLSETS.join(', ')} or all.`,
+    );
   }
   const toolsets = new Set<Toolset>(names.includes('all') ? TOOLSETS : (names as Toolset[]));
   return {
     toolsets,
     readOnly: parseFlag(o.readOnly, sources),
     revealSecrets: parseFlag(o.revealSecrets, sources),
-    confirmationMode: parseOption(o.confirmation, z.enum(CONFIRMATION_MODES, { error: `must be one of ${CONFIRMATION_MODES.join(', ')}` }).default('auto'), sources[o.confirmation.env]),
+    confirmationMode: parseOption(
+      o.confirmation,
+      z.enum(CONFIRMATION_MODES, { error: `must be one of ${CONFIRMATION_MODES.join(', ')}` }).default('auto'),
+      sources[o.confirmation.env],
+    ),
     ...maxCostOf(sources),
     logLevel: parseOption(o.logLevel, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'), sources[o.logLevel.env]),
     sandbox: parseFlag(o.sandbox, sources),
     seed: parseOption(o.seed, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0).default(1), sources[o.seed.env]),
-    speed: parseOption(o.speed, z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100_000, 'must be at most 100000').default(1), sources[o.speed.env]),
+    speed: parseOption(
+      o.speed,
+      z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100_000, 'must be at most 100000').default(1),
+      sources[o.speed.env],
+    ),
     poll: loadPollSettings(sources),
   };
 }

@@ -57,7 +57,10 @@ const CLOSE = { Connection: 'close' };
 const tooLarge = (max: number) => new Refused(413, `Request body is larger than ${max / MIB} MiB.`, 'body too large', CLOSE);
 const noRoom = (why: 'full' | 'client') =>
   why === 'full'
-    ? new Refused(503, 'The server is holding as many request bodies as it may at once; try again in a moment.', 'body memory full', { ...CLOSE, 'Retry-After': '1' })
+    ? new Refused(503, 'The server is holding as many request bodies as it may at once; try again in a moment.', 'body memory full', {
+        ...CLOSE,
+        'Retry-After': '1',
+      })
     : new Refused(429, 'This client is sending as many request bodies at once as one client may; send the next when one is done.', 'client body memory full', {
         ...CLOSE,
         'Retry-After': '1',

@@ -92,9 +92,9 @@ export const HTTP_OPTIONS = {
     flag: 'allowed-origins',
     type: 'string',
     group: G,
-    defaultText: 'http://<allowed host>:<this server\'s port>',
+    defaultText: "http://<allowed host>:<this server's port>",
     description:
-      'Comma-separated browser origins (scheme://host[:port], matched exactly) accepted besides this server\'s own, e.g. https://app.example.com or http://localhost:5173; or * for any.',
+      "Comma-separated browser origins (scheme://host[:port], matched exactly) accepted besides this server's own, e.g. https://app.example.com or http://localhost:5173; or * for any.",
   },
   maxSessions: {
     env: 'RAYVISION_HTTP_MAX_SESSIONS',
@@ -135,7 +135,7 @@ export const HTTP_OPTIONS = {
     group: G,
     defaultText: String(DEFAULT_LIMITS.sessionUnreadMs),
     description:
-      'A session holding subscriptions with no open stream and no request for this many milliseconds is closed, so nobody\'s subscriptions keep polling the farm.',
+      "A session holding subscriptions with no open stream and no request for this many milliseconds is closed, so nobody's subscriptions keep polling the farm.",
   },
   clientRequests: {
     env: 'RAYVISION_HTTP_CLIENT_REQUESTS',
@@ -144,7 +144,7 @@ export const HTTP_OPTIONS = {
     group: G,
     defaultText: String(DEFAULT_LIMITS.clientRequests),
     description:
-      'Requests one client may have in progress at once, over all its sessions (1-10000; subscription streams aside); the next is refused with 429. It bounds how many of its calls another client\'s call may wait behind.',
+      "Requests one client may have in progress at once, over all its sessions (1-10000; subscription streams aside); the next is refused with 429. It bounds how many of its calls another client's call may wait behind.",
   },
   bodyMemoryMb: {
     env: 'RAYVISION_HTTP_BODY_MEMORY_MB',
@@ -215,7 +215,6 @@ const list = (text: string | undefined) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-
 const secretText = (spec: OptionSpec, sources: OptionSources) =>
   parseOption(
     spec,
@@ -233,7 +232,12 @@ export function loadHttpSettings(sources: OptionSources): HttpSettings {
   const host = (sources[o.host.env] ?? '').trim() || '127.0.0.1';
   const port = parseOption(
     o.port,
-    z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int('must be a port number from 0 to 65535').min(0, 'must be a port number from 0 to 65535').max(65535, 'must be a port number from 0 to 65535').default(3000),
+    z.coerce
+      .number({ error: 'must be a port number from 0 to 65535' })
+      .int('must be a port number from 0 to 65535')
+      .min(0, 'must be a port number from 0 to 65535')
+      .max(65535, 'must be a port number from 0 to 65535')
+      .default(3000),
     sources[o.port.env],
   );
   const token = secretText(o.token, sources);
@@ -257,7 +261,10 @@ export function loadHttpSettings(sources: OptionSources): HttpSettings {
   } else {
     const extra = list(hostsText).map((name) => {
       const normalized = normalizeHostName(name);
-      if (!normalized) throw new ConfigError(`RAYVISION_HTTP_ALLOWED_HOSTS (--allowed-hosts): "${name}" is not a host name; list names such as mcp.example.com, separated by commas.`);
+      if (!normalized)
+        throw new ConfigError(
+          `RAYVISION_HTTP_ALLOWED_HOSTS (--allowed-hosts): "${name}" is not a host name; list names such as mcp.example.com, separated by commas.`,
+        );
       return normalized;
     });
     if (enabled && WILDCARD_ADDRESSES.has(host) && extra.length === 0) {
@@ -282,7 +289,10 @@ export function loadHttpSettings(sources: OptionSources): HttpSettings {
       } catch {
         origin = undefined;
       }
-      if (!origin) throw new ConfigError(`RAYVISION_HTTP_ALLOWED_ORIGINS (--allowed-origins): "${text}" is not an origin; write scheme://host[:port], e.g. https://app.example.com.`);
+      if (!origin)
+        throw new ConfigError(
+          `RAYVISION_HTTP_ALLOWED_ORIGINS (--allowed-origins): "${text}" is not an origin; write scheme://host[:port], e.g. https://app.example.com.`,
+        );
       return origin.toLowerCase();
     });
   }
@@ -316,7 +326,15 @@ function parseTokens(text: string): string[] {
     if (BEARER_TOKEN.test(candidate)) return;
     // Named by its kind only: not even one character of a secret is echoed.
     const bad = [...candidate].find((char) => !/[A-Za-z0-9\-._~+/]/.test(char))!;
-    const what = /\s/.test(bad) ? 'a space' : bad.charCodeAt(0) > 0x7e ? 'a non-ASCII character' : bad.charCodeAt(0) < 0x20 ? 'a control character' : bad === '=' ? '"=" before the end' : 'punctuation other than - . _ ~ + /';
+    const what = /\s/.test(bad)
+      ? 'a space'
+      : bad.charCodeAt(0) > 0x7e
+        ? 'a non-ASCII character'
+        : bad.charCodeAt(0) < 0x20
+          ? 'a control character'
+          : bad === '='
+            ? '"=" before the end'
+            : 'punctuation other than - . _ ~ + /';
     throw new ConfigError(
       `${label}: ${which} contains ${what}, which an "Authorization: Bearer" header cannot carry; use only letters, digits and - . _ ~ + / (with = only at the end), e.g. the output of \`openssl rand -hex 32\`.`,
     );
@@ -350,5 +368,6 @@ export function idleHttpOptions(sources: OptionSources): string[] {
   // The confirmation secret is left out: stdio confirmations use it too.
   return Object.values(o)
     .filter((spec) => spec !== o.http && spec !== o.confirmationSecret)
-    .filter((spec) => sources[spec.env]).map((spec) => optionLabel(spec));
+    .filter((spec) => sources[spec.env])
+    .map((spec) => optionLabel(spec));
 }

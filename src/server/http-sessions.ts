@@ -142,7 +142,9 @@ export class SessionTable {
   private admit(client: string): void {
     const { maxSessions, clientSessions, sessionUnusedMs } = this.limits;
     if (this.sessions.size + this.starting >= maxSessions) {
-      throw new Refused(503, `Too many open sessions (${maxSessions}); try again later.`, 'sessions full', { 'Retry-After': String(Math.ceil(sessionUnusedMs / 1000)) });
+      throw new Refused(503, `Too many open sessions (${maxSessions}); try again later.`, 'sessions full', {
+        'Retry-After': String(Math.ceil(sessionUnusedMs / 1000)),
+      });
     }
     if ((this.perClient.get(client) ?? 0) >= clientSessions) {
       throw new Refused(

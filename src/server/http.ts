@@ -86,7 +86,12 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
   const refusals = new RefusalLog(logger);
   const inProgress = new ClientRequests(limits.clientRequests);
   // The port is known once listening (0 picks one); the guard needs it to know this server's own origin.
-  const guard: GuardSettings = { tokens: settings.tokens, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins, ownPort: settings.port };
+  const guard: GuardSettings = {
+    tokens: settings.tokens,
+    allowedHosts: settings.allowedHosts,
+    allowedOrigins: settings.allowedOrigins,
+    ownPort: settings.port,
+  };
 
   const modern = createMcpHandler(({ era }) => surface.newServer({ era, connection: false }).mcp, {
     legacy: 'reject',
@@ -98,7 +103,11 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
   // update to the streams that asked for it.
   const follower = surface.follows
     ? new ListenFollower(
-        new TaskWatcher({ ...surface.subscriptionOptions(), updated: async (uri) => modern.notify.resourceUpdated(uri), listChanged: () => modern.notify.resourcesChanged() }),
+        new TaskWatcher({
+          ...surface.subscriptionOptions(),
+          updated: async (uri) => modern.notify.resourceUpdated(uri),
+          listChanged: () => modern.notify.resourcesChanged(),
+        }),
         logger,
       )
     : undefined;
@@ -190,19 +199,33 @@ export async function startHttpServer(settings: HttpSettings, deps: HttpServerDe
   // What Node's parser refuses itself (a malformed request line or header, headers too large or too slow) gets
   // Node's usual answer, and one debug line instead of nothing.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
     logger.debug(`refused a malformed HTTP request with ${status.slice(0, 3)} (${error.code ?? error.message})`);
     const answering = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
-    if (socket.writable && error.code !== 'ECONNRESET' && !answering?.headersSent) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    if (socket.writable && error.code !== 'ECONNRESET' && !answering?.headersSent)
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     socket.destroySoon();
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        reject(new ConfigError(`RAYVISION_HTTP_PORT (--port): port ${settings.port} on ${settings.host} is already in use; choose another port, or 0 for any free one.`));
+        reject(
+          new ConfigError(
+            `RAYVISION_HTTP_PORT (--port): port ${settings.port} on ${settings.host} is already in use; choose another port, or 0 for any free one.`,
+          ),
+        );
       } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-        reject(new ConfigError(`RAYVISION_HTTP_HOST (--host): cannot listen on ${settings.host} (${error.code}); use 127.0.0.1, 0.0.0.0 or an address of this machine.`));
+        reject(
+          new ConfigError(
+            `RAYVISION_HTTP_HOST (--host): cannot listen on ${settings.host} (${error.code}); use 127.0.0.1, 0.0.0.0 or an address of this machine.`,
+          ),
+        );
       } else if (error.code === 'EACCES') {
         reject(new ConfigError(`RAYVISION_HTTP_PORT (--port): not permitted to listen on port ${settings.port}; use a port above 1023.`));
       } else reject(error);

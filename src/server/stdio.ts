@@ -81,7 +81,9 @@ export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => 
   // request on it is answered with an error, and the connection goes on.
   const stdin = new LineLimit(MAX_LINE_BYTES, ({ bytes, requestId }) => {
     const size = `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-    logger.warn(`stdin: dropped a message of ${size}, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB limit${requestId === undefined ? '' : `; request ${JSON.stringify(requestId)} answered with an error`}`);
+    logger.warn(
+      `stdin: dropped a message of ${size}, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB limit${requestId === undefined ? '' : `; request ${JSON.stringify(requestId)} answered with an error`}`,
+    );
     if (requestId === undefined) return;
     const message = `Request too large: ${size} on one line, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB limit; nothing was done. Send smaller arguments.`;
     wire.send({ jsonrpc: '2.0', id: requestId, error: { code: -32600, message } }).catch(() => undefined);

@@ -11,12 +11,18 @@ export function terminalNote(options: { sandbox: boolean }): string {
   return [
     'rayvision-mcp: this is an MCP server; it talks JSON-RPC over stdin/stdout with the MCP client that starts it, not with a person at a terminal.',
     `rayvision-mcp: to connect a client (Claude Desktop, Claude Code, VS Code, Cursor...), see "Connect your client" in the README: ${CONNECT_SECTION_URL}`,
-    options.sandbox ? 'rayvision-mcp: press Ctrl-C to quit.' : 'rayvision-mcp: no account? Start it with --sandbox to try a simulated farm. Press Ctrl-C to quit.',
+    options.sandbox
+      ? 'rayvision-mcp: press Ctrl-C to quit.'
+      : 'rayvision-mcp: no account? Start it with --sandbox to try a simulated farm. Press Ctrl-C to quit.',
     '',
   ].join('\n');
 }
 
 /** Writes the note when stdin is a terminal, unless the log level is `silent`. */
-export function noteIfTerminal(options: { sandbox: boolean; silent: boolean }, stdin: { isTTY?: boolean } = process.stdin, stderr: NodeJS.WritableStream = process.stderr): void {
+export function noteIfTerminal(
+  options: { sandbox: boolean; silent: boolean },
+  stdin: { isTTY?: boolean } = process.stdin,
+  stderr: NodeJS.WritableStream = process.stderr,
+): void {
   if (stdin.isTTY && !options.silent) stderr.write(terminalNote(options));
 }

@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { acceptedContent, CLIENT_CAPABILITIES_META_KEY, createRequestStateCodec, inputRequired, type InputRequiredResult, type RequestStateCodec, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  acceptedContent,
+  CLIENT_CAPABILITIES_META_KEY,
+  createRequestStateCodec,
+  inputRequired,
+  type InputRequiredResult,
+  type RequestStateCodec,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { RefusedError, type AnyTool, type Preview, type ToolAnswer, type ToolContext } from './define.js';
 import { canonicalJson, ConfirmationTokens, CONFIRMATION_TTL_MS, TOKEN_PROBLEMS, type ConfirmationMode } from './safety.js';
@@ -54,7 +62,10 @@ export function createConfirmations(mode: ConfirmationMode, secret?: string, now
   };
 }
 
-const digest = (tool: string, args: Record<string, unknown>) => createHash('sha256').update(`${tool}\0${canonicalJson(args)}`).digest('base64url');
+const digest = (tool: string, args: Record<string, unknown>) =>
+  createHash('sha256')
+    .update(`${tool}\0${canonicalJson(args)}`)
+    .digest('base64url');
 
 /** Whether the client can show the user a form: 2026 requests say so in their envelope, 2025 clients at initialize. */
 function clientCanAsk(mcp: ServerContext, declared: () => { elicitation?: object } | undefined): boolean {

@@ -110,5 +110,5 @@ export function defineTool<I extends Shape, O extends Shape>(spec: ToolSpec<I, O
 }
 
 // A tool list holds tools of many shapes; the registry only needs the common surface.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: any tool's input and output shapes
 export type AnyTool = ToolDefinition<any, any>;

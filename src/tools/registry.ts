@@ -165,7 +165,8 @@ function consentFor(tool: AnyTool, target: Record<string, unknown>, ctx: ToolCon
 }
 
 /** Tools that may ask for consent take the token of token mode. */
-const takesToken = (tool: AnyTool, policy: Pick<Policy, 'maxCost'>) => tool.safety === 'destructive' || (tool.safety === 'costly' && policy.maxCost !== undefined);
+const takesToken = (tool: AnyTool, policy: Pick<Policy, 'maxCost'>) =>
+  tool.safety === 'destructive' || (tool.safety === 'costly' && policy.maxCost !== undefined);
 
 function inputShapeOf(tool: AnyTool, policy: Pick<Policy, 'maxCost'>): z.ZodRawShape {
   return takesToken(tool, policy) ? { ...tool.input, confirmation_token: confirmationTokenField } : tool.input;

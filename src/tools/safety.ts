@@ -47,7 +47,10 @@ export class ConfirmationTokens {
   }
 
   private mac(tool: string, args: Record<string, unknown>, head: string): string {
-    return createHmac('sha256', this.secret).update(`${tool}\0${canonicalJson(args)}\0${head}`).digest('base64url').slice(0, 32);
+    return createHmac('sha256', this.secret)
+      .update(`${tool}\0${canonicalJson(args)}\0${head}`)
+      .digest('base64url')
+      .slice(0, 32);
   }
 
   private sweep(): void {

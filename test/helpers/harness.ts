@@ -67,7 +67,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       })
     : createLogger(settings.logLevel);
   const connector = new Connector(sandbox.connectorConfig(options.connector), { logger, retryBaseMs: 5 });
-  const surface = new ServerSurface({ connector, logger, settings, sandbox: { url: sandbox.url }, ...(options.confirmations ? { confirmations: options.confirmations } : {}) });
+  const surface = new ServerSurface({
+    connector,
+    logger,
+    settings,
+    sandbox: { url: sandbox.url },
+    ...(options.confirmations ? { confirmations: options.confirmations } : {}),
+  });
   const era = options.era ?? (process.env['RAYVISION_TEST_ERA'] === 'modern' ? 'modern' : 'legacy');
   const client = new Client(
     { name: 'test-client', version: '1.0.0' },

@@ -16,5 +16,8 @@ for (const stream of [process.stdout, process.stderr]) {
 
 afterAll(() => {
   const leaks = witnessed().filter((text) => text.includes(CANARY_ACCESS_KEY));
-  expect(leaks.map((text) => text.slice(0, 200)), 'the access key appeared in output').toEqual([]);
+  expect(
+    leaks.map((text) => text.slice(0, 200)),
+    'the access key appeared in output',
+  ).toEqual([]);
 });

@@ -6,7 +6,10 @@ export interface Message {
   jsonrpc?: string;
   id?: number;
   method?: string;
-  result?: { isError?: boolean; content?: { type: string; text?: string }[]; structuredContent?: Record<string, unknown>; tools?: unknown[] } & Record<string, unknown>;
+  result?: { isError?: boolean; content?: { type: string; text?: string }[]; structuredContent?: Record<string, unknown>; tools?: unknown[] } & Record<
+    string,
+    unknown
+  >;
   error?: { code: number; message: string };
 }
 
@@ -32,7 +35,7 @@ export class StdioSession {
       const text = chunk.toString('utf8');
       this.stdout += text;
       this.buffer += text;
-      let newline;
+      let newline: number;
       while ((newline = this.buffer.indexOf('\n')) >= 0) {
         const line = this.buffer.slice(0, newline);
         this.buffer = this.buffer.slice(newline + 1);

@@ -1,4 +1,13 @@
-import { OPERATIONS, OPERATION_IDS, allowedValues, isRequired, pathFor, wireName, type OperationId, type WireParam as CatalogParam } from '../../src/client/operations.js';
+import {
+  OPERATIONS,
+  OPERATION_IDS,
+  allowedValues,
+  isRequired,
+  pathFor,
+  wireName,
+  type OperationId,
+  type WireParam as CatalogParam,
+} from '../../src/client/operations.js';
 import { CONTRACT, DIALECTS, endpointOf, isComposed, type Dialect, type WireParam } from '../../src/sandbox/contract/index.js';
 
 const list = (values: readonly (string | number)[] | undefined) => (values?.length ? `[${[...values].join(', ')}]` : 'any');

@@ -17,7 +17,7 @@ const RANGE = /(\d{1,9})(?:\s*-\s*(\d{1,9}))?(?:\s*\[(\d{1,9})\])?$/;
 export function parseFrameRange(text: string): FrameRange | undefined {
   const trimmed = text.trim();
   const match = RANGE.exec(trimmed);
-  if (!match || match.index !== 0) return undefined;
+  if (match?.index !== 0) return undefined;
   return toRange(match);
 }
 
@@ -96,7 +96,7 @@ export function framesByNumber(frames: readonly FrameInfo[], requests: readonly 
   for (const request of requests) {
     const exact = byIndex.get(request.trim());
     if (exact) {
-      exact.forEach((frame) => picked.add(frame));
+      for (const frame of exact) picked.add(frame);
       continue;
     }
     const range = parseFrameRange(request);
@@ -107,7 +107,7 @@ export function framesByNumber(frames: readonly FrameInfo[], requests: readonly 
     const missing: number[] = [];
     for (const n of numbersOf(range)) {
       const hits = byNumber.get(n);
-      if (hits) hits.forEach((frame) => picked.add(frame));
+      if (hits) for (const frame of hits) picked.add(frame);
       else missing.push(n);
     }
     unmatched.push(...compressNumbers(missing));

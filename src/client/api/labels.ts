@@ -30,7 +30,7 @@ export class LabelsApi {
   async projects(flag?: 0 | 1 | 2): Promise<Project[]> {
     const data = flag === undefined ? await this.link.send('list_project_labels') : await this.link.send('list_projects', { flag });
     const list = Array.isArray(data) ? data : (data?.projectNameList ?? []);
-    return list.filter((p) => p && p.projectName).map((p) => ({ id: Number(p.projectId), name: String(p.projectName) }));
+    return list.filter((p) => p?.projectName).map((p) => ({ id: Number(p.projectId), name: String(p.projectName) }));
   }
 
   /** Label status: 0 on, 1 off (seeds 000/001). */

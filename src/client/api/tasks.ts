@@ -125,7 +125,10 @@ export class TasksApi {
   async list(query: TaskListRequest): Promise<Page<TaskInfo>> {
     const { startTime, endTime, ...rest } = query;
     const clock = this.link.clock;
-    const bounds = { startTime: startTime === undefined ? undefined : clock.format(startTime), endTime: endTime === undefined ? undefined : clock.format(endTime) };
+    const bounds = {
+      startTime: startTime === undefined ? undefined : clock.format(startTime),
+      endTime: endTime === undefined ? undefined : clock.format(endTime),
+    };
     return pageOf(await this.link.send('get_task_list', { ...rest, ...bounds }));
   }
 

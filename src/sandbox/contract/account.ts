@@ -1,18 +1,5 @@
 /** Wire contract: account, transfer, hardware and log operations (see wire.ts for the citation format). */
-import {
-  DAYAN_KWARGS,
-  DAYAN_UNDOCUMENTED,
-  NEWER_THAN_CLASSIC,
-  R,
-  REQUIRED,
-  endpoint,
-  int,
-  sdk,
-  seed,
-  str,
-  strs,
-  type Endpoint,
-} from './wire.js';
+import { DAYAN_KWARGS, DAYAN_UNDOCUMENTED, NEWER_THAN_CLASSIC, R, REQUIRED, endpoint, int, sdk, seed, str, strs, type Endpoint } from './wire.js';
 
 // `zone`: 1 domestic (China), 2 foreign (seed 002 "Obtain the platform list").
 const ZONES = [1, 2] as const;

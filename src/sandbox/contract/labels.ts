@@ -1,19 +1,5 @@
 /** Wire contract: project labels and task labels (see wire.ts for the citation format). */
-import {
-  DAYAN_UNDOCUMENTED,
-  NEWER_THAN_CLASSIC,
-  R,
-  REQUIRED,
-  sdkArgumentOnly,
-  endpoint,
-  int,
-  ints,
-  sdk,
-  seed,
-  str,
-  strs,
-  type Endpoint,
-} from './wire.js';
+import { DAYAN_UNDOCUMENTED, NEWER_THAN_CLASSIC, R, REQUIRED, sdkArgumentOnly, endpoint, int, ints, sdk, seed, str, strs, type Endpoint } from './wire.js';
 
 export const LABELS = {
   // status 0 on, 1 off, default 1 (seed 001). Seeds 002/003 type it String but their example sends the number 0,

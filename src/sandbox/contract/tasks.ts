@@ -73,7 +73,7 @@ export const TASKS = {
     classic: {
       path: `${R}/task/taskJsonFile`,
       source: sdk('§2 old ≤2.2.0 (task/taskJsonFile)'),
-      namesAssumed: 'no classic document gives its parameters; the current SDK\'s names are assumed',
+      namesAssumed: "no classic document gives its parameters; the current SDK's names are assumed",
     },
     dayan: { path: `${R}/submit/taskJsonFile`, source: seed('004', '上传任务配置文件'), namesAssumed: DAYAN_KWARGS },
   }),
@@ -226,7 +226,7 @@ export const TASKS = {
     classic: {
       path: `${RT}/updateTaskUserLevel`,
       source: sdk('§2 old ≤2.2.0'),
-      namesAssumed: 'sdk-reference gives the old path but not its parameters; the current SDK\'s names are assumed',
+      namesAssumed: "sdk-reference gives the old path but not its parameters; the current SDK's names are assumed",
     },
     dayan: { asCurrent: DAYAN_UNDOCUMENTED },
   }),

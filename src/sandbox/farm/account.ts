@@ -226,7 +226,10 @@ export class Account {
    */
   checkPlatform(platform: string): void {
     if (OPEN_PLATFORMS.has(platform)) return;
-    throw new FarmError(403, `forbidden: platform ${platform} is not open to this account (its platforms: ${[...OPEN_PLATFORMS].join(', ')}); list_platforms shows them`);
+    throw new FarmError(
+      403,
+      `forbidden: platform ${platform} is not open to this account (its platforms: ${[...OPEN_PLATFORMS].join(', ')}); list_platforms shows them`,
+    );
   }
 
   packNodes(): { packNodeId: number; packName: string }[] {

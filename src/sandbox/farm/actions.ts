@@ -26,9 +26,23 @@ export interface ActionContext {
 }
 
 const STATUS_WORDS: Readonly<Record<number, string>> = {
-  0: 'waiting', 5: 'rendering', 8: 'waiting for pre-processing', 10: 'stopped', 15: 'stopped by the user', 20: 'stopped for arrears',
-  23: 'stopped by its timeout', 25: 'finished', 30: 'finished with failed frames', 35: 'abandoned', 40: 'test finished', 45: 'failed',
-  50: 'being analysed', 60: 'being submitted', 65: 'failed to submit', 70: 'finished with stopped frames', 100: 'being updated',
+  0: 'waiting',
+  5: 'rendering',
+  8: 'waiting for pre-processing',
+  10: 'stopped',
+  15: 'stopped by the user',
+  20: 'stopped for arrears',
+  23: 'stopped by its timeout',
+  25: 'finished',
+  30: 'finished with failed frames',
+  35: 'abandoned',
+  40: 'test finished',
+  45: 'failed',
+  50: 'being analysed',
+  60: 'being submitted',
+  65: 'failed to submit',
+  70: 'finished with stopped frames',
+  100: 'being updated',
 };
 
 export function describe(task: Task): string {
@@ -164,7 +178,10 @@ export function editHardware(ctx: ActionContext, args: Record<string, unknown>):
   const config = hardwareConfig(configId);
   if (!config) throw new FarmError(600, `parameter hardwareConfigId is invalid: ${configId} is not a hardware configuration (see list_hardware_configs)`);
   if (String(args.model).toLowerCase() !== config.model.toLowerCase() || String(args.ram).toUpperCase() !== config.ram) {
-    throw new FarmError(600, `parameter model/ram is invalid: configuration ${config.id} is ${config.model} with ${config.ram}, not ${String(args.model)} with ${String(args.ram)}`);
+    throw new FarmError(
+      600,
+      `parameter model/ram is invalid: configuration ${config.id} is ${config.model} with ${config.ram}, not ${String(args.model)} with ${String(args.ram)}`,
+    );
   }
   const tasks = resolve(ctx, ids);
   for (const task of tasks) {
@@ -221,7 +238,11 @@ function chosenFrames(ctx: ActionContext, task: Task, args: Record<string, unkno
   const chosen = new Map<Task, Frame[]>();
   if (args.selectAll === 1) {
     const statuses = args.status as number[] | undefined;
-    for (const leaf of leaves) chosen.set(leaf, ensureFrames(leaf, ctx.store).filter((frame) => !statuses || statuses.includes(frame.status)));
+    for (const leaf of leaves)
+      chosen.set(
+        leaf,
+        ensureFrames(leaf, ctx.store).filter((frame) => !statuses || statuses.includes(frame.status)),
+      );
     return chosen;
   }
   const ids = args.ids as number[] | undefined;

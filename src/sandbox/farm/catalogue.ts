@@ -19,12 +19,36 @@ export interface SoftwareInfo {
 export const SOFTWARE: readonly SoftwareInfo[] = [
   { cgId: 2000, cgName: 'Maya', cgType: 'ma;mb', iconPath: '/img/softimage/maya.png', isNeedProjectPath: 1, isNeedAnalyse: 1, isSupportLinux: 1 },
   { cgId: 2001, cgName: '3ds Max', cgType: 'max', iconPath: '/img/softimage/max.png', isNeedProjectPath: 1, isNeedAnalyse: 1, isSupportLinux: 0 },
-  { cgId: 2004, cgName: 'Houdini', cgType: 'hip;hipnc;hiplc', iconPath: '/img/softimage/houdini.png', isNeedProjectPath: 2, isNeedAnalyse: 1, isSupportLinux: 1 },
+  {
+    cgId: 2004,
+    cgName: 'Houdini',
+    cgType: 'hip;hipnc;hiplc',
+    iconPath: '/img/softimage/houdini.png',
+    isNeedProjectPath: 2,
+    isNeedAnalyse: 1,
+    isSupportLinux: 1,
+  },
   { cgId: 2005, cgName: 'Cinema 4D', cgType: 'c4d', iconPath: '/img/softimage/cinema-4D.png', isNeedProjectPath: 1, isNeedAnalyse: 1, isSupportLinux: 0 },
   { cgId: 2007, cgName: 'Blender', cgType: 'blend', iconPath: '/img/softimage/blender.png', isNeedProjectPath: 1, isNeedAnalyse: 1, isSupportLinux: 0 },
-  { cgId: 2008, cgName: 'VR Standalone', cgType: 'vrscene', iconPath: '/img/softimage/VR-standalone.png', isNeedProjectPath: 3, isNeedAnalyse: 2, isSupportLinux: 0 },
+  {
+    cgId: 2008,
+    cgName: 'VR Standalone',
+    cgType: 'vrscene',
+    iconPath: '/img/softimage/VR-standalone.png',
+    isNeedProjectPath: 3,
+    isNeedAnalyse: 2,
+    isSupportLinux: 0,
+  },
   { cgId: 2012, cgName: 'KeyShot', cgType: 'bip', iconPath: '/img/softimage/keyshot.png', isNeedProjectPath: 2, isNeedAnalyse: 1, isSupportLinux: 0 },
-  { cgId: 2013, cgName: 'Clarisse', cgType: 'project;render', iconPath: '/img/softimage/clarisse.png', isNeedProjectPath: 3, isNeedAnalyse: 1, isSupportLinux: 1 },
+  {
+    cgId: 2013,
+    cgName: 'Clarisse',
+    cgType: 'project;render',
+    iconPath: '/img/softimage/clarisse.png',
+    isNeedProjectPath: 3,
+    isNeedAnalyse: 1,
+    isSupportLinux: 1,
+  },
 ];
 
 export const DEFAULT_CG_ID = 2001;
@@ -49,7 +73,13 @@ const VERSIONS: Readonly<Record<number, readonly string[]>> = {
 
 const PLUGINS: Readonly<Record<number, Readonly<Record<string, readonly string[]>>>> = {
   2000: { mtoa: ['3.3.0', '4.2.3', '5.3.1'], redshift: ['3.0.45', '3.5.16'], vrayformaya: ['5.10.02', '6.00.05'], yeti: ['4.1.1'], golaem: ['8.1.3'] },
-  2001: { vray: ['3.60.03', '4.10.03', '5.10.05', '6.10.06'], corona: ['6', '8', '10'], forestpack: ['7.2', '8.1'], railclone: ['5.1', '6.1'], phoenixfd: ['4.41'] },
+  2001: {
+    vray: ['3.60.03', '4.10.03', '5.10.05', '6.10.06'],
+    corona: ['6', '8', '10'],
+    forestpack: ['7.2', '8.1'],
+    railclone: ['5.1', '6.1'],
+    phoenixfd: ['4.41'],
+  },
   2004: { renderman: ['22.6', '24.4'], redshift: ['3.0.45', '3.5.16'], htoa: ['5.4.1', '6.1.3'] },
   2005: { octane: ['2020.1.5', '2022.1'], redshift: ['3.0.45', '3.5.16'], c4dtoa: ['3.3.2'], zblur: ['2.02.019'], xparticles: ['4.0'] },
   2007: { cycles_x: ['1.0'] },

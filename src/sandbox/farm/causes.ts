@@ -65,15 +65,20 @@ export const MISSING_TEXTURE_CODE = 50006;
 export const ERROR_CODES: readonly ErrorCode[] = [
   // ── transient: worth a retry ──
   entry({
-    code: 15000, cgIds: [2001], cause: 'farm_error',
+    code: 15000,
+    cgIds: [2001],
+    cause: 'farm_error',
     en: '3ds Max hangs or fails to start',
-    enSolution: '1. Check whether the matching 3ds Max version shows a special pop-up and close it manually; 2. check whether the operating system has high-level permission settings.',
+    enSolution:
+      '1. Check whether the matching 3ds Max version shows a special pop-up and close it manually; 2. check whether the operating system has high-level permission settings.',
     zh: '启动3ds max卡住或者失败',
     zhSolution: '1.检查启用对应版本的3ds max是否有特殊弹窗,有的话手动关闭;\n2.检查操作系统是否设置了高级别的权限',
     logLine: '3dsmax.exe did not respond within 600 seconds of launch on this render node; killing process',
   }),
   entry({
-    code: 15001, cgIds: [2001], cause: 'crash',
+    code: 15001,
+    cgIds: [2001],
+    cause: 'crash',
     en: '3ds Max crashed while rendering',
     enSolution: `The render process crashed on the node. ${RETRY_EN} If it crashes again, render it locally to find the object or map that causes the crash.`,
     zh: '3ds max渲染过程中崩溃',
@@ -81,7 +86,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Application error: 3dsmax.exe terminated unexpectedly (exception 0xC0000005)',
   }),
   entry({
-    code: 25000, cgIds: [2000], cause: 'crash',
+    code: 25000,
+    cgIds: [2000],
+    cause: 'crash',
     en: 'Maya crashed while rendering',
     enSolution: `The render process crashed on the node. ${RETRY_EN} If it crashes again, check the render log for the last node processed.`,
     zh: 'Maya渲染过程中崩溃',
@@ -89,7 +96,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Fatal Error. Attempting to save in C:/Users/render/AppData/Local/Temp/render.0001.crash.ma',
   }),
   entry({
-    code: 55000, cgIds: [2007], cause: 'crash',
+    code: 55000,
+    cgIds: [2007],
+    cause: 'crash',
     en: 'Blender crashed while rendering',
     enSolution: `The render process crashed on the node. ${RETRY_EN} If it crashes again, check for drivers or add-ons the scene requires.`,
     zh: 'Blender渲染过程中崩溃',
@@ -97,7 +106,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Error: Segmentation fault (core dumped) in cycles::BVH2::build',
   }),
   entry({
-    code: RENDER_TIMEOUT_CODE, cgIds: [], cause: 'render_timeout',
+    code: RENDER_TIMEOUT_CODE,
+    cgIds: [],
+    cause: 'render_timeout',
     en: 'Frame exceeded the render timeout',
     enSolution: `The scheduler stopped the frame after it ran far beyond its expected time, usually on a stalled node. ${RETRY_EN} If it times out again, lower the sampling or split the frame into tiles.`,
     zh: '帧渲染超时',
@@ -105,7 +116,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Render time limit reached: the render process made no progress and was stopped by the scheduler',
   }),
   entry({
-    code: 50003, cgIds: [], cause: 'farm_error',
+    code: 50003,
+    cgIds: [],
+    cause: 'farm_error',
     en: 'Output image could not be written',
     enSolution: `The farm's output storage was briefly unavailable. ${RETRY_EN}`,
     zh: '输出图片写入失败',
@@ -113,7 +126,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Cannot write output image: I/O error on /mnt/output (errno 5)',
   }),
   entry({
-    code: NODE_LOST_CODE, cgIds: [], cause: 'node_lost',
+    code: NODE_LOST_CODE,
+    cgIds: [],
+    cause: 'node_lost',
     en: 'Render node lost',
     enSolution: `The render node stopped responding while rendering (a hardware or network fault on the farm). ${RETRY_EN} It renders on another node.`,
     zh: '渲染节点失联',
@@ -123,7 +138,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
 
   // ── persistent: a retry fails again until the user fixes the cause ──
   entry({
-    code: 15002, cgIds: [2001], cause: 'missing_texture',
+    code: 15002,
+    cgIds: [2001],
+    cause: 'missing_texture',
     en: 'Missing texture maps',
     enSolution: `Upload the missing maps with the scene (or fix their paths), then resubmit the failed frames. ${FIX_EN}`,
     zh: '贴图丢失',
@@ -131,7 +148,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Missing map: D:/project/maps/wood_floor_diffuse_4k.jpg',
   }),
   entry({
-    code: 15003, cgIds: [2001], cause: 'licence',
+    code: 15003,
+    cgIds: [2001],
+    cause: 'licence',
     en: 'No V-Ray licence for the V-Ray version of the scene',
     enSolution: `The farm has no licence for this V-Ray version: choose a V-Ray version the farm supports in the render environment. ${FIX_EN}`,
     zh: '没有场景所用V-Ray版本的授权',
@@ -139,7 +158,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'V-Ray error: no license for V-Ray 3.60.03 is available on this render server',
   }),
   entry({
-    code: 15004, cgIds: [2001], cause: 'out_of_memory',
+    code: 15004,
+    cgIds: [2001],
+    cause: 'out_of_memory',
     en: 'Render node ran out of memory',
     enSolution: `The scene needs more memory than its hardware configuration has: choose one with more memory (e.g. 128GB) or reduce the scene memory. ${FIX_EN}`,
     zh: '渲染内存不足',
@@ -147,7 +168,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'V-Ray: not enough memory to allocate dynamic geometry (requested 6144 MB)',
   }),
   entry({
-    code: 15005, cgIds: [2001], cause: 'missing_asset',
+    code: 15005,
+    cgIds: [2001],
+    cause: 'missing_asset',
     en: 'Missing proxy or XRef asset file',
     enSolution: `Upload the missing proxy (.vrmesh) or XRef files with the scene, then resubmit. ${FIX_EN}`,
     zh: '代理或XRef文件丢失',
@@ -155,7 +178,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Cannot open proxy file D:/assets/trees/oak_01.vrmesh',
   }),
   entry({
-    code: 25001, cgIds: [2000], cause: 'missing_asset',
+    code: 25001,
+    cgIds: [2000],
+    cause: 'missing_asset',
     en: 'Missing referenced file',
     enSolution: `Upload the missing references, or repath them, then resubmit the failed frames. ${FIX_EN}`,
     zh: '引用文件丢失',
@@ -163,7 +188,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: '// Error: Could not open file: X:/assets/chars/hero_rig_v07.mb (reference not found)',
   }),
   entry({
-    code: 25002, cgIds: [2000], cause: 'licence',
+    code: 25002,
+    cgIds: [2000],
+    cause: 'licence',
     en: 'No renderer licence for the plugin version of the scene',
     enSolution: `The farm has no licence for this renderer (Arnold/Redshift) version: choose a supported version in the render environment. ${FIX_EN}`,
     zh: '没有场景所用渲染器插件版本的授权',
@@ -171,7 +198,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: '[mtoa] no license available for this Arnold version, rendering would be watermarked; aborting',
   }),
   entry({
-    code: 25003, cgIds: [2000], cause: 'out_of_memory',
+    code: 25003,
+    cgIds: [2000],
+    cause: 'out_of_memory',
     en: 'Render node ran out of memory',
     enSolution: `The scene needs more memory than its hardware configuration has: choose one with more memory or reduce texture sizes. ${FIX_EN}`,
     zh: '渲染内存不足',
@@ -179,7 +208,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'std::bad_alloc: out of memory while loading geometry cache',
   }),
   entry({
-    code: 35000, cgIds: [2004], cause: 'missing_asset',
+    code: 35000,
+    cgIds: [2004],
+    cause: 'missing_asset',
     en: 'Houdini simulation cache file is missing',
     enSolution: `Upload the .bgeo.sc cache files the scene reads (or cache the simulation on the farm), then resubmit. ${FIX_EN}`,
     zh: 'Houdini解算缓存文件丢失',
@@ -187,7 +218,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Error: Unable to read file "$HIP/geo/pyro_sim.0101.bgeo.sc"',
   }),
   entry({
-    code: 35001, cgIds: [2004], cause: 'licence',
+    code: 35001,
+    cgIds: [2004],
+    cause: 'licence',
     en: 'The Houdini licence does not cover this scene file',
     enSolution: `The scene was saved with a non-commercial Houdini licence (.hipnc), which the farm's licences cannot render: save it as a commercial .hip file and resubmit. ${FIX_EN}`,
     zh: 'Houdini授权不支持该场景文件',
@@ -195,7 +228,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'No licenses could be found to run this application: the file was saved with a non-commercial (Apprentice) licence',
   }),
   entry({
-    code: 45000, cgIds: [2005], cause: 'missing_plugin',
+    code: 45000,
+    cgIds: [2005],
+    cause: 'missing_plugin',
     en: 'Cinema 4D plugin is not supported on the farm',
     enSolution: `Remove the unsupported plugin from the scene or pick a supported version in the render environment. ${FIX_EN}`,
     zh: 'Cinema 4D插件不支持',
@@ -203,7 +238,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Plugin "GSG Signal" could not be loaded; objects using it are missing',
   }),
   entry({
-    code: 50002, cgIds: [], cause: 'out_of_memory',
+    code: 50002,
+    cgIds: [],
+    cause: 'out_of_memory',
     en: 'Render node ran out of memory',
     enSolution: `Choose a hardware configuration with more memory. ${FIX_EN}`,
     zh: '渲染节点内存不足',
@@ -211,7 +248,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Process killed by the node: memory usage exceeded the configured limit',
   }),
   entry({
-    code: MISSING_ASSET_CODE, cgIds: [], cause: 'missing_asset',
+    code: MISSING_ASSET_CODE,
+    cgIds: [],
+    cause: 'missing_asset',
     en: 'Missing asset file',
     enSolution: `Upload the missing asset files with the scene, then resubmit the failed frames. ${FIX_EN}`,
     zh: '资产文件丢失',
@@ -219,7 +258,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Asset not found in the input storage: textures/label_front.png',
   }),
   entry({
-    code: MISSING_TEXTURE_CODE, cgIds: [], cause: 'missing_texture',
+    code: MISSING_TEXTURE_CODE,
+    cgIds: [],
+    cause: 'missing_texture',
     en: 'Missing texture file',
     enSolution: `Upload the missing textures (or fix their paths), then resubmit the failed frames. ${FIX_EN}`,
     zh: '贴图文件丢失',
@@ -227,7 +268,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Texture file not found: sourceimages/wall_albedo_8k.tx',
   }),
   entry({
-    code: 50007, cgIds: [], cause: 'missing_plugin',
+    code: 50007,
+    cgIds: [],
+    cause: 'missing_plugin',
     en: 'A plugin the scene needs is not in the render environment',
     enSolution: `Add the plugin (in the version the scene uses) to the task's render environment, or remove it from the scene. ${FIX_EN}`,
     zh: '渲染环境中缺少场景所需的插件',
@@ -235,7 +278,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Plugin not loaded: the scene requires "MultiScatter", which the render environment does not include',
   }),
   entry({
-    code: 50008, cgIds: [], cause: 'scene_error',
+    code: 50008,
+    cgIds: [],
+    cause: 'scene_error',
     en: 'Scene error: the scene file could not be loaded',
     enSolution: `The scene file is damaged or was saved by a newer version than the render environment uses: save it again with that version, then resubmit. ${FIX_EN}`,
     zh: '场景错误:无法加载场景文件',
@@ -245,7 +290,11 @@ export const ERROR_CODES: readonly ErrorCode[] = [
 
   // ── analysis warnings (type 0): never a frame's failure ──
   entry({
-    code: 10010, cgIds: [], type: 0, cause: 'analysis_warning', isRepair: 1,
+    code: 10010,
+    cgIds: [],
+    type: 0,
+    cause: 'analysis_warning',
+    isRepair: 1,
     en: 'Scene analysis found missing textures (warning)',
     enSolution: 'The task can render, but objects using the missing maps will look different; upload them to be safe.',
     zh: '分析发现贴图丢失(警告)',
@@ -253,7 +302,10 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     logLine: 'Analysis warning: 3 texture files were not found',
   }),
   entry({
-    code: 10011, cgIds: [], type: 0, cause: 'analysis_warning',
+    code: 10011,
+    cgIds: [],
+    type: 0,
+    cause: 'analysis_warning',
     en: 'Render camera not set; the default camera will be used (warning)',
     enSolution: 'Set a renderable camera in the scene if the default one is not what you want.',
     zh: '未设置渲染相机,将使用默认相机(警告)',

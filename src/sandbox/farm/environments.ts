@@ -20,7 +20,16 @@ interface RenderEnv {
   pluginIds: number[];
 }
 
-const SHORT_NAMES: Readonly<Record<number, string>> = { 2000: 'maya', 2001: 'max', 2004: 'houdini', 2005: 'c4d', 2007: 'blender', 2008: 'vrstd', 2012: 'keyshot', 2013: 'clarisse' };
+const SHORT_NAMES: Readonly<Record<number, string>> = {
+  2000: 'maya',
+  2001: 'max',
+  2004: 'houdini',
+  2005: 'c4d',
+  2007: 'blender',
+  2008: 'vrstd',
+  2012: 'keyshot',
+  2013: 'clarisse',
+};
 
 export class Environments {
   private readonly envs: RenderEnv[] = [];
@@ -122,16 +131,20 @@ export class Environments {
     const app = software(cgId);
     if (!app) throw new FarmError(600, `parameter cgId is invalid: ${cgId} is not a supported software id`);
     const osName = Number(args.renderSystem);
-    if (osName === 0 && !app.isSupportLinux) throw new FarmError(600, `parameter renderSystem is invalid: ${app.cgName} does not render on Linux (use 1, Windows)`);
+    if (osName === 0 && !app.isSupportLinux)
+      throw new FarmError(600, `parameter renderSystem is invalid: ${app.cgName} does not render on Linux (use 1, Windows)`);
     const version = softwareDetail(cgId)!.versions.find((candidate) => candidate.cgVersion === String(args.cgVersion));
     if (!version) {
-      const known = softwareDetail(cgId)!.versions.map((candidate) => candidate.cgVersion).join(', ');
+      const known = softwareDetail(cgId)!
+        .versions.map((candidate) => candidate.cgVersion)
+        .join(', ');
       throw new FarmError(600, `parameter cgVersion is invalid: ${app.cgName} ${String(args.cgVersion)} is not supported (versions: ${known})`);
     }
     const pluginIds = (args.pluginIds as number[] | undefined) ?? [];
     for (const id of pluginIds) {
       const plugin = pluginVersion(id);
-      if (!plugin || plugin.cvId !== version.id) throw new FarmError(600, `parameter pluginIds is invalid: plugin version ${id} is not available for ${app.cgName} ${version.cgVersion}`);
+      if (!plugin || plugin.cvId !== version.id)
+        throw new FarmError(600, `parameter pluginIds is invalid: plugin version ${id} is not available for ${app.cgName} ${version.cgVersion}`);
     }
     return {
       cgId,

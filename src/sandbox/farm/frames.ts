@@ -98,7 +98,12 @@ function layHistory(task: Task, finished: number, slots: number, visit: (k: numb
 export function seededRetryMoment(task: Task): number | undefined {
   if (task.seedRetryGapSec <= 0 || task.startTime === null) return undefined;
   let firstPass = 0;
-  layHistory({ ...task, seedRetryGapSec: 0 }, task.seedFinished, task.seedSlots, (_k, _attempt, startSec, plan) => (firstPass = Math.max(firstPass, startSec + plan.sec)));
+  layHistory(
+    { ...task, seedRetryGapSec: 0 },
+    task.seedFinished,
+    task.seedSlots,
+    (_k, _attempt, startSec, plan) => (firstPass = Math.max(firstPass, startSec + plan.sec)),
+  );
   return task.startTime + (firstPass + task.seedRetryGapSec) * 1000;
 }
 
@@ -149,7 +154,18 @@ export function materialize(task: Task, origin: number): void {
   const frames: Frame[] = new Array(task.totalFrames);
   for (let k = 0; k < task.totalFrames; k++) {
     const plan = framePlan(task, k, 0);
-    frames[k] = { id: task.frameBase + k, k, status: task.seedRestStatus, start: 0, end: 0, planSec: plan.sec, planFail: plan.fail, code: 0, attempt: 0, fee: 0 };
+    frames[k] = {
+      id: task.frameBase + k,
+      k,
+      status: task.seedRestStatus,
+      start: 0,
+      end: 0,
+      planSec: plan.sec,
+      planFail: plan.fail,
+      code: 0,
+      attempt: 0,
+      fee: 0,
+    };
   }
   const start = task.startTime ?? origin;
   layHistory(task, task.seedFinished, task.seedSlots, (k, attempt, startSec, plan) => {

@@ -46,14 +46,34 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 const STATUS_WEIGHTS: readonly (readonly [number, number])[] = [
-  [TASK.WAITING, 5], [TASK.RENDERING, 7], [TASK.PRE_RENDERING, 1.5], [TASK.STOP, 4], [TASK.USER_STOP, 2],
-  [TASK.ARREARAGE_STOP, 1.5], [TASK.TIME_OUT_STOP, 2], [TASK.FINISHED, 40], [TASK.FINISHED_HAS_FAILED, 12],
-  [TASK.ABANDON, 3], [TASK.FINISHED_TEST, 2], [TASK.FAILED, 4], [TASK.ANALYSE, 2], [TASK.SUBMITTING, 1],
-  [TASK.SUBMIT_FAIL, 1], [TASK.FINISHED_HAS_STOPPED, 1.5], [TASK.UPDATING, 0.8],
+  [TASK.WAITING, 5],
+  [TASK.RENDERING, 7],
+  [TASK.PRE_RENDERING, 1.5],
+  [TASK.STOP, 4],
+  [TASK.USER_STOP, 2],
+  [TASK.ARREARAGE_STOP, 1.5],
+  [TASK.TIME_OUT_STOP, 2],
+  [TASK.FINISHED, 40],
+  [TASK.FINISHED_HAS_FAILED, 12],
+  [TASK.ABANDON, 3],
+  [TASK.FINISHED_TEST, 2],
+  [TASK.FAILED, 4],
+  [TASK.ANALYSE, 2],
+  [TASK.SUBMITTING, 1],
+  [TASK.SUBMIT_FAIL, 1],
+  [TASK.FINISHED_HAS_STOPPED, 1.5],
+  [TASK.UPDATING, 0.8],
 ];
 
 const SOFTWARE_WEIGHTS: readonly (readonly [number, number])[] = [
-  [2000, 28], [2001, 30], [2004, 12], [2005, 10], [2007, 10], [2008, 3], [2012, 4], [2013, 3],
+  [2000, 28],
+  [2001, 30],
+  [2004, 12],
+  [2005, 10],
+  [2007, 10],
+  [2008, 3],
+  [2012, 4],
+  [2013, 3],
 ];
 
 const SCENES: Readonly<Record<number, readonly string[]>> = {
@@ -67,24 +87,56 @@ const SCENES: Readonly<Record<number, readonly string[]>> = {
   2013: ['city_block', 'desert_canyon'],
 };
 const EXTENSIONS: Readonly<Record<number, readonly string[]>> = {
-  2000: ['mb', 'ma'], 2001: ['max'], 2004: ['hip', 'hipnc'], 2005: ['c4d'], 2007: ['blend'], 2008: ['vrscene'], 2012: ['bip'], 2013: ['project'],
+  2000: ['mb', 'ma'],
+  2001: ['max'],
+  2004: ['hip', 'hipnc'],
+  2005: ['c4d'],
+  2007: ['blend'],
+  2008: ['vrscene'],
+  2012: ['bip'],
+  2013: ['project'],
 };
 const CAMERAS: Readonly<Record<number, readonly string[]>> = {
-  2000: ['shotCam', 'renderCam', 'persp'], 2001: ['VRayCam001', 'VRayCam003', 'Camera001', 'PhysCamera002'], 2004: ['/obj/cam1', '/obj/shot_cam'],
-  2005: ['Camera', 'Main Camera'], 2007: ['Camera', 'CAM_main'], 2008: ['cam02'], 2012: ['Camera 1', 'Studio Cam'], 2013: ['project://scene/camera'],
+  2000: ['shotCam', 'renderCam', 'persp'],
+  2001: ['VRayCam001', 'VRayCam003', 'Camera001', 'PhysCamera002'],
+  2004: ['/obj/cam1', '/obj/shot_cam'],
+  2005: ['Camera', 'Main Camera'],
+  2007: ['Camera', 'CAM_main'],
+  2008: ['cam02'],
+  2012: ['Camera 1', 'Studio Cam'],
+  2013: ['project://scene/camera'],
 };
 const FRAME_COUNTS: Readonly<Record<number, readonly [number, number]>> = {
-  2000: [24, 500], 2001: [30, 400], 2004: [48, 300], 2005: [60, 300], 2007: [100, 600], 2008: [1, 100], 2012: [1, 60], 2013: [24, 120],
+  2000: [24, 500],
+  2001: [30, 400],
+  2004: [48, 300],
+  2005: [60, 300],
+  2007: [100, 600],
+  2008: [1, 100],
+  2012: [1, 60],
+  2013: [24, 120],
 };
 const FRAME_SECONDS: Readonly<Record<number, readonly [number, number]>> = {
-  2000: [90, 600], 2001: [120, 900], 2004: [60, 500], 2005: [45, 300], 2007: [30, 240], 2008: [60, 400], 2012: [20, 150], 2013: [60, 400],
+  2000: [90, 600],
+  2001: [120, 900],
+  2004: [60, 500],
+  2005: [45, 300],
+  2007: [30, 240],
+  2008: [60, 400],
+  2012: [20, 150],
+  2013: [60, 400],
 };
 const LIVE = new Set<number>([TASK.WAITING, TASK.RENDERING, TASK.PRE_RENDERING]);
 const STOPPED = new Set<number>([TASK.STOP, TASK.USER_STOP, TASK.ARREARAGE_STOP, TASK.TIME_OUT_STOP, TASK.ABANDON]);
 const LAYERS = ['masterLayer', 'beauty', 'shadow', 'fx_smoke', 'char_A', 'env_BG', 'AO', 'crypto'];
 const PRODUCERS = [null, null, 'Li Wei', 'Maria Santos', 'Chen Jing', 'Tom Becker'];
 const TILES = [9, 12, 16, 17, 20, 25];
-const RESOLUTIONS: readonly (readonly [number, number])[] = [[1920, 1080], [3000, 2000], [4000, 2250], [700, 518]];
+const RESOLUTIONS: readonly (readonly [number, number])[] = [
+  [1920, 1080],
+  [3000, 2000],
+  [4000, 2250],
+  [700, 518],
+];
 
 interface Tree {
   root: Task;
@@ -132,7 +184,9 @@ export function generateTasks(store: TaskStore, options: DataSetOptions): void {
  */
 function statusPlan(rng: Rng, count: number, inArrears: boolean): number[] {
   const allowed = (status: number) => (inArrears ? !LIVE.has(status) : status !== TASK.ARREARAGE_STOP);
-  const weights = STATUS_WEIGHTS.map(([status, weight]) => [allowed(status) ? status : TASK.ARREARAGE_STOP, weight] as const).filter(([status]) => allowed(status));
+  const weights = STATUS_WEIGHTS.map(([status, weight]) => [allowed(status) ? status : TASK.ARREARAGE_STOP, weight] as const).filter(([status]) =>
+    allowed(status),
+  );
   const statuses = ALL_TASK_STATUSES.filter(allowed).flatMap((status) => [status, status]);
   while (statuses.length < count) statuses.push(rng.weighted(weights));
   return rng.shuffle(statuses).slice(0, count);
@@ -172,8 +226,18 @@ function makeTree(rng: Rng, status: number, big: boolean, options: DataSetOption
     producer: rng.pick(PRODUCERS),
     taskRam: ram,
     hardwareConfigId: ram === 128 ? 303 : 301,
-    taskLimit: rng.weighted([[null, 30], [20, 15], [50, 25], [100, 20], [200, 10]] as const),
-    taskUserLevel: rng.weighted([[0, 70], [50, 20], [60, 10]] as const),
+    taskLimit: rng.weighted([
+      [null, 30],
+      [20, 15],
+      [50, 25],
+      [100, 20],
+      [200, 10],
+    ] as const),
+    taskUserLevel: rng.weighted([
+      [0, 70],
+      [50, 20],
+      [60, 10],
+    ] as const),
     taskLevel: rng.int(60, 81),
     taskOverTime: options.taskOverTime,
     overTimeStop: rng.chance(0.25) ? 86_400 : null,
@@ -197,14 +261,37 @@ function makeTree(rng: Rng, status: number, big: boolean, options: DataSetOption
   if (shape === 'layers') {
     const layers = rng.sample(LAYERS, rng.int(2, 4));
     const statuses = layerStatuses(rng, status, layers.length);
-    layers.forEach((layerName) => children.push(leaf({ layerName, layout, totalFrames: count, framesRange: root.framesRange, avgSec: rng.int(minSec, maxSec) })));
-    children.forEach((child, index) => (child.status = statuses[index]!));
+    for (const layerName of layers) {
+      children.push(leaf({ layerName, layout, totalFrames: count, framesRange: root.framesRange, avgSec: rng.int(minSec, maxSec) }));
+    }
+    for (const [index, child] of children.entries()) child.status = statuses[index]!;
   } else if (shape === 'still') {
     const [photonStatus, mainStatus] = stillStatuses(rng, status);
     const single: Layout = { kind: 'range', first: 0, step: 1 };
-    children.push(leaf({ taskType: 'RenderPhoton', taskTypeText: 'render_photons_task', frameType: FRAME_TYPE.PHOTON, layout: single, totalFrames: 1, framesRange: '0', avgSec: rng.int(60, 300), status: photonStatus }));
+    children.push(
+      leaf({
+        taskType: 'RenderPhoton',
+        taskTypeText: 'render_photons_task',
+        frameType: FRAME_TYPE.PHOTON,
+        layout: single,
+        totalFrames: 1,
+        framesRange: '0',
+        avgSec: rng.int(60, 300),
+        status: photonStatus,
+      }),
+    );
     const tiles = rng.pick(TILES);
-    children.push(leaf({ taskType: 'Render', taskTypeText: 'render_major_picture_task', layout: { kind: 'tiles', frame: 0 }, totalFrames: tiles, framesRange: '0', avgSec: rng.int(200, 900), status: mainStatus }));
+    children.push(
+      leaf({
+        taskType: 'Render',
+        taskTypeText: 'render_major_picture_task',
+        layout: { kind: 'tiles', frame: 0 },
+        totalFrames: tiles,
+        framesRange: '0',
+        avgSec: rng.int(200, 900),
+        status: mainStatus,
+      }),
+    );
     root.framesRange = '0';
   }
   root.status = status;
@@ -393,11 +480,12 @@ function placeTimes(rng: Rng, root: Task, leaves: Task[], makespans: number[], o
       ? rng.range(0.05, 3) * DAY
       : status === TASK.ARREARAGE_STOP
         ? rng.range(1, 36) * HOUR
-        : Math.pow(rng.next(), 1.5) * 45 * DAY + HOUR;
+        : rng.next() ** 1.5 * 45 * DAY + HOUR;
   const submit = origin - recent;
   let cursor = submit + queued();
   leaves.forEach((task, index) => {
-    const start = task.taskType === 'Render' && leaves[0]!.taskType === 'RenderPhoton' ? cursor : submit + queued() + (leaves.length > 1 ? rng.int(0, 120) * 1000 : 0);
+    const start =
+      task.taskType === 'Render' && leaves[0]!.taskType === 'RenderPhoton' ? cursor : submit + queued() + (leaves.length > 1 ? rng.int(0, 120) * 1000 : 0);
     task.startTime = task.runStartedAt = start;
     // A task stopped by its timeout ends exactly then; other stopped ones a while after their last frame.
     let end = start + makespans[index]! * 1000;

@@ -45,8 +45,16 @@ export const HANDLERS: Readonly<Partial<Record<OperationId, Handler>>> = {
   // ── hardware ──
   // `current` marks the configuration of the first task given; without task ids nothing is current.
   list_hardware_configs: (farm, { args }) => {
-    const first = ids(args).map(Number).map((id) => farm.store.task(id)).find((task) => task !== undefined);
-    return HARDWARE_CONFIGS.map(({ notSupportCgId, status, ...config }) => ({ ...config, current: first?.hardwareConfigId === config.id, notSupportCgId: [...notSupportCgId], status }));
+    const first = ids(args)
+      .map(Number)
+      .map((id) => farm.store.task(id))
+      .find((task) => task !== undefined);
+    return HARDWARE_CONFIGS.map(({ notSupportCgId, status, ...config }) => ({
+      ...config,
+      current: first?.hardwareConfigId === config.id,
+      notSupportCgId: [...notSupportCgId],
+      status,
+    }));
   },
   list_pack_nodes: (farm) => farm.account.packNodes(),
   edit_task_hardware_config: (_farm, ctx) => void actions.editHardware(ctx, ctx.args),
@@ -67,7 +75,9 @@ export const HANDLERS: Readonly<Partial<Record<OperationId, Handler>>> = {
   get_analysis_error_detail: (_farm, { args }) => errorDetails(args),
   get_task_list: (farm, ctx) => taskList(farm, ctx),
   get_task_info: (farm, { args, now }) => {
-    const found = ids(args).map((id) => farm.store.task(id)).filter((task) => task !== undefined);
+    const found = ids(args)
+      .map((id) => farm.store.task(id))
+      .filter((task) => task !== undefined);
     const items = [...new Set(found)].map((task) => taskRecord(farm.store.sync(task, now), farm.store, farm.labels, now));
     return { pageCount: items.length ? 1 : 0, pageNum: 1, total: items.length, size: 100, items };
   },

@@ -82,17 +82,45 @@ export class OperationLog {
 /** History consistent with the data set: submissions, and the stops and abandons that explain stopped tasks. */
 export function seedHistory(log: OperationLog, tasks: readonly Task[]): void {
   for (const task of tasks.slice(0, 200)) {
-    log.add(task.submitDate, { button: 'btn_submit', details: 'Submitted the task for rendering', taskIds: [task.id], path: '/api/render/submit/task', params: { taskId: task.id }, channel: '2' });
+    log.add(task.submitDate, {
+      button: 'btn_submit',
+      details: 'Submitted the task for rendering',
+      taskIds: [task.id],
+      path: '/api/render/submit/task',
+      params: { taskId: task.id },
+      channel: '2',
+    });
     const at = task.completedDate ?? task.submitDate;
     if (task.status === TASK.USER_STOP || task.status === TASK.STOP) {
-      log.add(at, { button: 'btn_stop', details: 'Stopped the task', taskIds: [task.id], path: '/api/render/handle/stopTask', params: { taskIds: [task.id] }, channel: '2' });
+      log.add(at, {
+        button: 'btn_stop',
+        details: 'Stopped the task',
+        taskIds: [task.id],
+        path: '/api/render/handle/stopTask',
+        params: { taskIds: [task.id] },
+        channel: '2',
+      });
     } else if (task.status === TASK.ABANDON) {
-      log.add(at, { button: 'btn_abandon', details: 'Abandoned the task', taskIds: [task.id], path: '/api/render/handle/abandonTask', params: { taskIds: [task.id] }, channel: '2' });
+      log.add(at, {
+        button: 'btn_abandon',
+        details: 'Abandoned the task',
+        taskIds: [task.id],
+        path: '/api/render/handle/abandonTask',
+        params: { taskIds: [task.id] },
+        channel: '2',
+      });
     }
     const resubmitted = seededRetryMoment(task);
     if (resubmitted !== undefined) {
       const params = { taskIds: [task.id], status: [5, 11] };
-      log.add(resubmitted, { button: 'btn_restart', details: 'Resubmitted the frames in status 5, 11', taskIds: [task.id], path: '/api/render/handle/recommitTasks', params, channel: '2' });
+      log.add(resubmitted, {
+        button: 'btn_restart',
+        details: 'Resubmitted the frames in status 5, 11',
+        taskIds: [task.id],
+        path: '/api/render/handle/recommitTasks',
+        params,
+        channel: '2',
+      });
     }
   }
 }
@@ -134,7 +162,9 @@ function logLines(task: Task, frame: Frame, now: number): string[] {
   for (const step of [0.25, 0.5, 0.75]) if (reached >= step && !(failed && step > 0.5)) lines.push(`${at(step)} Progress ${Math.round(step * 100)}%`);
   if (frame.status === FRAME.DONE) {
     const seconds = Math.round((frame.end - frame.start) / 1000);
-    lines.push(`${at(0.98)} Frame rendered in ${clock(seconds)}, peak memory ${(task.taskRam * (0.2 + 0.6 * hash01(task.planKey, frame.k, 13))).toFixed(1)} GB`);
+    lines.push(
+      `${at(0.98)} Frame rendered in ${clock(seconds)}, peak memory ${(task.taskRam * (0.2 + 0.6 * hash01(task.planKey, frame.k, 13))).toFixed(1)} GB`,
+    );
     lines.push(`${at(0.99)} Output uploaded to the output storage`);
     lines.push(`${at(1)} Render finished with exit code 0`);
   } else if (failed) {

@@ -25,7 +25,16 @@ interface Entry {
 }
 
 /** `isArrears` is the account's state (seed 001: "whether you are in arrears"). */
-const folder = (store: TaskStore, name: string, path: string, at: number): Entry => ({ fileName: name, fileSize: null, iconPath: null, lastModify: chinaTime(at), fileType: null, filePath: path, directory: true, isArrears: store.inArrears() ? 1 : 0 });
+const folder = (store: TaskStore, name: string, path: string, at: number): Entry => ({
+  fileName: name,
+  fileSize: null,
+  iconPath: null,
+  lastModify: chinaTime(at),
+  fileType: null,
+  filePath: path,
+  directory: true,
+  isArrears: store.inArrears() ? 1 : 0,
+});
 
 /**
  * Lists one level of the output storage. The root holds one folder per rendered task (`<id>_<scene>`, newest first;
@@ -70,7 +79,8 @@ function doneFrames(task: Task, store: TaskStore): Frame[] {
 function fileName(task: Task, frame: Frame): string | undefined {
   const base = sceneBase(task);
   if (task.taskType === 'RenderPhoton') return `${base}.vrmap`;
-  if (task.layout.kind === 'tiles') return frame.k === task.totalFrames - 1 && task.counts.done === task.totalFrames ? `${base}.${EXTENSION[task.cgId]}` : undefined;
+  if (task.layout.kind === 'tiles')
+    return frame.k === task.totalFrames - 1 && task.counts.done === task.totalFrames ? `${base}.${EXTENSION[task.cgId]}` : undefined;
   const number = String(frameNumber(task, frame.k)).padStart(4, '0');
   if (task.cgId === 2004) return `mantra1.${number}.exr`;
   return `${base}${task.layerName ? `_${task.layerName}` : ''}.${number}.${EXTENSION[task.cgId] ?? 'exr'}`;
@@ -79,12 +89,22 @@ function fileName(task: Task, frame: Frame): string | undefined {
 function file(store: TaskStore, task: Task, frame: Frame, name: string, directory: string): Entry {
   const type = name.slice(name.lastIndexOf('.') + 1);
   const size = Math.floor((type === 'vrmap' ? 80e6 : 1.5e6) + hash01(task.planKey, frame.k, 14) * 38e6);
-  return { fileName: name, fileSize: size, iconPath: null, lastModify: chinaTime(frame.end), fileType: type, filePath: `${directory}/${name}`, directory: false, isArrears: store.inArrears() ? 1 : 0 };
+  return {
+    fileName: name,
+    fileSize: size,
+    iconPath: null,
+    lastModify: chinaTime(frame.end),
+    fileType: type,
+    filePath: `${directory}/${name}`,
+    directory: false,
+    isArrears: store.inArrears() ? 1 : 0,
+  };
 }
 
 /** Thumbnail paths of a completed frame (seed 002: a list of relative, backslashed paths). */
 export function thumbnail(store: TaskStore, frameId: number, frameStatus: number, now: number): string[] {
-  if (frameStatus !== FRAME.DONE) throw new FarmError(600, `parameter frameStatus is invalid: thumbnails exist only for completed frames (frameStatus 4), got ${frameStatus}`);
+  if (frameStatus !== FRAME.DONE)
+    throw new FarmError(600, `parameter frameStatus is invalid: thumbnails exist only for completed frames (frameStatus 4), got ${frameStatus}`);
   const found = store.frame(frameId, now);
   if (!found) throw new FarmError(404, `frame ${frameId} does not exist`);
   const { task, frame } = found;
@@ -103,7 +123,8 @@ export function progress(store: TaskStore, taskId: number, frameType: number | u
   const found = store.task(taskId);
   if (!found || found.reserved) throw new FarmError(404, `task ${taskId} does not exist`);
   const root = found.parentId ? store.task(found.parentId)! : found;
-  if (root.cgId !== 2001) throw new FarmError(600, `task ${taskId} is a ${root.cgId === 2000 ? 'Maya' : 'non-3ds Max'} task; progress images exist only for 3ds Max tasks`);
+  if (root.cgId !== 2001)
+    throw new FarmError(600, `task ${taskId} is a ${root.cgId === 2000 ? 'Maya' : 'non-3ds Max'} task; progress images exist only for 3ds Max tasks`);
   store.sync(root, now);
   const leaves = store.leaves(root);
   const photon = leaves.find((leaf) => leaf.taskType === 'RenderPhoton');

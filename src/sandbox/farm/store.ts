@@ -283,7 +283,8 @@ export class TaskStore implements RenderWorld {
       if (filedStatus === undefined) {
         const at = this.listed.insert(task);
         const items = this.listed.items;
-        if ((at > 0 && items[at - 1]!.submitDate > task.submitDate) || (at + 1 < items.length && items[at + 1]!.submitDate < task.submitDate)) this.submitOrdered = false;
+        if ((at > 0 && items[at - 1]!.submitDate > task.submitDate) || (at + 1 < items.length && items[at + 1]!.submitDate < task.submitDate))
+          this.submitOrdered = false;
         this.indexScene(task);
       }
       let list = this.byStatus.get(task.status);

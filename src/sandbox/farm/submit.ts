@@ -78,7 +78,9 @@ export function submitTask(ctx: ActionContext, args: Record<string, unknown>): v
     queueUntil: ctx.now + queueDelaySeconds(task) * 1000,
     producer: typeof args.producer === 'string' ? args.producer : task.producer,
     framesRange: rangeText(plan.cgId, plan.layout, plan.totalFrames),
-    failCodes: renderErrorsFor(plan.cgId).slice(0, 2).map((entry) => entry.code),
+    failCodes: renderErrorsFor(plan.cgId)
+      .slice(0, 2)
+      .map((entry) => entry.code),
     failRate: 0.02,
     avgSec: 30 + Math.floor(hash01(task.planKey, 1) * 120),
     seedSlots: 1,

@@ -33,7 +33,14 @@ export class Transfer {
 
   /** Seed 001's getConfig shape: three engines, two with Aspera accounts whose passwords are secrets. */
   config(): Record<string, unknown> {
-    const line = (name: string, port: string, lineId: number, type?: number) => ({ name, server: '10.60.197.79', port, isDefault: 1, lineId, ...(type === undefined ? {} : { type }) });
+    const line = (name: string, port: string, lineId: number, type?: number) => ({
+      name,
+      server: '10.60.197.79',
+      port,
+      isDefault: 1,
+      lineId,
+      ...(type === undefined ? {} : { type }),
+    });
     return {
       inputBid: '10202',
       outputBid: '20202',

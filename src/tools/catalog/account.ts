@@ -51,7 +51,12 @@ export const updateUserSettings = defineTool({
   operation: 'update_user_settings',
   description: 'Set the account-wide task timeout, in seconds (43200 = 12 h).',
   input: {
-    timeout_seconds: z.number().int().min(60).max(30 * 86_400).describe('Timeout in seconds'),
+    timeout_seconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .describe('Timeout in seconds'),
   },
   output: { timeout_seconds: z.number(), previous_seconds: z.number().optional(), message: z.string() },
   idempotent: true,

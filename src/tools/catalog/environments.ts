@@ -33,7 +33,14 @@ export const getSupportedSoftware = defineTool({
   handler: async (_args, ctx) => {
     const { software: list, defaultCgId } = await ctx.api.environments.software();
     const software = describeSoftware(list, defaultCgId);
-    const rows = software.map((s) => [s.cg_id, s.name, s.key, s.file_types?.join(' '), s.linux === undefined ? '' : s.linux ? 'yes' : 'no', s.default ? 'yes' : '']);
+    const rows = software.map((s) => [
+      s.cg_id,
+      s.name,
+      s.key,
+      s.file_types?.join(' '),
+      s.linux === undefined ? '' : s.linux ? 'yes' : 'no',
+      s.default ? 'yes' : '',
+    ]);
     return {
       text: blocks(
         `${plural(software.length, 'supported program')}.`,
@@ -60,7 +67,9 @@ export const getSupportedPlugins = defineTool({
     const versions = args.version ? [resolveVersion(catalog, args.version)] : catalog.versions;
     const view = versions.map((v) => ({ id: v.id, version: v.version, plugins: groupPlugins(v.plugins) }));
     const rows = view.flatMap((v) =>
-      v.plugins.length ? v.plugins.map((p) => [v.version, v.id, p.name, p.versions.map((pv) => `${pv.version}=${pv.id}`).join(' ')]) : [[v.version, v.id, '', '']],
+      v.plugins.length
+        ? v.plugins.map((p) => [v.version, v.id, p.name, p.versions.map((pv) => `${pv.version}=${pv.id}`).join(' ')])
+        : [[v.version, v.id, '', '']],
     );
     return {
       text: blocks(
@@ -111,7 +120,8 @@ export const getRenderEnv = defineTool({
 
 async function supportedCgIds(ctx: ToolContext): Promise<number[]> {
   const ids = (await ctx.api.environments.software()).software.map((s) => s.cgId);
-  if (!ids.length) throw new RefusedError('The farm lists no supported software, so there are no render environments to show; pass cg_id to ask for one program.');
+  if (!ids.length)
+    throw new RefusedError('The farm lists no supported software, so there are no render environments to show; pass cg_id to ask for one program.');
   return ids;
 }
 
@@ -160,7 +170,9 @@ export const addRenderEnv = defineTool({
   handler: async (args, ctx) => {
     const existing = await ctx.api.environments.renderEnvs([args.cg_id]);
     if (existing.some((env) => String(env.editName) === args.name)) {
-      throw new RefusedError(`A render environment named "${args.name}" already exists for ${softwareName(args.cg_id)}; use update_render_env to change it. Nothing was changed.`);
+      throw new RefusedError(
+        `A render environment named "${args.name}" already exists for ${softwareName(args.cg_id)}; use update_render_env to change it. Nothing was changed.`,
+      );
     }
     const { body, summary } = await envBody(ctx, { ...args, plugins: args.plugin_ids });
     await ctx.api.environments.add(body);
@@ -252,4 +264,3 @@ export const setDefaultRenderEnv = defineTool({
     };
   },
 });
-

@@ -16,16 +16,7 @@ import { blocks, plural } from '../support/format.js';
 import { frameTable, noFramesReason, pagingWithProgress } from '../support/frames.js';
 import { frameItem, summarizeFrame, summarizeTask, taskLine, type FrameSummary } from '../support/records.js';
 import { costlyFields, previewFirst } from '../safety.js';
-import {
-  FRAME_STATUS_CODE,
-  frameIds,
-  frameStatusFilter,
-  item,
-  matchesFrameFilter,
-  taskId,
-  taskIds,
-  type FrameFilterStatus,
-} from '../support/schema.js';
+import { FRAME_STATUS_CODE, frameIds, frameStatusFilter, item, matchesFrameFilter, taskId, taskIds, type FrameFilterStatus } from '../support/schema.js';
 import { FAILED_FRAME_CODES } from '../support/task-sets.js';
 
 const toolset = 'frames';
@@ -83,7 +74,12 @@ async function failedFramesPlan(ctx: ToolContext, args: { task_ids: number[]; st
   const lines = counted.map(({ task, reason, frames: n }) => `${taskLine(task)}: ${reason ? `cannot be resubmitted, ${reason}` : plural(n, `${words} frame`)}`);
   const notes = [
     missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined,
-    targets.length && targets.length < counted.length ? `Left out (no ${words} frames, or cannot be resubmitted): ${counted.filter((t) => t.frames === 0).map((t) => t.task.id).join(', ')}.` : undefined,
+    targets.length && targets.length < counted.length
+      ? `Left out (no ${words} frames, or cannot be resubmitted): ${counted
+          .filter((t) => t.frames === 0)
+          .map((t) => t.task.id)
+          .join(', ')}.`
+      : undefined,
   ];
   const preview: Preview = {
     action: `resubmit ${plural(frames, `${words} frame`)} of ${plural(targets.length, 'task')}`,
@@ -118,7 +114,10 @@ export const restartFailedFrames = defineTool({
     }
     if (args.dry_run) {
       const message = `Dry run: nothing was resubmitted. Call again with dry_run false to ${preview.action} (billed).`;
-      return { text: blocks(preview.lines.join('\n'), ...notes, estimateText(estimate), message), structured: { dry_run: true, tasks: rows, frames, estimate, message } };
+      return {
+        text: blocks(preview.lines.join('\n'), ...notes, estimateText(estimate), message),
+        structured: { dry_run: true, tasks: rows, frames, estimate, message },
+      };
     }
     // Wire: the SDK omits status (the farm's "failed frames", which may or may not take in timed-out ones: not
     // documented); the statuses counted are sent, so the write resubmits what the preview showed. The classic dialect
@@ -129,7 +128,10 @@ export const restartFailedFrames = defineTool({
       sent,
     );
     const message = `Resubmitted ${preview.action.replace(/^resubmit /, '')}; follow them with get_task_info.`;
-    return { text: blocks(message, preview.lines.join('\n'), ...notes, estimateText(estimate)), structured: { dry_run: false, tasks: rows, frames, estimate, message } };
+    return {
+      text: blocks(message, preview.lines.join('\n'), ...notes, estimateText(estimate)),
+      structured: { dry_run: false, tasks: rows, frames, estimate, message },
+    };
   },
 });
 
@@ -176,7 +178,11 @@ async function chosenPreview(ctx: ToolContext, taskId: number, picked: readonly 
     lines: [task ? taskLine(task) : String(taskId), ...picked.slice(0, LISTED).map((f) => `${f.id}  frame ${f.frame ?? '?'}  ${f.status}`)],
     items: picked.slice(0, LISTED),
     estimate,
-    ...(reason ? { blocked: `Task ${taskId} cannot have frames resubmitted: ${reason}` } : picked.length === 0 ? { blocked: `No frame of task ${taskId} was chosen` } : {}),
+    ...(reason
+      ? { blocked: `Task ${taskId} cannot have frames resubmitted: ${reason}` }
+      : picked.length === 0
+        ? { blocked: `No frame of task ${taskId} was chosen` }
+        : {}),
   };
 }
 
@@ -185,9 +191,7 @@ async function selectedFrames(ctx: ToolContext, args: Selection) {
   const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));
   if (all.frames.length === 0) throw new RefusedError(`${await noFramesReason(ctx, args.task_id)} Nothing to resubmit.`);
   const wantedIds = args.frame_ids ? new Set(args.frame_ids) : undefined;
-  const picked = all.frames
-    .map(summarizeFrame)
-    .filter((f) => (wantedIds ? wantedIds.has(f.id) : !args.status || matchesFrameFilter(f.status, args.status)));
+  const picked = all.frames.map(summarizeFrame).filter((f) => (wantedIds ? wantedIds.has(f.id) : !args.status || matchesFrameFilter(f.status, args.status)));
   const unknown = args.frame_ids?.filter((id) => !picked.some((f) => f.id === id)) ?? [];
   return { picked, unknown };
 }
@@ -282,7 +286,14 @@ export const restartFramesByNumber = defineTool({
         ? `Dry run: nothing was resubmitted. ${preview.blocked}.`
         : `Dry run: nothing was resubmitted. Call again with dry_run false to ${preview.action} (billed).`;
       return {
-        text: blocks(`${preview.blocked ? 'Cannot resubmit' : 'Would resubmit'} ${plural(picked.length, 'frame')}:`, listing, more, unmatchedNote, estimateText(preview.estimate!), message),
+        text: blocks(
+          `${preview.blocked ? 'Cannot resubmit' : 'Would resubmit'} ${plural(picked.length, 'frame')}:`,
+          listing,
+          more,
+          unmatchedNote,
+          estimateText(preview.estimate!),
+          message,
+        ),
         structured: { dry_run: true, ...base, estimate: preview.estimate!, message },
       };
     }

@@ -29,7 +29,8 @@ export const stopTaskFrames = defineTool({
   idempotent: true,
   handler: async (args, ctx) => {
     const chosen = [args.frame_ids !== undefined, args.frames !== undefined, args.all_frames].filter(Boolean).length;
-    if (chosen !== 1) throw new RefusedError('stop_task_frames needs one of frame_ids, frames (numbers such as 6 or 7-9) or all_frames: true; nothing was sent.');
+    if (chosen !== 1)
+      throw new RefusedError('stop_task_frames needs one of frame_ids, frames (numbers such as 6 or 7-9) or all_frames: true; nothing was sent.');
     if (args.status && !args.all_frames) throw new RefusedError('stop_task_frames: status applies only with all_frames: true; nothing was sent.');
     if (args.frames) {
       const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));

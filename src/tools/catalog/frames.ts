@@ -15,7 +15,7 @@ const groupKeyword = keyword.optional().describe('Machine group name');
 export const getTaskFrames = defineTool({
   toolset,
   operation: 'get_task_frames',
-  description: 'One page of a task\'s frames in the farm\'s order; layered tasks keep frames in child tasks.',
+  description: "One page of a task's frames in the farm's order; layered tasks keep frames in child tasks.",
   input: {
     task_id: taskId,
     page,
@@ -41,7 +41,12 @@ export const getTaskFrames = defineTool({
       ? `Status filter (${args.status!.join(', ')}) applied within this page only: ${shown.length} of ${items.length} frames match; get_all_task_frames filters all frames.`
       : undefined;
     return {
-      text: blocks(heading, filterNote, shown.length ? frameTable(shown, { currency: ctx.api.account.currency }) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
+      text: blocks(
+        heading,
+        filterNote,
+        shown.length ? frameTable(shown, { currency: ctx.api.account.currency }) : undefined,
+        pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length }),
+      ),
       structured: { task_id: args.task_id, frames: shown, total, more, currency: ctx.api.account.currency },
       links: [framesLink(args.task_id)],
     };
@@ -71,7 +76,10 @@ export const getAllTaskFrames = defineTool({
   handler: async (args, ctx) => {
     const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));
     if (all.frames.length === 0) {
-      return { text: await noFramesReason(ctx, args.task_id), structured: { task_id: args.task_id, total: 0, counts: {}, frames: [], matching: 0, complete: all.complete } };
+      return {
+        text: await noFramesReason(ctx, args.task_id),
+        structured: { task_id: args.task_id, total: 0, counts: {}, frames: [], matching: 0, complete: all.complete },
+      };
     }
     const frames = all.frames.map(summarizeFrame);
     const counts = countByStatus(frames);
@@ -83,11 +91,23 @@ export const getAllTaskFrames = defineTool({
     return {
       text: blocks(
         `Task ${args.task_id}: ${plural(frames.length, 'frame')}: ${countsLine(counts)}.`,
-        all.complete ? undefined : `Stopped after ${all.pages} pages; the farm reports ${all.total} frames, so the counts cover the first ${frames.length} only.`,
-        listed.length ? `${matching.length} ${scope}${omitted ? `, first ${listed.length} listed` : ''}:\n${frameTable(listed, { currency: ctx.api.account.currency })}` : `No ${scope}.`,
+        all.complete
+          ? undefined
+          : `Stopped after ${all.pages} pages; the farm reports ${all.total} frames, so the counts cover the first ${frames.length} only.`,
+        listed.length
+          ? `${matching.length} ${scope}${omitted ? `, first ${listed.length} listed` : ''}:\n${frameTable(listed, { currency: ctx.api.account.currency })}`
+          : `No ${scope}.`,
         omitted ? `${omitted} more not listed: pass status to narrow, or limit up to ${LIST_CAP}, or page with get_task_frames.` : undefined,
       ),
-      structured: { task_id: args.task_id, total: frames.length, counts, frames: listed, matching: matching.length, complete: all.complete, currency: ctx.api.account.currency },
+      structured: {
+        task_id: args.task_id,
+        total: frames.length,
+        counts,
+        frames: listed,
+        matching: matching.length,
+        complete: all.complete,
+        currency: ctx.api.account.currency,
+      },
       links: [framesLink(args.task_id)],
     };
   },
@@ -155,10 +175,18 @@ export const getTaskProgress = defineTool({
         `Progress of task ${args.task_id}${stage ? ` (${stage} stage)` : ''}:`,
         overview,
         progress.length
-          ? tsv(['block', 'frame', 'status', 'percent', 'used', 'remaining', 'preview'], progress.map((p) => [p.block, p.frame, p.status, p.percent, p.used, p.remaining, p.preview]))
+          ? tsv(
+              ['block', 'frame', 'status', 'percent', 'used', 'remaining', 'preview'],
+              progress.map((p) => [p.block, p.frame, p.status, p.percent, p.used, p.remaining, p.preview]),
+            )
           : 'No blocks are rendering or rendered yet (progress exists only for 3ds Max tasks).',
       ),
-      structured: { task_id: args.task_id, ...(stage ? { stage } : {}), blocks: progress, ...(progress.some((p) => p.cost) ? { currency: ctx.api.account.currency } : {}) },
+      structured: {
+        task_id: args.task_id,
+        ...(stage ? { stage } : {}),
+        blocks: progress,
+        ...(progress.some((p) => p.cost) ? { currency: ctx.api.account.currency } : {}),
+      },
     };
   },
 });

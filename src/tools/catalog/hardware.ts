@@ -67,7 +67,11 @@ export const listHardwareConfigs = defineTool({
       text: blocks(
         `${plural(configs.length, 'hardware configuration')}.`,
         configs.length ? tsv(columns, rows) : undefined,
-        marking ? (current.length ? `Current for task ${args.task_ids!.join(', ')}: ${current.map(configLabel).join(', ')}.` : `The farm marked no configuration as current for task ${args.task_ids!.join(', ')}.`) : undefined,
+        marking
+          ? current.length
+            ? `Current for task ${args.task_ids!.join(', ')}: ${current.map(configLabel).join(', ')}.`
+            : `The farm marked no configuration as current for task ${args.task_ids!.join(', ')}.`
+          : undefined,
         configs.length ? 'edit_task_hardware_config takes one of these ids.' : undefined,
       ),
       structured: { configs },
@@ -85,7 +89,15 @@ export const listPackNodes = defineTool({
     const nodes = await ctx.api.hardware.packNodes();
     const plans = nodes.filter((p) => p && typeof p.packNodeId === 'number').map((p) => compact({ id: p.packNodeId!, name: p.packName ?? undefined }));
     return {
-      text: plans.length ? blocks(`${plural(plans.length, 'reserved machine plan')}.`, tsv(['id', 'name'], plans.map((p) => [p.id, p.name]))) : 'No reserved machine plans.',
+      text: plans.length
+        ? blocks(
+            `${plural(plans.length, 'reserved machine plan')}.`,
+            tsv(
+              ['id', 'name'],
+              plans.map((p) => [p.id, p.name]),
+            ),
+          )
+        : 'No reserved machine plans.',
       structured: { plans },
     };
   },
@@ -105,7 +117,8 @@ async function movePlan(ctx: ToolContext, args: { task_ids: number[]; hardware_c
       `There is no hardware configuration ${args.hardware_config_id}${near.length ? `; nearest: ${near.map(configLabel).join(', ')}` : ''}. Nothing was changed; list_hardware_configs lists them all.`,
     );
   }
-  if (target.enabled === false) throw new RefusedError(`Hardware configuration ${configLabel(target)} is disabled; pick an enabled one from list_hardware_configs. Nothing was changed.`);
+  if (target.enabled === false)
+    throw new RefusedError(`Hardware configuration ${configLabel(target)} is disabled; pick an enabled one from list_hardware_configs. Nothing was changed.`);
   const unsupported = tasks.filter((t) => t.cgId && target.unsupported_software?.includes(softwareName(t.cgId)));
   if (unsupported.length) {
     throw new RefusedError(
@@ -117,10 +130,17 @@ async function movePlan(ctx: ToolContext, args: { task_ids: number[]; hardware_c
     const old = (perTask[i] ?? []).map(summarizeConfig).find((c) => c.current);
     return { task, old };
   });
-  const items = rows.map(({ task, old }) => compact({ ...summarizeTask(task), from: old ? configLabel(old) : undefined, to: configLabel(target), unchanged: old?.id === target.id ? true : undefined }));
-  const lines = rows.map(({ task, old }) => `${taskLine(task)}: ${old ? configLabel(old) : 'unknown'} → ${configLabel(target)}${old?.id === target.id ? ' (already)' : ''}`);
+  const items = rows.map(({ task, old }) =>
+    compact({ ...summarizeTask(task), from: old ? configLabel(old) : undefined, to: configLabel(target), unchanged: old?.id === target.id ? true : undefined }),
+  );
+  const lines = rows.map(
+    ({ task, old }) => `${taskLine(task)}: ${old ? configLabel(old) : 'unknown'} → ${configLabel(target)}${old?.id === target.id ? ' (already)' : ''}`,
+  );
   const changing = rows.filter(({ old }) => old?.id !== target.id);
-  const estimate = await estimateCost(ctx, changing.map(({ task }) => ({ task, frames: framesLeft(task) })));
+  const estimate = await estimateCost(
+    ctx,
+    changing.map(({ task }) => ({ task, frames: framesLeft(task) })),
+  );
   // The farm has no price per configuration: the estimate is at the tasks' cost so far, and says so.
   if (changing.length && estimate.frames) estimate.basis += '; at the current configuration, so the new one may cost more or less per frame';
   const preview: Preview = {
@@ -128,7 +148,9 @@ async function movePlan(ctx: ToolContext, args: { task_ids: number[]; hardware_c
     lines,
     items,
     estimate,
-    ...(changing.length === 0 ? { blocked: `${plural(rows.length, 'task')} already use${rows.length === 1 ? 's' : ''} hardware configuration ${configLabel(target)}` } : {}),
+    ...(changing.length === 0
+      ? { blocked: `${plural(rows.length, 'task')} already use${rows.length === 1 ? 's' : ''} hardware configuration ${configLabel(target)}` }
+      : {}),
   };
   return { preview, target, changing };
 }
@@ -154,7 +176,10 @@ export const editTaskHardwareConfig = defineTool({
     }
     if (args.dry_run) {
       const message = `Dry run: nothing was changed. Call again with dry_run false to ${preview.action}; rendering cost and speed change with it.`;
-      return { text: blocks(`Would ${preview.action}:`, preview.lines.join('\n'), estimateText(estimate), message), structured: { dry_run: true, ...base, message } };
+      return {
+        text: blocks(`Would ${preview.action}:`, preview.lines.join('\n'), estimateText(estimate), message),
+        structured: { dry_run: true, ...base, message },
+      };
     }
     await ctx.api.hardware.moveTasks({
       taskIds: changing.map(({ task }) => task.id),

@@ -20,7 +20,15 @@ const projectName = plainName(100).describe('Project name');
 
 function projectAnswer(projects: Project[], scope: string) {
   return {
-    text: projects.length ? blocks(`${plural(projects.length, 'project')} (${scope}).`, tsv(['id', 'name'], projects.map((p) => [p.id, p.name]))) : `No projects (${scope}).`,
+    text: projects.length
+      ? blocks(
+          `${plural(projects.length, 'project')} (${scope}).`,
+          tsv(
+            ['id', 'name'],
+            projects.map((p) => [p.id, p.name]),
+          ),
+        )
+      : `No projects (${scope}).`,
     structured: { projects },
   };
 }
@@ -91,11 +99,17 @@ export const deleteProjectLabel = defineTool({
         args.name,
         5,
       );
-      throw new RefusedError(`There is no project named "${args.name}"${near.length ? `; existing: ${near.map(quoted).join(', ')}` : ''}. Nothing was changed.`);
+      throw new RefusedError(
+        `There is no project named "${args.name}"${near.length ? `; existing: ${near.map(quoted).join(', ')}` : ''}. Nothing was changed.`,
+      );
     }
     const { tasks, total } = await recentTasks(ctx);
     const count = tasks.filter((t) => t.projectName === project.name).length;
-    return { action: `delete project ${quoted(project.name)}`, lines: [`${project.id}  ${quoted(project.name)}  ${usedBy(count, tasks.length, total)}`], items: [{ ...project, tasks: count }] };
+    return {
+      action: `delete project ${quoted(project.name)}`,
+      lines: [`${project.id}  ${quoted(project.name)}  ${usedBy(count, tasks.length, total)}`],
+      items: [{ ...project, tasks: count }],
+    };
   },
   handler: async (args, ctx) => {
     await ctx.api.labels.deleteProject({ delName: args.name });
@@ -121,7 +135,11 @@ function taskLabelMap(task: TaskInfo): Map<string, string> | undefined {
     }
   }
   const entries: [string, string][] = Array.isArray(value)
-    ? value.map((l, i) => (l && typeof l === 'object' ? [String((l as { labelId?: unknown }).labelId ?? i), String((l as { labelName?: unknown }).labelName ?? '')] : [String(i), String(l)]))
+    ? value.map((l, i) =>
+        l && typeof l === 'object'
+          ? [String((l as { labelId?: unknown }).labelId ?? i), String((l as { labelName?: unknown }).labelName ?? '')]
+          : [String(i), String(l)],
+      )
     : value && typeof value === 'object'
       ? Object.entries(value).map(([id, name]) => [id, String(name)])
       : String(value)
@@ -167,7 +185,8 @@ export const deleteTaskLabel = defineTool({
   preview: async (args, ctx) => {
     if (ctx.api.labels.removesLabelsById) return labelIdPreview(ctx, args);
     if (args.label_ids) throw new RefusedError('label_ids is for the classic API; this farm removes labels by task_ids and label_names. Nothing was changed.');
-    if (!args.task_ids || !args.label_names) throw new RefusedError('Pass task_ids and label_names (the labels to remove from those tasks). Nothing was changed.');
+    if (!args.task_ids || !args.label_names)
+      throw new RefusedError('Pass task_ids and label_names (the labels to remove from those tasks). Nothing was changed.');
     return labelPreview(ctx, args.task_ids, args.label_names);
   },
   handler: async (args, ctx) => {
@@ -194,7 +213,10 @@ async function labelPreview(ctx: ToolContext, ids: readonly number[], names: rea
   if (known && affected.every((a) => a.removes.length === 0)) {
     throw new RefusedError(`None of task ${tasks.map((t) => t.id).join(', ')} carries ${names.map((n) => `"${n}"`).join(', ')}; nothing to remove.`);
   }
-  const lines = affected.map((a) => `${taskLine(a.task)}  labels: ${a.labels?.map(quoted).join(', ') || (a.labels ? 'none' : 'unknown')}  removes: ${a.removes.map(quoted).join(', ') || 'nothing'}`);
+  const lines = affected.map(
+    (a) =>
+      `${taskLine(a.task)}  labels: ${a.labels?.map(quoted).join(', ') || (a.labels ? 'none' : 'unknown')}  removes: ${a.removes.map(quoted).join(', ') || 'nothing'}`,
+  );
   for (const id of missing) lines.push(`${id}  (not found on the farm)`);
   const action = `remove ${names.map(quoted).join(', ')} from ${plural(tasks.length, 'task')}`;
   return { action, lines, items: affected.map((a) => ({ ...summarizeTask(a.task), labels: a.labels ?? [], removes: a.removes })) };
@@ -214,7 +236,9 @@ async function labelIdPreview(ctx: ToolContext, args: { task_ids?: number[]; lab
       for (const [id, name] of tasks.flatMap((t) => [...(taskLabelMap(t) ?? [])])) if (args.label_names.includes(name) && /^\d+$/.test(id)) ids.set(name, id);
       known = ids.size ? ` (${[...ids].map(([name, id]) => `${quoted(name)}=${id}`).join(', ')})` : '';
     }
-    throw new RefusedError(`This farm uses the classic API, which removes a label by id from every task that carries it: pass label_ids${known}. Nothing was changed.`);
+    throw new RefusedError(
+      `This farm uses the classic API, which removes a label by id from every task that carries it: pass label_ids${known}. Nothing was changed.`,
+    );
   }
   const { tasks, total } = await recentTasks(ctx);
   const labels = args.label_ids.map((id) => {

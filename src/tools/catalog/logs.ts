@@ -54,7 +54,12 @@ export const getTaskOperationLog = defineTool({
     return {
       text: blocks(
         `${plural(total, 'task operation')}${args.after !== undefined || args.before !== undefined ? ` between ${isoTime(args.after) ?? 'the start'} and ${isoTime(args.before) ?? 'now'}` : ''}.`,
-        entries.length ? tsv(['time', 'user', 'action', 'tasks', 'details', 'source'], entries.map((e) => [e.time, e.user, e.action, e.tasks, e.details, e.source])) : undefined,
+        entries.length
+          ? tsv(
+              ['time', 'user', 'action', 'tasks', 'details', 'source'],
+              entries.map((e) => [e.time, e.user, e.action, e.tasks, e.details, e.source]),
+            )
+          : undefined,
         pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length }),
       ),
       structured: { entries, total, more },
@@ -65,7 +70,17 @@ export const getTaskOperationLog = defineTool({
 /** `Chrome 128 on Windows` from a browser user agent; other clients by their first product token. */
 export function shortUserAgent(ua: string | null | undefined): string | undefined {
   if (!ua) return undefined;
-  const os = /Windows/.test(ua) ? 'Windows' : /Android/.test(ua) ? 'Android' : /iPhone|iPad|iOS/.test(ua) ? 'iOS' : /Mac OS X|Macintosh/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : undefined;
+  const os = /Windows/.test(ua)
+    ? 'Windows'
+    : /Android/.test(ua)
+      ? 'Android'
+      : /iPhone|iPad|iOS/.test(ua)
+        ? 'iOS'
+        : /Mac OS X|Macintosh/.test(ua)
+          ? 'macOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : undefined;
   const browser = [/Edg\/(\d+)/, /Firefox\/(\d+)/, /Chrome\/(\d+)/, /Version\/(\d+).*Safari/]
     .map((pattern, i) => {
       const match = pattern.exec(ua);
@@ -104,7 +119,12 @@ export const getLoginLog = defineTool({
     return {
       text: blocks(
         `${plural(total, 'login')}${failed ? ` (${failed} failed on this page)` : ''}.`,
-        logins.length ? tsv(['time', 'result', 'user', 'method', 'ip', 'client'], logins.map((l) => [l.time, l.result, l.user, l.method, l.ip, l.client])) : undefined,
+        logins.length
+          ? tsv(
+              ['time', 'result', 'user', 'method', 'ip', 'client'],
+              logins.map((l) => [l.time, l.result, l.user, l.method, l.ip, l.client]),
+            )
+          : undefined,
         pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length }),
       ),
       structured: { logins, total, more },

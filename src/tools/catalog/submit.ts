@@ -50,12 +50,7 @@ export const uploadTaskJson = defineTool({
   input: {
     task_id: taskId,
     file_name: z.enum(JSON_FILES).default('task.json').describe('Which file'),
-    content: z
-      .string()
-      .min(2)
-      .max(2_000_000)
-      .refine(isJson, 'content must be valid JSON text, e.g. {"software_config": {...}}')
-      .describe('JSON text'),
+    content: z.string().min(2).max(2_000_000).refine(isJson, 'content must be valid JSON text, e.g. {"software_config": {...}}').describe('JSON text'),
   },
   output: { task_id: z.number(), file_name: z.string(), bytes: z.number(), message: z.string() },
   idempotent: true,

@@ -44,7 +44,10 @@ async function taskBatch(ctx: ToolContext, ids: readonly number[], verb: string,
   const { tasks, missing } = await ctx.api.tasks.find(ids);
   const rows = tasks.map((task) => ({ task, reason: why(task) }));
   const ready = rows.filter((row) => !row.reason).map((row) => row.task);
-  const estimate = await estimateCost(ctx, ready.map((task) => ({ task, frames: framesLeft(task) })));
+  const estimate = await estimateCost(
+    ctx,
+    ready.map((task) => ({ task, frames: framesLeft(task) })),
+  );
   const lines = [
     ...rows.map(({ task, reason }) => `${taskLine(task)}: ${reason ? `cannot ${verb}, ${reason}` : `${plural(framesLeft(task), 'frame')} left to render`}`),
     ...missing.map((id) => `${id}: not found on the farm`),
@@ -59,7 +62,9 @@ async function taskBatch(ctx: ToolContext, ids: readonly number[], verb: string,
     lines,
     items,
     estimate,
-    ...(ready.length === 0 ? { blocked: `${items.length === 1 ? 'This task cannot' : 'None of these tasks can'} ${verb === 'start' ? 'be started' : verb}` } : {}),
+    ...(ready.length === 0
+      ? { blocked: `${items.length === 1 ? 'This task cannot' : 'None of these tasks can'} ${verb === 'start' ? 'be started' : verb}` }
+      : {}),
   };
   return { preview, ready, skipped };
 }
@@ -85,7 +90,10 @@ async function costlyBatch(
   const skipNote = skipped ? ` The other ${plural(skipped, 'task')} would be left as they are (see above).` : '';
   if (dry) {
     const message = `Dry run: nothing was changed. Call again with dry_run false to ${preview.action} (billed).${skipNote}`;
-    return { text: blocks(`Would ${preview.action}:\n${preview.lines.join('\n')}`, estimateText(estimate), message), structured: { dry_run: true, ...structured, message } };
+    return {
+      text: blocks(`Would ${preview.action}:\n${preview.lines.join('\n')}`, estimateText(estimate), message),
+      structured: { dry_run: true, ...structured, message },
+    };
   }
   await act(ready.map((task) => task.id));
   const message = `${verb === 'start' ? 'Started' : 'Switched'} ${plural(ready.length, 'task')}${verb === 'start' ? '' : ' to full speed'} (${ready.map((t) => t.id).join(', ')})${skipped ? `; ${plural(skipped, 'task')} left as they were` : ''}.`;
@@ -127,7 +135,10 @@ export const abandonTask = defineTool({
   handler: async (args, ctx) => {
     await ctx.api.tasks.abandon({ taskIds: args.task_ids });
     const message = `Abandoned ${plural(args.task_ids.length, 'task')}; they will not render further.`;
-    return doneAnswer(message, args.task_ids.map((id) => ({ id })));
+    return doneAnswer(
+      message,
+      args.task_ids.map((id) => ({ id })),
+    );
   },
 });
 
@@ -142,7 +153,10 @@ export const deleteTask = defineTool({
   handler: async (args, ctx) => {
     await ctx.api.tasks.delete({ taskIds: args.task_ids });
     const message = `Deleted ${plural(args.task_ids.length, 'task')}; ${args.task_ids.length === 1 ? 'it is' : 'they are'} in the recycle bin (get_task_list with deleted=true).`;
-    return doneAnswer(message, args.task_ids.map((id) => ({ id })));
+    return doneAnswer(
+      message,
+      args.task_ids.map((id) => ({ id })),
+    );
   },
 });
 
@@ -171,13 +185,15 @@ export const fullSpeedRender = defineTool({
   output: costlyOutput,
   preview: async (args, ctx) => (await taskBatch(ctx, args.task_ids, 'switch to full speed', whyNotFullSpeed)).preview,
   handler: (args, ctx) =>
-    costlyBatch('full_speed_render', ctx, args.task_ids, args.dry_run, 'switch to full speed', whyNotFullSpeed, (ids) => ctx.api.tasks.fullSpeed({ taskIds: ids })),
+    costlyBatch('full_speed_render', ctx, args.task_ids, args.dry_run, 'switch to full speed', whyNotFullSpeed, (ids) =>
+      ctx.api.tasks.fullSpeed({ taskIds: ids }),
+    ),
 });
 
 export const updateTaskPriority = defineTool({
   toolset,
   operation: 'update_task_priority',
-  description: 'Set a task\'s priority level (documented: 50 default, 60).',
+  description: "Set a task's priority level (documented: 50 default, 60).",
   input: { task_id: taskId, priority: z.number().int().min(0).max(100).describe('Level, e.g. 60') },
   output: { ...writeOutput, priority: z.number() },
   idempotent: true,

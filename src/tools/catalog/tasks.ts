@@ -46,7 +46,11 @@ export const getTaskList = defineTool({
     const more = remaining({ page: args.page, pageSize: args.page_size, total, shown: items.length });
     const heading = `${plural(total, args.deleted ? 'deleted task' : 'task')}${args.status ? ` with status ${args.status.join('/')}` : ''}${args.keyword ? ` matching "${args.keyword}"` : ''}.`;
     return {
-      text: blocks(heading, items.length ? tsv(taskColumns(currency), taskRows(items)) : undefined, pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length })),
+      text: blocks(
+        heading,
+        items.length ? tsv(taskColumns(currency), taskRows(items)) : undefined,
+        pageFooter({ page: args.page, pageSize: args.page_size, total, shown: items.length }),
+      ),
       structured: { tasks: items.map(summarizeTask), total, more, currency },
       links: [tasksLink()],
     };
@@ -98,7 +102,11 @@ export const getAnalysisErrorDetail = defineTool({
   description: 'Explain analysis or render-log error codes: severity, description, fix.',
   input: {
     // Numbers are taken as codes too; anything else (an object) is refused rather than read as "[object Object]".
-    codes: z.array(z.preprocess((code) => (typeof code === 'number' ? String(code) : code), z.string().trim().min(1).max(20))).min(1).max(50).describe('Error codes'),
+    codes: z
+      .array(z.preprocess((code) => (typeof code === 'number' ? String(code) : code), z.string().trim().min(1).max(20)))
+      .min(1)
+      .max(50)
+      .describe('Error codes'),
     language: z.enum(['english', 'chinese']).optional().describe('Default: the server language'),
   },
   output: { errors: z.array(item({ code: z.string() })), unknown: z.array(z.string()).optional() },
@@ -110,7 +118,10 @@ export const getAnalysisErrorDetail = defineTool({
     return {
       text: blocks(
         ...errors.map((e) =>
-          [`${e.code} (${e.severity ?? 'unknown severity'}): ${e.description ?? 'no description'}`, facts({ fix: e.solution, link: e.link, repairable: e.repairable, blocks_submission: e.blocks_submission })]
+          [
+            `${e.code} (${e.severity ?? 'unknown severity'}): ${e.description ?? 'no description'}`,
+            facts({ fix: e.solution, link: e.link, repairable: e.repairable, blocks_submission: e.blocks_submission }),
+          ]
             .filter(Boolean)
             .join('\n'),
         ),

@@ -9,7 +9,8 @@ const REVEAL_HINT = 'Secrets are hidden; set RAYVISION_REVEAL_SECRETS=1 to show 
 
 type Raw = Record<string, unknown>;
 const str = (value: unknown): string | undefined => (value === null || value === undefined || value === '' ? undefined : String(value));
-const num = (value: unknown): number | undefined => (value === null || value === undefined || value === '' || !Number.isFinite(Number(value)) ? undefined : Number(value));
+const num = (value: unknown): number | undefined =>
+  value === null || value === undefined || value === '' || !Number.isFinite(Number(value)) ? undefined : Number(value);
 const list = (value: unknown): Raw[] => (Array.isArray(value) ? value.filter((entry): entry is Raw => entry !== null && typeof entry === 'object') : []);
 
 /** Sub-account output bids: `{userId, outputBid}` (tables also say `output_bid`). */
@@ -18,7 +19,12 @@ function subAccounts(value: unknown) {
 }
 
 const subAccountsText = (subs: { user_id?: string; output_bid?: string }[]) =>
-  subs.length ? `Sub-account output bids:\n${tsv(['user_id', 'output_bid'], subs.map((s) => [s.user_id, s.output_bid]))}` : undefined;
+  subs.length
+    ? `Sub-account output bids:\n${tsv(
+        ['user_id', 'output_bid'],
+        subs.map((s) => [s.user_id, s.output_bid]),
+      )}`
+    : undefined;
 
 /** The four bids, from either spelling the farm uses. */
 function readBids(d: Raw) {
@@ -88,7 +94,9 @@ export const getTransferConfig = defineTool({
       e.name,
       e.default ? 'yes' : '',
       e.check ? `${e.check}${e.check_enabled ? '' : ' (off)'}` : '',
-      (e.lines ?? []).map((l) => `${l.name ?? 'line'} ${l.server ?? ''}${l.port ? `:${l.port}` : ''}${l.default ? ' default' : ''}${l.type ? ` ${l.type}` : ''}`.trim()).join('; '),
+      (e.lines ?? [])
+        .map((l) => `${l.name ?? 'line'} ${l.server ?? ''}${l.port ? `:${l.port}` : ''}${l.default ? ' default' : ''}${l.type ? ` ${l.type}` : ''}`.trim())
+        .join('; '),
       (e.accounts ?? []).map((a) => `${a.name ?? a.bid ?? 'account'}${a.password ? ` password ${a.password}` : ''}`).join('; '),
     ]);
     const hasPassword = engines.some((e) => e.accounts?.some((a) => a.password));
@@ -173,7 +181,9 @@ export const listOutputFiles = defineTool({
   handler: async (args, ctx) => {
     // Wire: with a task id the farm lists that task's output from its root; the SDK sends treePath "/" then.
     if (args.task_id !== undefined && args.tree_path !== '/') {
-      throw new RefusedError(`list_output_files lists a task's output from its root: pass task_id or tree_path, not both (the folder paths it shows go in tree_path alone). Nothing was sent.`);
+      throw new RefusedError(
+        `list_output_files lists a task's output from its root: pass task_id or tree_path, not both (the folder paths it shows go in tree_path alone). Nothing was sent.`,
+      );
     }
     const entries = (await ctx.api.transfer.outputFiles({ treePath: args.tree_path, taskId: args.task_id }))
       .map((f) => {

@@ -88,7 +88,8 @@ export async function estimateCost(ctx: ToolContext, billed: readonly Billed[]):
   const reasons: string[] = [];
   const priced = own.filter((b) => b.rate !== undefined);
   if (priced.length === 1 && items.length === 1) reasons.push(`the task's own cost per rendered frame so far, ${perFrame(priced[0]!.rate!)}${unitCurrency}`);
-  else if (priced.length) reasons.push(`each task's own cost per rendered frame so far${priced.length < items.length ? ` (${plural(priced.length, 'task')})` : ''}`);
+  else if (priced.length)
+    reasons.push(`each task's own cost per rendered frame so far${priced.length < items.length ? ` (${plural(priced.length, 'task')})` : ''}`);
   if (unpriced.length) {
     const which = unpriced.map((b) => b.task.id).join(', ');
     reasons.push(

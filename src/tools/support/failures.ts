@@ -48,7 +48,9 @@ export async function failedFramesOf(ctx: ToolContext, task: TaskInfo): Promise<
   const flagged = leaves.filter((leaf) => frameCounts(leaf).failed > 0);
   const read = await Promise.all((flagged.length ? flagged : leaves).map(async (leaf) => ({ leaf, ...(await ctx.api.frames.allAtOnce(leaf.id)) })));
   return {
-    failed: read.flatMap(({ leaf, frames }) => frames.filter((frame) => FAILED_FRAME_CODES.has(frame.frameStatus ?? -1)).map((frame) => ({ taskId: leaf.id, frame }))),
+    failed: read.flatMap(({ leaf, frames }) =>
+      frames.filter((frame) => FAILED_FRAME_CODES.has(frame.frameStatus ?? -1)).map((frame) => ({ taskId: leaf.id, frame })),
+    ),
     complete: read.every((r) => r.complete),
   };
 }
@@ -228,7 +230,10 @@ export type CauseSummary = {
 /** The causes of some tasks' failed frames, merged, most frames first, explained and judged. */
 export async function judgeCauses(ctx: ToolContext, analyses: readonly TaskFailures[]): Promise<{ causes: CauseSummary[]; note?: string }> {
   const all = analyses.flatMap((a) => a.frames);
-  const { explained, note } = await explainCodes(ctx, all.map((f) => f.code));
+  const { explained, note } = await explainCodes(
+    ctx,
+    all.map((f) => f.code),
+  );
   const byCode = new Map<string, FrameCause[]>();
   for (const f of all) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
   const causes = [...byCode].map(([code, frames]): CauseSummary => {

@@ -116,7 +116,11 @@ export function taskDetail(task: TaskInfo, currency?: string): TaskDetail {
     frame_range: task.framesRange ? farmName(task.framesRange) : undefined,
     deleted: task.isDelete === 0 ? true : undefined,
     children: task.respRenderingTaskList?.map((child) =>
-      compact({ ...summarizeTask(child), type: child.taskType ? farmName(child.taskType) : undefined, layer: child.layerName ? farmName(child.layerName) : undefined }),
+      compact({
+        ...summarizeTask(child),
+        type: child.taskType ? farmName(child.taskType) : undefined,
+        layer: child.layerName ? farmName(child.layerName) : undefined,
+      }),
     ),
   });
 }
@@ -144,13 +148,17 @@ export function taskDetailText(d: TaskDetail): string {
       deleted: d.deleted ? 'yes (in the recycle bin)' : undefined,
     }),
     d.children?.length
-      ? `Child tasks:\n${tsv(['id', 'type', 'layer', 'status', 'done', 'failed', 'total', costHeader(d.currency)], d.children.map((c) => [c.id, c.type, c.layer, c.status, c.done, c.failed, c.total, c.cost]))}`
+      ? `Child tasks:\n${tsv(
+          ['id', 'type', 'layer', 'status', 'done', 'failed', 'total', costHeader(d.currency)],
+          d.children.map((c) => [c.id, c.type, c.layer, c.status, c.done, c.failed, c.total, c.cost]),
+        )}`
       : undefined,
   );
 }
 
 /** `0.69 USD` */
-export const withCurrency = (amount: number | undefined, currency: string | undefined) => (amount === undefined ? undefined : currency ? `${amount} ${currency}` : amount);
+export const withCurrency = (amount: number | undefined, currency: string | undefined) =>
+  amount === undefined ? undefined : currency ? `${amount} ${currency}` : amount;
 
 /** `cost (USD)`: the header of a cost column. */
 export const costHeader = (currency: string | undefined) => (currency ? `cost (${currency})` : 'cost');

@@ -35,7 +35,11 @@ const KINDS: readonly Kind[] = [
   },
   { verdict: 'fix_first', name: 'a licence', words: /\blicen[cs]e|授权/i },
   { verdict: 'fix_first', name: 'a plugin', words: /\bplug-?ins?\b|插件/i },
-  { verdict: 'fix_first', name: 'a damaged or incompatible scene', words: /\bscene (?:error|load)|\bcould not be loaded\b|\bdamaged\b|\bcorrupt|\bnewer version\b|场景错误|损坏/i },
+  {
+    verdict: 'fix_first',
+    name: 'a damaged or incompatible scene',
+    words: /\bscene (?:error|load)|\bcould not be loaded\b|\bdamaged\b|\bcorrupt|\bnewer version\b|场景错误|损坏/i,
+  },
   { verdict: 'fix_first', name: 'not enough memory', words: /\bout of memory\b|\bnot enough memory\b|\bbad_alloc\b|\bmemory usage exceeded\b|内存不足/i },
   { verdict: 'retry', name: 'a timeout', words: /\btime ?out\b|\btimed out\b|\btime limit\b|超时/i },
   { verdict: 'retry', name: 'a lost render node', words: /\bnode lost\b|\blost contact\b|\blost connection\b|\bheartbeat\b|失联/i },
@@ -87,7 +91,10 @@ export function judgeCause(evidence: CauseEvidence): Judgement {
   }
   const verdict: Verdict = score.fix_first > score.retry ? 'fix_first' : score.retry > score.fix_first ? 'retry' : 'unknown';
   if (verdict === 'unknown') {
-    return { verdict, why: named.size ? `the words point both ways (${[...named.keys()].join(', ')})` : 'neither the explanation nor the render log says what went wrong' };
+    return {
+      verdict,
+      why: named.size ? `the words point both ways (${[...named.keys()].join(', ')})` : 'neither the explanation nor the render log says what went wrong',
+    };
   }
   const kinds = [...named].filter(([name]) => KINDS.find((k) => k.name === name)?.verdict === verdict || (name === 'a timeout' && verdict === 'retry'));
   const [name, where] = kinds.sort((a, b) => b[1].size - a[1].size)[0] ?? ['the farm says so', new Set<string>()];

@@ -13,7 +13,8 @@ import { z } from 'zod';
  */
 
 /** Characters escaped wherever farm text goes; tab and line feed only inside farm text (`escapeFarmText`). */
-const INVISIBLE = '\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB';
+const INVISIBLE =
+  '\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB';
 const TAGS = '\\u{E0000}-\\u{E007F}\\u{E0100}-\\u{E01EF}';
 const UNSAFE_IN_LAYOUT = new RegExp(`[${INVISIBLE}${TAGS}]`, 'u');
 const UNSAFE_IN_LAYOUT_ALL = new RegExp(UNSAFE_IN_LAYOUT.source, 'gu');
@@ -105,7 +106,8 @@ function firstUnsafe(text: string): string | undefined {
   const match = UNSAFE.exec(text);
   if (!match) return undefined;
   const code = match[0].codePointAt(0)!;
-  const what = match[0] === '\n' || match[0] === '\r' || code === 0x2028 || code === 0x2029 || code === 0x85 ? 'a line break' : 'an invisible or control character';
+  const what =
+    match[0] === '\n' || match[0] === '\r' || code === 0x2028 || code === 0x2029 || code === 0x85 ? 'a line break' : 'an invisible or control character';
   return `${what} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at position ${match.index + 1}`;
 }
 
@@ -115,10 +117,8 @@ function firstUnsafe(text: string): string | undefined {
  */
 export function plainName(max: number, min = 1) {
   const text = z.string().trim();
-  return (min > 0 ? text.min(min) : text)
-    .max(max)
-    .superRefine((text, ctx) => {
-      const found = firstUnsafe(text);
-      if (found) ctx.addIssue({ code: 'custom', message: `must be one line of visible text; it contains ${found}` });
-    });
+  return (min > 0 ? text.min(min) : text).max(max).superRefine((text, ctx) => {
+    const found = firstUnsafe(text);
+    if (found) ctx.addIssue({ code: 'custom', message: `must be one line of visible text; it contains ${found}` });
+  });
 }

@@ -141,7 +141,9 @@ export function softwareName(cgId: number | null | undefined): string {
 /** Names looked up in Maps, so that `__proto__` or `constructor` is a name like any other, and unknown. */
 const SOFTWARE_BY_NAME = new Map<string, number>([
   ...Object.entries(SOFTWARE),
-  ...Object.entries({ max: '3ds_max', '3dsmax': '3ds_max', c4d: 'cinema4d', cinema_4d: 'cinema4d', vray: 'vr_standalone' } as const).map(([alias, name]) => [alias, SOFTWARE[name]] as const),
+  ...Object.entries({ max: '3ds_max', '3dsmax': '3ds_max', c4d: 'cinema4d', cinema_4d: 'cinema4d', vray: 'vr_standalone' } as const).map(
+    ([alias, name]) => [alias, SOFTWARE[name]] as const,
+  ),
 ]);
 
 /** Resolves a software name (any case, spaces or dashes) or a numeric cgId to the cgId. */
@@ -178,15 +180,16 @@ export const taskId = taskIdValue.describe('Task id or alias (2W19097)');
 
 /** Task ids, at most `max`; a single id is taken as a list of one. */
 export const taskIdList = (max = 100) =>
-  z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(taskIdValue).min(1).max(max)).describe('Task ids or aliases (2W19097)');
+  z
+    .preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(taskIdValue).min(1).max(max))
+    .describe('Task ids or aliases (2W19097)');
 
 /** `taskIds.max(50)` keeps working as it did on the plain array schema. */
 export const taskIds = Object.assign(taskIdList(), { max: taskIdList });
 
 export const page = z.number().int().min(1).max(100_000).default(1).describe('Page, from 1');
 
-export const pageSize = (fallback: number, max = 100) =>
-  z.number().int().min(1).max(max).default(fallback).describe('Items per page');
+export const pageSize = (fallback: number, max = 100) => z.number().int().min(1).max(max).default(fallback).describe('Items per page');
 
 export const keyword = z.string().trim().min(1).max(200).describe('Search text');
 

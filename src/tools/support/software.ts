@@ -68,7 +68,10 @@ export function resolvePlugins(catalog: SoftwareCatalog, version: SoftwareVersio
   const byName = new Map<string, PluginVersion[]>();
   for (const plugin of chosen) byName.set(plugin.pluginName.toLowerCase(), [...(byName.get(plugin.pluginName.toLowerCase()) ?? []), plugin]);
   for (const versions of byName.values()) {
-    if (versions.length > 1) problems.push(`An environment takes one version of each plugin, and ${versions[0]!.pluginName} is asked for ${versions.length} times (${versions.map(pluginLabel).join(', ')}); keep one.`);
+    if (versions.length > 1)
+      problems.push(
+        `An environment takes one version of each plugin, and ${versions[0]!.pluginName} is asked for ${versions.length} times (${versions.map(pluginLabel).join(', ')}); keep one.`,
+      );
   }
   if (problems.length) {
     throw new RefusedError(`${problems.join(' ')} get_supported_plugins lists the plugins of ${catalog.name} ${version.version}.`);
@@ -83,8 +86,15 @@ function pluginById(catalog: SoftwareCatalog, version: SoftwareVersion, id: numb
   const other = elsewhere?.plugins.find((p) => p.pluginId === id);
   const sameName = other ? version.plugins.filter((p) => p.pluginName === other.pluginName) : [];
   const offer = (sameName.length ? sameName : version.plugins).slice(0, 5).map((p) => `${p.pluginId} (${pluginLabel(p)})`);
-  const where = other && elsewhere ? `plugin id ${id} (${pluginLabel(other)}) is for ${catalog.name} ${elsewhere.version}, not ${version.version}` : `plugin id ${id} does not exist for ${catalog.name} ${version.version} on ${catalog.os}`;
-  const offered = sameName.length ? `nearest: ${offer.join(', ')}` : offer.length ? `available for ${version.version}: ${offer.join(', ')}` : 'this version has no plugins';
+  const where =
+    other && elsewhere
+      ? `plugin id ${id} (${pluginLabel(other)}) is for ${catalog.name} ${elsewhere.version}, not ${version.version}`
+      : `plugin id ${id} does not exist for ${catalog.name} ${version.version} on ${catalog.os}`;
+  const offered = sameName.length
+    ? `nearest: ${offer.join(', ')}`
+    : offer.length
+      ? `available for ${version.version}: ${offer.join(', ')}`
+      : 'this version has no plugins';
   return `${capitalize(where)}; ${offered}.`;
 }
 
@@ -93,7 +103,14 @@ function pluginById(catalog: SoftwareCatalog, version: SoftwareVersion, id: numb
  * program (Arnold for Maya is MtoA, for Houdini HtoA, ...). Looked up in Maps, so any text is just unknown.
  */
 const PLUGIN_ALIASES: ReadonlyMap<number, ReadonlyMap<string, string>> = new Map([
-  [2000, new Map([['arnold', 'mtoa'], ['vray', 'vrayformaya'], ['v-ray', 'vrayformaya']])],
+  [
+    2000,
+    new Map([
+      ['arnold', 'mtoa'],
+      ['vray', 'vrayformaya'],
+      ['v-ray', 'vrayformaya'],
+    ]),
+  ],
   [2001, new Map([['arnold', 'maxtoa']])],
   [2004, new Map([['arnold', 'htoa']])],
   [2005, new Map([['arnold', 'c4dtoa']])],
@@ -131,11 +148,7 @@ export function nearestPlugins(plugins: readonly PluginVersion[], wanted: string
   const versionWanted = rest.join(' ');
   const same = plugins.filter((p) => String(p.pluginName).toLowerCase() === name);
   const ranked = [...same].sort((a, b) => compareCloseness(pluginVersionText(a), pluginVersionText(b), versionWanted)).map(pluginLabel);
-  const others = nearest(
-    plugins.filter((p) => !same.includes(p)).map(pluginLabel),
-    wanted,
-    count,
-  );
+  const others = nearest(plugins.filter((p) => !same.includes(p)).map(pluginLabel), wanted, count);
   return [...new Set([...ranked, ...others])].slice(0, count);
 }
 
@@ -286,7 +299,13 @@ export function summarizeEnv(env: RenderEnv): EnvSummary {
 
 /** `houdini_test  Houdini 17.5  linux  default  plugins: renderman 22.6` */
 export function envLine(env: EnvSummary): string {
-  return [env.name, `${env.software} ${env.version ?? ''}`.trim(), env.os, env.default ? 'default' : undefined, env.plugins?.length ? `plugins: ${env.plugins.join(', ')}` : 'no plugins']
+  return [
+    env.name,
+    `${env.software} ${env.version ?? ''}`.trim(),
+    env.os,
+    env.default ? 'default' : undefined,
+    env.plugins?.length ? `plugins: ${env.plugins.join(', ')}` : 'no plugins',
+  ]
     .filter(Boolean)
     .join('  ');
 }

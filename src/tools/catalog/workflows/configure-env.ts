@@ -44,7 +44,8 @@ function newName(base: string, summary: EnvSummary, taken: ReadonlySet<string>):
 
 const pluginKey = (env: EnvSummary) => [...(env.plugin_ids ?? [])].sort((a, b) => a - b).join();
 
-const sameSetup = (a: EnvSummary, b: EnvSummary) => a.version === b.version && a.os === b.os && (a.project_path ?? '') === (b.project_path ?? '') && pluginKey(a) === pluginKey(b);
+const sameSetup = (a: EnvSummary, b: EnvSummary) =>
+  a.version === b.version && a.os === b.os && (a.project_path ?? '') === (b.project_path ?? '') && pluginKey(a) === pluginKey(b);
 
 const OS_WORD = { windows: 'Windows', linux: 'Linux' } as const;
 
@@ -73,14 +74,16 @@ export const configureRenderEnv = defineTool({
   output: { action: z.string(), env: item({}), before: item({}).optional(), message: z.string() },
   handler: async (args, ctx) => {
     // The catalogue check comes first: an unknown version or plugin is refused with the nearest ones, before any write.
-    const resolved = await resolveRenderEnv(ctx, { cg_id: args.cg_id, name: args.name ?? '', version: args.version, os: args.os, plugins: args.plugins }).catch((error: unknown) => {
-      throw error instanceof RefusedError ? new RefusedError(`${error.message} Nothing was changed.`) : error;
-    });
+    const resolved = await resolveRenderEnv(ctx, { cg_id: args.cg_id, name: args.name ?? '', version: args.version, os: args.os, plugins: args.plugins }).catch(
+      (error: unknown) => {
+        throw error instanceof RefusedError ? new RefusedError(`${error.message} Nothing was changed.`) : error;
+      },
+    );
     const envs = await ctx.api.environments.renderEnvs([args.cg_id]);
     const requested = args.name ?? defaultName(resolved.summary, envs);
     const named = envs.find((env) => String(env.editName) === requested);
     const existing = named ? summarizeEnv(named) : undefined;
-    if (existing && existing.os && existing.os !== args.os) {
+    if (existing?.os && existing.os !== args.os) {
       throw new RefusedError(
         `"${requested}" is a ${OS_WORD[existing.os]} environment; os ${args.os} never rewrites it. Give another name for the ${OS_WORD[args.os]} one (names are shared by both OSes). Nothing was changed.`,
       );

@@ -71,7 +71,13 @@ export const jobStatusSummary = defineTool({
     since: dateTime.optional(),
     until: dateTimeUntil.optional(),
   },
-  output: { total: z.number(), counts: item({}), running: z.array(item({ id: z.number() })), failures: z.array(item({ id: z.number() })), account: item({}).optional() },
+  output: {
+    total: z.number(),
+    counts: item({}),
+    running: z.array(item({ id: z.number() })),
+    failures: z.array(item({ id: z.number() })),
+    account: item({}).optional(),
+  },
   handler: async (args, ctx) => {
     allowFanOut(ctx.signal);
     const window = { startTime: args.since, endTime: args.until };
@@ -92,7 +98,10 @@ export const jobStatusSummary = defineTool({
     const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
     const itemsOf = (codes: readonly number[]) => statuses.flatMap(([, code], i) => (codes.includes(code) ? pages[i]!.items : []));
     const runningTasks = itemsOf(RUNNING_CODES);
-    const now = farmNow(ctx, pages.flatMap((p) => p.items));
+    const now = farmNow(
+      ctx,
+      pages.flatMap((p) => p.items),
+    );
     const running = runningTasks.map((task) => progressOf(task, now)).sort((a, b) => b.percent - a.percent);
     const runningTotal = RUNNING_CODES.reduce((sum, code) => sum + (counts[taskStatusName(code)] ?? 0), 0);
     const failures = itemsOf(FAILURE_STATUS_CODES)
@@ -106,7 +115,11 @@ export const jobStatusSummary = defineTool({
 
     const shownRunning = running.slice(0, SHOWN_RUNNING);
     const text = blocks(
-      total ? `${plural(total, 'task')}${scope}: ${Object.entries(sorted).map(([name, n]) => `${n} ${name}`).join(', ')}.` : `No tasks${scope}.`,
+      total
+        ? `${plural(total, 'task')}${scope}: ${Object.entries(sorted)
+            .map(([name, n]) => `${n} ${name}`)
+            .join(', ')}.`
+        : `No tasks${scope}.`,
       shownRunning.length
         ? `${runningHeading(rendering, preRendering)}${runningTotal > shownRunning.length ? `, ${shownRunning.length} shown; get_task_list status=["rendering","pre_rendering"] lists all` : ''}:\n${tsv(
             ['id', 'alias', 'scene', 'status', 'done', 'failed', 'total', 'percent', 'left', 'eta'],
@@ -140,7 +153,10 @@ function windowText(since: number | undefined, until: number | undefined): strin
 
 /** `Rendering (22) and pre-rendering (4)`: the two statuses of work in progress, each counted as itself. */
 function runningHeading(rendering: number, preRendering: number): string {
-  const parts = [rendering ? `Rendering (${rendering})` : undefined, preRendering ? `${rendering ? 'pre-rendering' : 'Pre-rendering'} (${preRendering})` : undefined];
+  const parts = [
+    rendering ? `Rendering (${rendering})` : undefined,
+    preRendering ? `${rendering ? 'pre-rendering' : 'Pre-rendering'} (${preRendering})` : undefined,
+  ];
   return parts.filter(Boolean).join(' and ');
 }
 
@@ -156,7 +172,8 @@ async function accountView(ctx: ToolContext): Promise<{ view?: AccountView; note
   try {
     const profile = describeProfile(await ctx.api.account.profile()).view;
     const view: AccountView = {};
-    for (const key of ['balance', 'currency', 'coupon', 'credit'] as const) if (profile[key] !== undefined) (view as Record<string, unknown>)[key] = profile[key];
+    for (const key of ['balance', 'currency', 'coupon', 'credit'] as const)
+      if (profile[key] !== undefined) (view as Record<string, unknown>)[key] = profile[key];
     return { view };
   } catch (error) {
     if (!(error instanceof RayvisionError) || ctx.signal.aborted) throw error;

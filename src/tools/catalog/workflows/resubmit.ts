@@ -35,11 +35,7 @@ function refusal(task: TaskInfo): string | undefined {
   return undefined;
 }
 
-const include = z
-  .array(z.enum(HOLD_REASONS))
-  .max(3)
-  .optional()
-  .describe('Also resubmit these held-back frames');
+const include = z.array(z.enum(HOLD_REASONS)).max(3).optional().describe('Also resubmit these held-back frames');
 
 interface Target {
   task: TaskInfo;
@@ -63,7 +59,14 @@ async function plan(ctx: ToolContext, args: { task_ids: number[]; include?: Hold
   const candidates: { task: TaskInfo; row: TaskOutcome }[] = [];
   for (const task of tasks) {
     const s = summarizeTask(task);
-    const row: TaskOutcome = { id: task.id, ...(s.alias ? { alias: s.alias } : {}), ...(s.scene ? { scene: s.scene } : {}), status: s.status, outcome: 'skipped', frames: 0 };
+    const row: TaskOutcome = {
+      id: task.id,
+      ...(s.alias ? { alias: s.alias } : {}),
+      ...(s.scene ? { scene: s.scene } : {}),
+      status: s.status,
+      outcome: 'skipped',
+      frames: 0,
+    };
     outcomes.push(row);
     const parent = parentOf.get(task.id);
     const refused = refusal(task);
@@ -91,7 +94,10 @@ async function plan(ctx: ToolContext, args: { task_ids: number[]; include?: Hold
       targets.push({ task, row, plan: p });
     }
   });
-  const estimate = await estimateCost(ctx, targets.map(({ task, plan: p }) => ({ task, frames: p.resubmit.length })));
+  const estimate = await estimateCost(
+    ctx,
+    targets.map(({ task, plan: p }) => ({ task, frames: p.resubmit.length })),
+  );
   const frames = targets.reduce((sum, t) => sum + t.plan.resubmit.length, 0);
   const heldFrames = candidates.reduce((sum, { row }) => sum + Object.values(row.held ?? {}).reduce((a, b) => a + b, 0), 0);
   const preview: Preview = {
@@ -185,7 +191,8 @@ export const resubmitFailures = defineTool({
       outcomes.map((o) => [o.id, o.alias, o.scene, o.status, o.outcome, o.frames || '', heldCell(o), o.outcome === 'resubmitted' ? '' : o.detail]),
     );
     let message: string;
-    if (frames === 0) message = `Nothing to resubmit${args.dry_run ? '' : ', so nothing was sent'}: no frame here is worth a retry as it is (see outcome and held).`;
+    if (frames === 0)
+      message = `Nothing to resubmit${args.dry_run ? '' : ', so nothing was sent'}: no frame here is worth a retry as it is (see outcome and held).`;
     else if (args.dry_run) message = `Dry run: nothing was resubmitted. Call again with dry_run false to ${preview.action} (billed).`;
     else {
       const failed = outcomes.filter((o) => o.outcome === 'failed').length;

@@ -100,8 +100,12 @@ export const triageFailures = defineTool({
     const inferred = causes.reduce((sum, c) => sum + (c.inferred ?? 0), 0);
     notes.push(
       note,
-      inferred ? `The causes of ${plural(inferred, 'frame')} are inferred: every sampled log of their status (up to ${SAMPLE} per task) named the same code.` : undefined,
-      withFailures.length > chosen.length ? `${withFailures.length - chosen.length} more tasks with failed frames were not analysed: raise limit, narrow since and until, or pass task_ids.` : undefined,
+      inferred
+        ? `The causes of ${plural(inferred, 'frame')} are inferred: every sampled log of their status (up to ${SAMPLE} per task) named the same code.`
+        : undefined,
+      withFailures.length > chosen.length
+        ? `${withFailures.length - chosen.length} more tasks with failed frames were not analysed: raise limit, narrow since and until, or pass task_ids.`
+        : undefined,
       ...nextSteps(ctx.offers('resubmit_failures'), plans, causes),
     );
     const headline = args.task_ids
@@ -124,7 +128,9 @@ export const triageFailures = defineTool({
         with_failures: withFailures.length,
         causes,
         tasks,
-        ...(analyses.length ? { resubmit: { ...(worth.length ? { call } : {}), frames: resubmitFrames, held: held.length, held_by_reason: countBy(held.map((h) => h.reason)) } } : {}),
+        ...(analyses.length
+          ? { resubmit: { ...(worth.length ? { call } : {}), frames: resubmitFrames, held: held.length, held_by_reason: countBy(held.map((h) => h.reason)) } }
+          : {}),
       },
       links: tasks.map((t) => framesLink(t.id)),
     };
@@ -148,7 +154,11 @@ function nextSteps(canResubmit: boolean, plans: readonly { analysis: TaskFailure
   const heldFor = (reason: HoldReason) => held.filter((h) => h.reason === reason).length;
   const heldText = HOLD_REASONS.filter((reason) => heldFor(reason)).map((reason) => `${heldFor(reason)} because ${HOLD_WORDS[reason]}`);
   if (!canResubmit) {
-    return frames ? [`${plural(frames, 'frame')} of task ${worth.join(', ')} are worth a retry; this server does not offer resubmit_failures, the farm's console can resubmit them.`] : [];
+    return frames
+      ? [
+          `${plural(frames, 'frame')} of task ${worth.join(', ')} are worth a retry; this server does not offer resubmit_failures, the farm's console can resubmit them.`,
+        ]
+      : [];
   }
   const steps: string[] = [];
   if (frames) {
@@ -161,7 +171,9 @@ function nextSteps(canResubmit: boolean, plans: readonly { analysis: TaskFailure
   const fixFirst = causes.filter((c) => c.retry === 'fix_first').map((c) => c.code);
   const toFix = plans.filter(({ plan }) => plan.held.some((h) => h.reason === 'fix_first')).map(({ analysis }) => analysis.task.id);
   if (fixFirst.length && toFix.length) {
-    steps.push(`After fixing ${fixFirst.join(', ')} as the fix column says, resubmit_failures ${JSON.stringify({ task_ids: toFix, include: ['fix_first'] })} resubmits those frames too.`);
+    steps.push(
+      `After fixing ${fixFirst.join(', ')} as the fix column says, resubmit_failures ${JSON.stringify({ task_ids: toFix, include: ['fix_first'] })} resubmits those frames too.`,
+    );
   }
   return steps;
 }

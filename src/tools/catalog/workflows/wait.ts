@@ -53,7 +53,8 @@ export const waitForTasks = defineTool({
     const started = Date.now();
     const deadline = started + args.max_wait_seconds * 1000;
     let { tasks, missing } = await ctx.api.tasks.find(ids);
-    if (missing.length) throw new RefusedError(`No task with id ${missing.join(', ')} exists on the farm; check the ids with get_task_list. Nothing was waited for.`);
+    if (missing.length)
+      throw new RefusedError(`No task with id ${missing.join(', ')} exists on the farm; check the ids with get_task_list. Nothing was waited for.`);
     const schedule = new PollSchedule(WAIT_POLL);
     let lastProgress = -1;
     let previous = '';
@@ -63,7 +64,11 @@ export const waitForTasks = defineTool({
       // MCP progress must increase; resubmitted frames can make the count go down, so only rises are reported.
       if (now.progress > lastProgress) {
         lastProgress = now.progress;
-        await ctx.progress(now.progress, now.total, `${now.done} done, ${now.failed} failed of ${plural(now.total, 'frame')}; ${finals} of ${plural(tasks.length, 'task')} final`);
+        await ctx.progress(
+          now.progress,
+          now.total,
+          `${now.done} done, ${now.failed} failed of ${plural(now.total, 'frame')}; ${finals} of ${plural(tasks.length, 'task')} final`,
+        );
       }
       const remaining = deadline - Date.now();
       if (finals === tasks.length || remaining <= 0) break;

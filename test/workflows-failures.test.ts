@@ -108,10 +108,15 @@ describe('triage_failures', () => {
     const text = (raw.content[0] as { text: string }).text;
     const s = ok({ text, structured: raw.structuredContent as Record<string, unknown>, isError: raw.isError === true, raw });
     const candidates = tasks().filter((t) => FAILABLE.includes(t.taskStatus));
-    const withFailures = candidates.filter((t) => (t.failedFrames ?? 0) > 0);
-    expect(s['scanned']).toBe(candidates.length);
-    expect(s['with_failures']).toBe(withFailures.length);
-    expect(text.split('\n')[0]).toBe(`Scanned ${candidates.length} tasks that can hold failed frames; ${withFailures.length} have failed frames.`);
+    // The scan reads the newest of them only, up to the page on which the 8th task with failed frames is found.
+    const read = candidates.slice(0, s['scanned'] as number);
+    const withFailures = read.filter((t) => (t.failedFrames ?? 0) > 0);
+    expect(read.length).toBeLessThan(candidates.length);
+    expect(withFailures.length).toBeGreaterThanOrEqual(8);
+    expect(s).toMatchObject({ total_failable: candidates.length, complete: false, with_failures: withFailures.length });
+    expect(text.split('\n')[0]).toBe(
+      `Scanned the newest ${read.length} of ${candidates.length} tasks that can hold failed frames; ${withFailures.length} have failed frames.`,
+    );
 
     const rows = s['tasks'] as TaskRow[];
     const analysed = withFailures.slice(0, 8);
@@ -140,7 +145,8 @@ describe('triage_failures', () => {
     // Every explanation comes from the farm's own error-code lookup.
     const detail = sandbox.farm.call('get_analysis_error_detail', { codes: [causes[0]!.code], language: 1 }) as { desDescriptionCn: string }[];
     expect(causes[0]!.description).toBe(detail[0]!.desDescriptionCn);
-    expect(text).toContain(`${withFailures.length - 8} more tasks with failed frames were not analysed`);
+    expect(text).toContain(`${withFailures.length - 8} more of the tasks read have failed frames and were not analysed.`);
+    expect(text).toContain(`the older ${candidates.length - read.length} were not read: the scan stopped once 8 tasks with failed frames were found.`);
 
     // The suggested call names exactly the tasks with frames worth a retry, and says how many frames it resubmits.
     const worth = rows.filter((r) => r.resubmit > 0);
@@ -184,6 +190,8 @@ describe('triage_failures', () => {
     const day = 86_400_000;
     const at = missingAsset.submitDate;
     const s = ok(await call('triage_failures', { since: wallTime(at - 2 * day), until: wallTime(at + 2 * day), limit: 100 }));
+    // Fewer than 100 tasks with failed frames in the window: every page of it is read.
+    expect(s).toMatchObject({ complete: true, total_failable: s['scanned'] });
     const scanned = new Set((s['tasks'] as TaskRow[]).map((r) => r.id));
     const failable = tasks().filter((t) => FAILABLE.includes(t.taskStatus) && (t.failedFrames ?? 0) > 0);
     for (const t of failable.filter((t) => Math.abs(t.submitDate - at) < 1.5 * day)) expect(scanned.has(t.id), `${t.id} inside`).toBe(true);

@@ -89,10 +89,10 @@ interface Measured {
 }
 
 /**
- * triage_failures scanning a 10,000-task farm (no task ids: every task page in the statuses that can hold failed
- * frames, then frames and render logs of the tasks with failures), at RAYVISION_API_CONCURRENCY 1, 4, 8 and 16;
- * once against the loopback farm as it is, once with 20 ms added to every farm answer. Wall time of the tool call
- * and the requests the farm received.
+ * triage_failures scanning a 10,000-task farm (no task ids: task pages in the statuses that can hold failed frames,
+ * newest first until `limit` tasks with failures are found, then frames and render logs of those tasks), at
+ * RAYVISION_API_CONCURRENCY 1, 4, 8 and 16; once against the loopback farm as it is, once with 20 ms added to every
+ * farm answer. Wall time of the tool call and the requests the farm received.
  */
 export async function scale(options: BenchOptions): Promise<ScenarioResult> {
   const points = await series(options);
@@ -194,9 +194,9 @@ export async function scale(options: BenchOptions): Promise<ScenarioResult> {
     ...(seriesMissed && big && mid
       ? {
           whyMissed:
-            `Scale: triage_failures lists every task that can hold failed frames before it picks the ones to analyse, so its task-list requests grow with the account: ${points.map((p) => `${p.taskListRequests} at ${n(p.taskCount)} tasks`).join(', ')} ` +
-            `(${(big.triageMs.median / mid.triageMs.median).toFixed(2)}× the time from 3,200 to 32,000 tasks). Stopping the listing early is issue 15's point 4, on the tool side, on another branch. ` +
-            `The farm's own cost per page also grows with its size (${points.map((p) => `${p.farmPageMs.toFixed(2)} ms`).join(' / ')}): the sandbox brings every task up to date and filters them all for each task-list request.`,
+            `Scale: triage_failures sent ${points.map((p) => `${p.taskListRequests} task-list requests at ${n(p.taskCount)} tasks`).join(', ')} ` +
+            `(${(big.triageMs.median / mid.triageMs.median).toFixed(2)}× the time from 3,200 to 32,000 tasks); it stops listing once it has \`limit\` tasks with failed frames, so a miss means ` +
+            `the newest tasks held few failures or the analysis of the tasks chosen cost more. The farm's own cost per page: ${points.map((p) => `${p.farmPageMs.toFixed(2)} ms`).join(' / ')}.`,
         }
       : {}),
     rows: [

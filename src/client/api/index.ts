@@ -93,4 +93,5 @@ export type { Project } from './labels.js';
 export type { Currency, Zone } from './link.js';
 export { logLines } from './logs.js';
 export type { Page, Paged } from './paging.js';
-export type { ErrorCodeInfo, TaskInfo } from './tasks.js';
+export type { ErrorCodeInfo, TaskInfo, TaskScan } from './tasks.js';
+export { TASK_PAGE_SIZE } from './tasks.js';

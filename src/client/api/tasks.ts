@@ -1,3 +1,4 @@
+import { TransportError } from '../errors.js';
 import type { BodyOf } from '../operations.js';
 import type { FarmLink } from './link.js';
 import { pageOf, withRest, type Page, type Paged } from './paging.js';
@@ -110,6 +111,36 @@ export type TaskQuery = Omit<TaskListRequest, 'pageNum' | 'pageSize'>;
 /** Biggest task page the server asks for (the SDK documents no maximum; 100 is what its helpers use). */
 export const TASK_PAGE_SIZE = 100;
 
+/** Task-list pages a scan keeps in flight at most: enough to hide a far farm's latency, few enough to waste little. */
+const SCAN_IN_FLIGHT = 3;
+
+export interface ScanOptions {
+  /** The tasks the caller is looking for among those listed. */
+  wanted: (task: TaskInfo) => boolean;
+  /** The scan stops once it has read this many wanted tasks. */
+  enough: number;
+  /** Pages read at most, the first one included. */
+  maxPages: number;
+  /** Called after each page read, with the list positions read so far and the farm's total. */
+  onPage?: (read: number, total: number) => void | Promise<void>;
+}
+
+export interface TaskScan {
+  /** The tasks read, newest first, each once (a task that moved between pages while they were read is not repeated). */
+  tasks: TaskInfo[];
+  /** How many tasks match the query, from the first page's counter (the positions read when the farm gives none). */
+  total: number;
+  /** Whether the farm gave that counter. */
+  totalKnown: boolean;
+  /** List positions read (the items of the pages read). */
+  read: number;
+  pages: number;
+  /** Every page of the list was read. */
+  complete: boolean;
+  /** Enough wanted tasks were found while older pages were left unread. */
+  stoppedEarly: boolean;
+}
+
 export interface Subtasks {
   /** Undefined when the farm does not know the task. */
   task?: TaskInfo;
@@ -146,6 +177,72 @@ export class TasksApi {
     const byId = new Map<number, TaskInfo>();
     for (const task of pages.flat()) if (!byId.has(task.id)) byId.set(task.id, task);
     return { tasks: [...byId.values()], total: first.total, complete: planned * TASK_PAGE_SIZE >= first.total };
+  }
+
+  /**
+   * Task-list pages newest first until `enough` wanted tasks were read, the list ends, or `maxPages` were read, so its
+   * cost follows what the caller needs, not the account's history. After the first page (which gives the total), up
+   * to SCAN_IN_FLIGHT pages are asked for ahead, fewer when the share of wanted tasks so far says fewer will do; pages
+   * are taken in order, and those still in flight when the scan has enough are left unread. Stops between pages when
+   * the request is cancelled.
+   */
+  async scan(query: TaskQuery, options: ScanOptions): Promise<TaskScan> {
+    const byId = new Map<number, TaskInfo>();
+    let found = 0;
+    let read = 0;
+    let pages = 0;
+    let ended = false;
+    const ask = (pageNum: number): Promise<Page<TaskInfo>> => {
+      if (this.link.signal?.aborted) {
+        const message = `Listing tasks was cancelled after ${pages} ${pages === 1 ? 'page' : 'pages'}.`;
+        return Promise.reject(new TransportError('get_task_list', 'aborted', message, { sent: false }));
+      }
+      return this.list({ ...query, pageNum, pageSize: TASK_PAGE_SIZE });
+    };
+    const first = await ask(1);
+    // Without the farm's counter, the list ends at its first short page.
+    const total = first.totalKnown ? first.total : Infinity;
+    const lastPage = Math.min(options.maxPages, Math.ceil(total / TASK_PAGE_SIZE));
+    const take = async (page: Page<TaskInfo>) => {
+      pages++;
+      read += page.items.length;
+      for (const task of page.items) {
+        if (byId.has(task.id)) continue;
+        byId.set(task.id, task);
+        if (options.wanted(task)) found++;
+      }
+      if (page.items.length === 0 || (!first.totalKnown && page.items.length < TASK_PAGE_SIZE)) ended = true;
+      await options.onPage?.(read, first.totalKnown ? first.total : read);
+    };
+    await take(first);
+    // Each page is settled as it arrives, so one that fails while an earlier one is awaited is not left unhandled.
+    const ahead: Promise<{ page: Page<TaskInfo> } | { error: unknown }>[] = [];
+    let next = 2;
+    while (!ended && found < options.enough && pages < lastPage) {
+      const share = found / Math.max(1, read);
+      const likely = share > 0 ? Math.ceil((options.enough - found) / (share * TASK_PAGE_SIZE)) : SCAN_IN_FLIGHT;
+      while (ahead.length < Math.min(SCAN_IN_FLIGHT, likely) && next <= lastPage) {
+        ahead.push(
+          ask(next++).then(
+            (page) => ({ page }),
+            (error: unknown) => ({ error }),
+          ),
+        );
+      }
+      const answer = await ahead.shift()!;
+      if ('error' in answer) throw answer.error;
+      await take(answer.page);
+    }
+    const complete = ended || pages >= Math.ceil(total / TASK_PAGE_SIZE);
+    return {
+      tasks: [...byId.values()],
+      total: first.totalKnown ? first.total : read,
+      totalKnown: first.totalKnown,
+      read,
+      pages,
+      complete,
+      stoppedEarly: !complete && found >= options.enough,
+    };
   }
 
   /** Tasks by id, found among the answer's tasks and their child (layer or stage) tasks. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TaskInfo } from '../../../client/api/index.js';
+import { TASK_PAGE_SIZE, type TaskInfo, type TaskScan } from '../../../client/api/index.js';
 import { RefusedError, defineTool } from '../../define.js';
 import { blocks, plural, tsv } from '../../support/format.js';
 import { framesLink } from '../../links.js';
@@ -20,7 +20,7 @@ import {
 import { HOLD_REASONS, HOLD_WORDS, type HoldReason } from '../../support/retry.js';
 import { FAILABLE_STATUS_CODES, allowFanOut, monotonicProgress } from '../../support/task-sets.js';
 
-/** Task pages scanned at most (20,000 tasks). */
+/** Task pages scanned at most (20,000 tasks) when fewer than `limit` of them have failed frames. */
 const MAX_SCAN_PAGES = 200;
 
 export const triageFailures = defineTool({
@@ -37,6 +37,8 @@ export const triageFailures = defineTool({
   },
   output: {
     scanned: z.number(),
+    total_failable: z.number().optional(),
+    complete: z.boolean(),
     with_failures: z.number(),
     causes: z.array(item({ code: z.string() })),
     tasks: z.array(item({ id: z.number() })),
@@ -46,25 +48,28 @@ export const triageFailures = defineTool({
     allowFanOut(ctx.signal);
     const progress = monotonicProgress(ctx);
     let candidates: TaskInfo[];
-    let scanned: number;
+    let scan: TaskScan | undefined;
     const notes: (string | undefined)[] = [];
     if (args.task_ids) {
       const { tasks, missing } = await ctx.api.tasks.find([...new Set(args.task_ids)]);
       if (tasks.length === 0) throw new RefusedError(`No task with id ${args.task_ids.join(', ')} exists on the farm; check the ids with get_task_list.`);
       candidates = tasks;
-      scanned = tasks.length;
       notes.push(missing.length ? `Not found on the farm: ${missing.join(', ')}.` : undefined);
     } else {
-      // Only the statuses that can hold failed frames, at the biggest page size, all pages at once.
-      const scan = await ctx.api.tasks.listAll(
+      // Only the statuses that can hold failed frames, newest first, until `limit` tasks with failed frames are found.
+      scan = await ctx.api.tasks.scan(
         { statusList: FAILABLE_STATUS_CODES, startTime: args.since, endTime: args.until },
-        { maxPages: MAX_SCAN_PAGES, onPage: (fetched, total) => progress(fetched, undefined, `scanned ${fetched} of ${total} tasks`) },
+        {
+          wanted: hasFailures,
+          enough: args.limit,
+          maxPages: MAX_SCAN_PAGES,
+          onPage: (read, total) => progress(read, undefined, `scanned ${read} of ${total} tasks`),
+        },
       );
       candidates = scan.tasks;
-      scanned = scan.tasks.length;
-      notes.push(scan.complete ? undefined : `Scanned the newest ${scanned} of ${scan.total} tasks only; narrow with since and until.`);
     }
-    const withFailures = candidates.filter((task) => frameCounts(task).failed > 0);
+    const scanned = candidates.length;
+    const withFailures = candidates.filter(hasFailures);
     const chosen = withFailures.slice(0, args.limit);
     const limit = limiter();
     let analysed = 0;
@@ -103,14 +108,18 @@ export const triageFailures = defineTool({
       inferred
         ? `The causes of ${plural(inferred, 'frame')} are inferred: every sampled log of their status (up to ${SAMPLE} per task) named the same code.`
         : undefined,
-      withFailures.length > chosen.length
-        ? `${withFailures.length - chosen.length} more tasks with failed frames were not analysed: raise limit, narrow since and until, or pass task_ids.`
+      scan ? scanNote(scan, withFailures.length - chosen.length, args.limit) : undefined,
+      !scan && withFailures.length > chosen.length
+        ? `${withFailures.length - chosen.length} more of the tasks given have failed frames and were not analysed: raise limit.`
         : undefined,
       ...nextSteps(ctx.offers('resubmit_failures'), plans, causes),
     );
-    const headline = args.task_ids
+    const have = (n: number) => `${n} ${n === 1 ? 'has' : 'have'} failed frames`;
+    const headline = !scan
       ? `${plural(withFailures.length, 'task')} of ${scanned} given ${withFailures.length === 1 ? 'has' : 'have'} failed frames.`
-      : `Scanned ${plural(scanned, 'task')} that can hold failed frames; ${withFailures.length} ${withFailures.length === 1 ? 'has' : 'have'} failed frames.`;
+      : scan.complete
+        ? `Scanned ${plural(scanned, 'task')} that can hold failed frames; ${have(withFailures.length)}.`
+        : `Scanned the newest ${scan.totalKnown ? `${scanned} of ${plural(scan.total, 'task')}` : plural(scanned, 'task')} that can hold failed frames; ${have(withFailures.length)}.`;
     return {
       text: blocks(
         headline,
@@ -125,6 +134,8 @@ export const triageFailures = defineTool({
       ),
       structured: {
         scanned,
+        ...(scan?.totalKnown ? { total_failable: scan.total } : {}),
+        complete: scan?.complete ?? true,
         with_failures: withFailures.length,
         causes,
         tasks,
@@ -136,6 +147,25 @@ export const triageFailures = defineTool({
     };
   },
 });
+
+const hasFailures = (task: TaskInfo) => frameCounts(task).failed > 0;
+
+/**
+ * What a scan left out, in numbers it knows: tasks with failed frames read but beyond `limit`, and the older tasks
+ * it did not read (because `limit` tasks with failures were found, or at the page bound), with how to reach them.
+ */
+function scanNote(scan: TaskScan, notAnalysed: number, limit: number): string | undefined {
+  const more = notAnalysed > 0 ? `${notAnalysed} more of the tasks read have failed frames and were not analysed. ` : '';
+  if (scan.complete)
+    return notAnalysed > 0
+      ? `${notAnalysed} more tasks with failed frames were not analysed: raise limit, narrow since and until, or pass task_ids.`
+      : undefined;
+  const unread = scan.totalKnown ? `the older ${scan.total - scan.read}` : 'older ones';
+  const why = scan.stoppedEarly
+    ? `the scan stopped once ${plural(limit, 'task')} with failed frames were found`
+    : `the scan stops after ${plural(MAX_SCAN_PAGES * TASK_PAGE_SIZE, 'task')}`;
+  return `${more}Of the tasks that can hold failed frames, ${unread} were not read: ${why}. To go further, narrow with since and until, raise limit, or pass task_ids.`;
+}
 
 function countBy(values: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};

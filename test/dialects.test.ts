@@ -3,7 +3,7 @@ import { OPERATIONS, OPERATION_IDS } from '../src/client/operations.js';
 import { assumedPaths } from './helpers/wire-contract.js';
 
 /**
- * The classic and Dayan paths no document gives are marked `assumed(...)` in the catalog (src/client/operations.ts).
+ * The classic and Dayan paths no document gives are marked `assumed(...)` in the catalog (src/client/operations/).
  * They must be exactly the ones the independent wire contract (src/sandbox/contract/, transcribed from the
  * documents) records as assumptions, which test/wire-contract.test.ts writes out one by one: a new assumption
  * cannot slip into either unmarked.

@@ -4,7 +4,7 @@
  * name comes from, or why it is assumed. SDK-only helpers are listed with the operations they are built from.
  *
  * Transcribed from ../shared/docs/sdk-reference.md, ../shared/docs/api-catalog.md and ../shared/seeds/, not from
- * the client's catalog (src/client/operations.ts): it is the second source a test holds the catalog against.
+ * the client's catalog (src/client/operations/): it is the second source a test holds the catalog against.
  * Where the current SDK and the seeds disagree, the SDK wins for the wire format; the seeds give meaning.
  *
  * Required-ness, in this order: a protocol document's marker (seeds 002/003, or a wire-level table in seed

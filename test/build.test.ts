@@ -85,6 +85,20 @@ describe('tools/list computed at build time', () => {
   });
 });
 
+describe('bundle text', () => {
+  it('is ASCII only, so V8 holds each source one byte a character (a regex with Chinese log words arrives escaped)', () => {
+    const files = readdirSync(DIST).filter((file) => /\.(c?js)$/.test(file));
+    expect(files).toContain('main.cjs');
+    for (const file of files) {
+      const text = readFileSync(`${DIST}${file}`, 'utf8');
+      const offender = /[^\x00-\x7f]/.exec(text);
+      expect(offender && `${file}: ${JSON.stringify(text.slice(offender.index - 40, offender.index + 10))}`).toBeNull();
+    }
+    // The retry rule's Chinese words (src/tools/support/retry.ts) are still in the bundle, escaped.
+    expect(readFileSync(`${DIST}main.cjs`, 'utf8')).toContain('\\u5931\\u8054');
+  });
+});
+
 describe('files loaded when first needed', () => {
   it('a start reads neither undici nor the JSON Schema validator; the first farm call loads undici; a confirmation asked and given still needs no validator', async () => {
     const client = new Client({ name: 'build-test', version: '1.0.0' }, { capabilities: { elicitation: {} } });

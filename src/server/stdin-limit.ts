@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /** One message (one line) on stdin at most: the MCP SDK's own read limit. */
 export const MAX_LINE_BYTES = 10 * 1024 * 1024;
@@ -15,47 +15,70 @@ export interface DroppedLine {
  * Sits between stdin and the SDK's stdio transport. Lines pass through untouched; a line longer than `maxBytes` is
  * dropped as it arrives (never held whole) and reported once it ends. The transport, whose own limit would end the
  * connection, sees in its place a line that is not JSON, which it skips as it skips any such line; the connection
- * goes on.
+ * goes on. A Readable fed from the source's 'data' events rather than a Transform piped from it: a Transform's
+ * writable half costs every message a write callback and a tick, for nothing the transport needs.
  */
-export class LineLimit extends Transform {
+export class LineLimit extends Readable {
   private lineBytes = 0;
   private dropping = false;
   private head = Buffer.alloc(0);
   private tail = Buffer.alloc(0);
 
   constructor(
+    private readonly source: Readable,
     private readonly maxBytes: number,
     private readonly onDropped: (line: DroppedLine) => void,
   ) {
     super();
+    source.on('data', (chunk: Buffer) => {
+      if (!this.feed(chunk)) source.pause();
+    });
+    source.once('end', () => this.push(null));
+    source.once('error', (error) => this.destroy(error));
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+  override _read(): void {
+    this.source.resume();
+  }
+
+  /** Passes a chunk on; false when the reader wants no more for now. */
+  private feed(chunk: Buffer): boolean {
+    let wanted = true;
+    const push = (piece: Buffer) => {
+      wanted = this.push(piece) && wanted;
+    };
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(10, start);
+      if (!this.dropping && newline >= 0 && this.lineBytes + (newline - start) <= this.maxBytes && this.head.length === 0) {
+        // The usual case: a whole line (or the end of one that fits) in this chunk.
+        push(chunk.subarray(start, newline + 1));
+        this.lineBytes = 0;
+        start = newline + 1;
+        continue;
+      }
       const piece = chunk.subarray(start, newline < 0 ? chunk.length : newline);
       if (this.head.length < EDGE) this.head = Buffer.concat([this.head, piece.subarray(0, EDGE - this.head.length)]);
       if (!this.dropping && this.lineBytes + piece.length > this.maxBytes) this.dropping = true;
       if (this.dropping) {
         const joined = Buffer.concat([this.tail, piece]);
         this.tail = joined.subarray(Math.max(0, joined.length - EDGE));
-      } else if (piece.length) this.push(piece);
+      } else if (piece.length) push(piece);
       this.lineBytes += piece.length;
       if (newline < 0) break;
       if (this.dropping) {
         // A NUL can end no JSON text, so what the transport holds of the line fails to parse and is skipped.
-        this.push(Buffer.from('\u0000\n'));
+        push(Buffer.from('\u0000\n'));
         const id = requestIdOf(this.head.toString('utf8'), this.tail.toString('utf8'));
         this.onDropped({ bytes: this.lineBytes + 1, ...(id === undefined ? {} : { requestId: id }) });
-      } else this.push(chunk.subarray(newline, newline + 1));
+      } else push(chunk.subarray(newline, newline + 1));
       this.lineBytes = 0;
       this.dropping = false;
       this.head = Buffer.alloc(0);
       this.tail = Buffer.alloc(0);
       start = newline + 1;
     }
-    done();
+    return wanted;
   }
 }
 

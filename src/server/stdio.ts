@@ -79,7 +79,7 @@ export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => 
   let closing = false;
   // An oversized line is dropped before the SDK's transport sees it (its own limit would end the connection); a
   // request on it is answered with an error, and the connection goes on.
-  const stdin = new LineLimit(MAX_LINE_BYTES, ({ bytes, requestId }) => {
+  const stdin = new LineLimit(process.stdin, MAX_LINE_BYTES, ({ bytes, requestId }) => {
     const size = `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     logger.warn(
       `stdin: dropped a message of ${size}, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB limit${requestId === undefined ? '' : `; request ${JSON.stringify(requestId)} answered with an error`}`,
@@ -88,7 +88,6 @@ export function runStdio(surface: ServerSurface, logger: Logger, onClose: () => 
     const message = `Request too large: ${size} on one line, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB limit; nothing was done. Send smaller arguments.`;
     wire.send({ jsonrpc: '2.0', id: requestId, error: { code: -32600, message } }).catch(() => undefined);
   });
-  process.stdin.on('error', (error) => stdin.destroy(error)).pipe(stdin);
   const wire = new StdioServerTransport(stdin, protocolOut, { maxBufferSize: 2 * MAX_LINE_BYTES });
   const transport = new ObservedTransport(wire, {
     inbound(message) {

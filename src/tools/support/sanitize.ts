@@ -22,6 +22,8 @@ const UNSAFE = new RegExp(`[\\t\\n${INVISIBLE}${TAGS}]`, 'u');
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'gu');
 const DELIMITER = /<(\/?)(farm-data)/gi;
 const HAS_DELIMITER = /<\/?farm-data/i;
+/** One test for what safeData must rewrite: an unsafe character or the delimiter. */
+const NEEDS_ESCAPE = new RegExp(`[\\t\\n${INVISIBLE}${TAGS}]|<\\/?farm-data`, 'iu');
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -48,7 +50,7 @@ function cut(text: string, max: number): string {
 export function farmText(value: unknown, max = TEXT_MAX): string {
   const text = cut(String(value), max);
   const escaped = UNSAFE.test(text) ? text.replace(UNSAFE_ALL, escapeChar) : text;
-  return escaped.replace(DELIMITER, '\\u003c$1$2');
+  return HAS_DELIMITER.test(escaped) ? escaped.replace(DELIMITER, '\\u003c$1$2') : escaped;
 }
 
 /** A name from the farm (scene, project, label, environment), cut at NAME_MAX. */
@@ -76,19 +78,21 @@ export function safeLayout(text: string): string {
 
 /** Structured content and other JSON values: every string (and key) escaped, line breaks included. */
 export function safeData<T>(value: T): T {
-  if (typeof value === 'string') return (UNSAFE.test(value) || HAS_DELIMITER.test(value) ? farmText(value, Number.MAX_SAFE_INTEGER) : value) as T;
+  if (typeof value === 'string') return (NEEDS_ESCAPE.test(value) ? farmText(value, Number.MAX_SAFE_INTEGER) : value) as T;
   if (Array.isArray(value)) {
     let changed: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const safe = safeData(item);
-      if (safe !== item) (changed ??= [...value])[i] = safe;
-    });
+    for (let i = 0; i < value.length; i++) {
+      const safe = safeData(value[i]);
+      if (safe !== value[i]) (changed ??= [...value])[i] = safe;
+    }
     return (changed ?? value) as T;
   }
   if (value !== null && typeof value === 'object') {
     let changed: Record<string, unknown> | undefined;
-    for (const [key, item] of Object.entries(value)) {
-      const safeKey = safeData(key);
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const item = (value as Record<string, unknown>)[key];
+      const safeKey = NEEDS_ESCAPE.test(key) ? farmText(key, Number.MAX_SAFE_INTEGER) : key;
       const safe = safeData(item);
       if (safe !== item || safeKey !== key) {
         changed ??= { ...(value as Record<string, unknown>) };

@@ -93,7 +93,7 @@ async function bundle(entry: string, out: string, extra: BuildOptions = {}): Pro
   // V8 keeps a script's source for compiling its functions lazily, and one character outside Latin-1 makes it store
   // the whole file two bytes a character (main.cjs: 2.4 MB of heap instead of 1.2). esbuild escapes strings and
   // templates but not regular-expression literals (retry.ts's Chinese log words); \uXXXX means the same there.
-  text = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  text = text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   rmSync(file);
   writeFileSync(file, text);
   return result.metafile!;

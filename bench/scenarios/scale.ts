@@ -1,8 +1,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { DirectClient } from '../lib/direct.js';
-import { startFarm } from '../lib/farm.js';
+import { startFarm, type FarmProcess } from '../lib/farm.js';
 import { FARM_START, count, type BenchOptions, type Row, type ScenarioResult } from '../lib/report.js';
-import { call, startStdioServer } from '../lib/server.js';
+import { call, startStdioServer, type StdioServer } from '../lib/server.js';
 import { figure, percentiles, show, type Figure } from '../lib/stats.js';
 
 const CONCURRENCY = [1, 4, 8, 16] as const;
@@ -25,6 +25,30 @@ interface SeriesPoint {
 }
 
 /**
+ * triage_failures without task ids: a warm-up call, then `rounds` timed calls each on a freshly reset farm, with the
+ * requests the farm received in the last one. `beforeRounds` runs between the warm-up and the first timed call.
+ */
+async function timedTriage(server: StdioServer, farm: FarmProcess, rounds: number, beforeRounds?: () => Promise<void>) {
+  const triage = async () => {
+    const result: CallToolResult = await call(server.client, 'triage_failures', {});
+    if (result.isError) throw new Error(`triage_failures failed: ${JSON.stringify(result.content).slice(0, 400)}`);
+    return result;
+  };
+  const warm = await triage();
+  await beforeRounds?.();
+  const wall: number[] = [];
+  let counts = { total: 0, byOperation: {} as Record<string, number> };
+  for (let r = 0; r < rounds; r++) {
+    await farm.reset();
+    const started = performance.now();
+    await triage();
+    wall.push(performance.now() - started);
+    counts = await farm.counts();
+  }
+  return { warm, wall, counts };
+}
+
+/**
  * triage_failures (no task ids) on farms of 320, 3,200 and 32,000 tasks, at the default concurrency and the
  * loopback farm: wall time, task-list requests, all requests; and the sandbox farm's own cost of one task-list
  * page, sent directly, at each size.
@@ -37,21 +61,7 @@ async function series(options: BenchOptions): Promise<SeriesPoint[]> {
     const server = await startStdioServer(farm.serverEnv());
     const direct = new DirectClient(farm);
     try {
-      const triage = async () => {
-        const result: CallToolResult = await call(server.client, 'triage_failures', {});
-        if (result.isError) throw new Error(`triage_failures failed: ${JSON.stringify(result.content).slice(0, 400)}`);
-        return result;
-      };
-      const warm = await triage();
-      const wall: number[] = [];
-      let counts = { total: 0, byOperation: {} as Record<string, number> };
-      for (let r = 0; r < rounds; r++) {
-        await farm.reset();
-        const started = performance.now();
-        await triage();
-        wall.push(performance.now() - started);
-        counts = await farm.counts();
-      }
+      const { warm, wall, counts } = await timedTriage(server, farm, rounds);
       const pages: number[] = [];
       for (let i = 0; i < (options.quick ? 20 : 100); i++) {
         const started = performance.now();
@@ -106,23 +116,10 @@ export async function scale(options: BenchOptions): Promise<ScenarioResult> {
       for (const concurrency of CONCURRENCY) {
         const server = await startStdioServer(farm.serverEnv({ RAYVISION_API_CONCURRENCY: String(concurrency) }));
         try {
-          const triage = async () => {
-            const result: CallToolResult = await call(server.client, 'triage_failures', {});
-            if (result.isError) throw new Error(`triage_failures failed: ${JSON.stringify(result.content).slice(0, 400)}`);
-            return result;
-          };
-          const warm = await triage();
+          const { warm, wall, counts } = await timedTriage(server, farm, rounds, async () => {
+            if (latencyMs) await farm.command({ cmd: 'fault', rule: { kind: 'latency', latencyMs } });
+          });
           summary ||= String((warm.content[0] as { text: string }).text.split('\n')[0]);
-          if (latencyMs) await farm.command({ cmd: 'fault', rule: { kind: 'latency', latencyMs } });
-          const wall: number[] = [];
-          let counts = { total: 0, byOperation: {} as Record<string, number> };
-          for (let r = 0; r < rounds; r++) {
-            await farm.reset();
-            const started = performance.now();
-            await triage();
-            wall.push(performance.now() - started);
-            counts = await farm.counts();
-          }
           results.push({ concurrency, latencyMs, wallMs: figure(wall), requests: counts.total, byOperation: counts.byOperation });
           options.log(`  concurrency ${concurrency}, farm latency ${latencyMs} ms: ${show(figure(wall), 0, ' ms')}, ${counts.total} requests`);
         } finally {

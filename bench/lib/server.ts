@@ -1,4 +1,6 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Client } from '@modelcontextprotocol/client';
 import type { CallToolResult } from '@modelcontextprotocol/client';
@@ -58,4 +60,37 @@ export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1]);
   return kb / 1024;
+}
+
+/** The built server with `--http --port 0`, its URL read from its start-up log line. */
+export interface HttpServer {
+  url: string;
+  port: number;
+  pid: number;
+  child: ChildProcessByStdio<null, null, Readable>;
+}
+
+export function startHttpServer(env: NodeJS.ProcessEnv, extraArgs: readonly string[] = []): Promise<HttpServer> {
+  const child = spawn(process.execPath, [CLI, '--http', '--port', '0', ...extraArgs], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    let started = false;
+    const early = (code: number | null) => reject(new Error(`the HTTP server exited with ${code}: ${stderr}`));
+    child.once('exit', early);
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (started) return;
+      stderr += chunk.toString('utf8');
+      const url = /serving MCP over HTTP at (http:\/\/\S+\/mcp)/.exec(stderr)?.[1];
+      if (!url) return;
+      started = true;
+      child.off('exit', early);
+      resolve({ url, port: Number(new URL(url).port), pid: child.pid!, child });
+    });
+  });
+}
+
+export async function stopHttpServer(server: HttpServer): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
 }

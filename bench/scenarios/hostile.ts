@@ -1,12 +1,11 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import type { Readable } from 'node:stream';
 import { Client, StreamableHTTPClientTransport, type CallToolResult, type FetchLike } from '@modelcontextprotocol/client';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { startFarm, type FarmProcess } from '../lib/farm.js';
 import { FARM_START, count, type BenchOptions, type ScenarioResult } from '../lib/report.js';
-import { CLI } from '../lib/server.js';
+import { startHttpServer as startHttp, stopHttpServer as stopHttp } from '../lib/server.js';
 import { figure, percentiles, show, type Figure } from '../lib/stats.js';
 
 /** What every farm call takes here: round trips to a real farm are longer still. */
@@ -16,38 +15,6 @@ const FLOOD_WORKERS = 32;
 /** Connections holding an unfinished body, and each body's size. */
 const HOLDERS = 300;
 const BODY = Math.round(3.9 * 1024 * 1024);
-
-interface HttpServer {
-  url: string;
-  port: number;
-  pid: number;
-  child: ChildProcessByStdio<null, null, Readable>;
-}
-
-function startHttp(env: NodeJS.ProcessEnv): Promise<HttpServer> {
-  const child = spawn(process.execPath, [CLI, '--http', '--port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    let started = false;
-    const early = (code: number | null) => reject(new Error(`the HTTP server exited with ${code}: ${stderr}`));
-    child.once('exit', early);
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (started) return;
-      stderr += chunk.toString('utf8');
-      const url = /serving MCP over HTTP at (http:\/\/\S+\/mcp)/.exec(stderr)?.[1];
-      if (!url) return;
-      started = true;
-      child.off('exit', early);
-      resolve({ url, port: Number(new URL(url).port), pid: child.pid!, child });
-    });
-  });
-}
-
-async function stopHttp(server: HttpServer): Promise<void> {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
-}
 
 /** Peak resident memory of a process so far (VmHWM), in MB. */
 const peakMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;

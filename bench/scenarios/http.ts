@@ -1,17 +1,10 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { Client, StreamableHTTPClientTransport, type CallToolResult } from '@modelcontextprotocol/client';
 import { startFarm, type FarmProcess } from '../lib/farm.js';
 import { FARM_START, count, type BenchOptions, type ScenarioResult } from '../lib/report.js';
-import { CLI } from '../lib/server.js';
+import { startHttpServer, stopHttpServer as stopHttp, type HttpServer } from '../lib/server.js';
 import { figure, percentiles, show } from '../lib/stats.js';
-
-interface HttpServer {
-  url: string;
-  stderr(): string;
-  child: ChildProcessByStdio<null, null, Readable>;
-}
 
 /**
  * `rayvision-mcp --http --port 0` against the farm; the URL is read from its start-up log line. Each client has a
@@ -19,32 +12,8 @@ interface HttpServer {
  * each, not to all of them together as one loopback address).
  */
 function startHttp(farm: FarmProcess, stateless: boolean, tokens: readonly string[]): Promise<HttpServer> {
-  const args = [CLI, '--http', '--port', '0', ...(stateless ? ['--stateless'] : [])];
-  const child = spawn(process.execPath, args, {
-    env: farm.serverEnv({ RAYVISION_LOG_LEVEL: 'info', RAYVISION_HTTP_TOKEN: tokens.join(',') }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    let started = false;
-    const early = (code: number | null) => reject(new Error(`the HTTP server exited with ${code}: ${stderr}`));
-    child.once('exit', early);
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const url = started ? undefined : /serving MCP over HTTP at (http:\/\/\S+\/mcp)/.exec(stderr)?.[1];
-      if (url) {
-        started = true;
-        child.off('exit', early);
-        resolve({ url, child, stderr: () => stderr });
-      }
-    });
-  });
-}
-
-async function stopHttp(server: HttpServer): Promise<void> {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
+  const env = farm.serverEnv({ RAYVISION_LOG_LEVEL: 'info', RAYVISION_HTTP_TOKEN: tokens.join(',') });
+  return startHttpServer(env, stateless ? ['--stateless'] : []);
 }
 
 interface Variant {

@@ -1,4 +1,3 @@
-
 import { randomBytes } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport, type CallToolResult } from '@modelcontextprotocol/client';
 import { startFarm, type FarmProcess } from '../lib/farm.js';

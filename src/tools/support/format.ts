@@ -78,25 +78,39 @@ export function facts(entries: Record<string, Cell>): string {
     .join('\n');
 }
 
-/** Drops null, undefined, empty strings, empty arrays and empty objects, recursively (structured content has no nulls). */
-export function compact<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(compact).filter((item) => !isEmpty(item)) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
+/**
+ * Drops null, undefined, empty strings, empty arrays and empty objects, recursively (structured content has no nulls).
+ * More than one part are merged into one object (later keys win) without building `{ ...a, ...b }` first.
+ */
+export function compact<T>(value: T): T;
+export function compact<A extends object, B extends object>(value: A, more: B): Omit<A, keyof B> & B;
+export function compact(value: unknown, ...more: object[]): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
       const compacted = compact(item);
+      if (!isEmpty(compacted)) out.push(compacted);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const part of [value, ...more]) {
+    for (const key in part) {
+      if (!Object.hasOwn(part, key)) continue;
+      const compacted = compact((part as Record<string, unknown>)[key]);
       if (!isEmpty(compacted)) out[key] = compacted;
     }
-    return out as T;
   }
-  return value;
+  return out;
 }
 
 function isEmpty(value: unknown): boolean {
   if (value === null || value === undefined || value === '') return true;
+  if (typeof value !== 'object') return false;
   if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === 'object') return Object.keys(value).length === 0;
-  return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {

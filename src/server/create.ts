@@ -1,4 +1,4 @@
-import { Server, type ServerCapabilities, type ServerOptions } from '@modelcontextprotocol/server';
+import type { Server, ServerCapabilities, ServerOptions } from '@modelcontextprotocol/server';
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
 import { PromptTable, installPrompts } from '../prompts/index.js';
@@ -10,6 +10,7 @@ import { ALL_TOOLS } from '../tools/index.js';
 import { ToolTable, installTools, type Policy, type ToolRuntime } from '../tools/registry.js';
 import type { Toolset } from '../tools/toolsets.js';
 import { safeData } from '../tools/support/sanitize.js';
+import { FarmServer } from './farm-server.js';
 import { pollSettings } from './poll.js';
 import type { ServerSettings } from './config.js';
 import { VERSION } from './version.js';
@@ -152,7 +153,7 @@ export class ServerSurface {
    * that never change here.
    */
   newServer(options: InstanceOptions): { mcp: Server; watcher?: TaskWatcher } {
-    const server = new Server(SERVER_INFO, {
+    const server = new FarmServer(SERVER_INFO, {
       capabilities: this.capabilities(options),
       instructions: this.instructions,
       cacheHints: CACHE_HINTS,

@@ -47,14 +47,19 @@ const realEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
 
 /** The dist/ files a running server has loaded, as the preloaded probe reports them. */
 async function loadedFiles(pid: number, stderr: () => string): Promise<string[]> {
+  const files = await probe(pid, stderr, 'loaded-files');
+  return files.filter((file) => file.startsWith(DIST)).map((file) => file.slice(DIST.length));
+}
+
+async function probe(pid: number, stderr: () => string, label: 'loaded-files' | 'loaded-builtins'): Promise<string[]> {
   const seen = stderr().length;
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 200; i++) {
-    const line = /loaded-files (.*)\n/.exec(stderr().slice(seen))?.[1];
-    if (line) return (JSON.parse(line) as string[]).filter((file) => file.startsWith(DIST)).map((file) => file.slice(DIST.length));
+    const line = new RegExp(`${label} (.*)\n`).exec(stderr().slice(seen))?.[1];
+    if (line) return JSON.parse(line) as string[];
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`the server did not report its loaded files:\n${stderr()}`);
+  throw new Error(`the server did not report its ${label}:\n${stderr()}`);
 }
 
 describe('tools/list computed at build time', () => {
@@ -128,6 +133,28 @@ describe('files loaded when first needed', () => {
       expect(deleted.isError, JSON.stringify(deleted.content)).toBeFalsy();
       expect(JSON.stringify(deleted.structuredContent)).not.toMatch(/cancelled|confirmation_required/);
       expect(await loadedFiles(transport.pid!, () => stderr)).not.toContain('json-schema-validator.cjs');
+    } finally {
+      await client.close();
+      witness(stderr);
+    }
+  });
+
+  it('a start in real mode loads neither node:crypto nor Web Crypto until something is signed or sealed', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['--require', PROBE, CLI],
+      env: realEnv() as Record<string, string>,
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const client = new Client({ name: 'build-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      expect((await client.listTools()).tools.length).toBeGreaterThan(10);
+      const builtins = await probe(transport.pid!, () => stderr, 'loaded-builtins');
+      expect(builtins).toContain('net');
+      expect(builtins.filter((name) => name === 'crypto' || name.startsWith('internal/crypto/'))).toEqual([]);
     } finally {
       await client.close();
       witness(stderr);

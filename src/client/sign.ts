@@ -1,4 +1,4 @@
-import { createHmac, randomInt } from 'node:crypto';
+import { nodeCrypto } from './node-crypto.js';
 
 /**
  * Request signing exactly as the official Python SDK (rayvision_api 3.0.4, `signature.py` + `connect.py`) does it,
@@ -98,12 +98,12 @@ export function stringToSign(
 
 /** HMAC-SHA256 of the UTF-8 message keyed by the UTF-8 access key, standard base64 with padding. */
 export function hmacSignature(accessKey: string, message: string): string {
-  return createHmac('sha256', accessKey).update(message, 'utf8').digest('base64');
+  return nodeCrypto().createHmac('sha256', accessKey).update(message, 'utf8').digest('base64');
 }
 
 /** A 6-digit nonce from a cryptographic source (the SDK uses 100000–999998). */
 export function newNonce(): string {
-  return String(randomInt(100000, 1000000));
+  return String(nodeCrypto().randomInt(100000, 1000000));
 }
 
 /**

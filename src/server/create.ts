@@ -157,7 +157,7 @@ export class ServerSurface {
       capabilities: this.capabilities(options),
       instructions: this.instructions,
       cacheHints: CACHE_HINTS,
-      requestState: { verify: this.confirmations.codec.verify },
+      requestState: { verify: (...args) => this.confirmations.codec.verify(...args) },
     });
     const mcp = server;
     installTools(server, this.tools, this.runtime);

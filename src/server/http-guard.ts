@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { nodeCrypto } from '../client/node-crypto.js';
 import { normalizeHostName, type HttpSettings } from './http-options.js';
 
 /** Why a request is turned away before it reaches the MCP transport. */
@@ -122,11 +122,11 @@ export function checkQuery(query: URLSearchParams): Refusal | undefined {
   };
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
+const digest = (text: string) => nodeCrypto().createHash('sha256').update(text).digest();
 
 /** Constant time: both sides are hashed to equal length first, so neither length nor content leaks through timing. */
 export function tokensEqual(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
+  return nodeCrypto().timingSafeEqual(digest(given), digest(expected));
 }
 
 function presentedToken(authorization: string | undefined): string | undefined {

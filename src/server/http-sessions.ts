@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { isInitializeRequest, type JSONRPCMessage, type Server } from '@modelcontextprotocol/server';
 import type { Logger } from '../client/log.js';
+import { nodeCrypto } from '../client/node-crypto.js';
 import type { TaskWatcher } from '../resources/subscriptions.js';
 import type { ServerSurface } from './create.js';
 import type { HttpLimits } from './http-options.js';
@@ -116,7 +116,7 @@ export class SessionTable {
     try {
       const { mcp, watcher } = this.surface.newServer({ era: 'legacy', connection: true });
       const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
+        sessionIdGenerator: () => nodeCrypto().randomUUID(),
         onsessioninitialized: (id) => {
           // From here the session, not the admission, holds the client's place.
           admitted = false;

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import {
   acceptedContent,
   CLIENT_CAPABILITIES_META_KEY,
@@ -9,6 +8,7 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { nodeCrypto } from '../client/node-crypto.js';
 import { RefusedError, type AnyTool, type Preview, type ToolAnswer, type ToolContext } from './define.js';
 import { canonicalJson, ConfirmationTokens, CONFIRMATION_TTL_MS, TOKEN_PROBLEMS, type ConfirmationMode } from './safety.js';
 import { costText, estimateText } from './support/cost.js';
@@ -52,18 +52,30 @@ export interface Consent {
 const ANSWER_KEY = 'confirm';
 const answerSchema = z.object({ confirm: z.boolean().meta({ title: 'Go ahead', description: 'Check to go ahead' }) });
 
-/** One secret seals both tokens and request states, so replicas sharing RAYVISION_CONFIRMATION_SECRET agree. */
+/**
+ * One secret seals both tokens and request states, so replicas sharing RAYVISION_CONFIRMATION_SECRET agree. The key,
+ * the tokens and the codec are made on first use: they need node:crypto and Web Crypto, which listing tools does not.
+ */
 export function createConfirmations(mode: ConfirmationMode, secret?: string, now?: () => number): Confirmations {
-  const key = secret ? createHash('sha256').update(`rayvision-mcp confirmation\0${secret}`).digest() : randomBytes(32);
+  let key: Buffer | undefined;
+  let tokens: ConfirmationTokens | undefined;
+  let codec: RequestStateCodec<ConfirmState> | undefined;
+  const keyOf = () =>
+    (key ??= secret ? nodeCrypto().createHash('sha256').update(`rayvision-mcp confirmation\0${secret}`).digest() : nodeCrypto().randomBytes(32));
   return {
     mode,
-    tokens: new ConfirmationTokens(key, CONFIRMATION_TTL_MS, now),
-    codec: createRequestStateCodec<ConfirmState>({ key: new Uint8Array(key), ttlSeconds: CONFIRMATION_TTL_MS / 1000 }),
+    get tokens() {
+      return (tokens ??= new ConfirmationTokens(keyOf(), CONFIRMATION_TTL_MS, now));
+    },
+    get codec() {
+      return (codec ??= createRequestStateCodec<ConfirmState>({ key: new Uint8Array(keyOf()), ttlSeconds: CONFIRMATION_TTL_MS / 1000 }));
+    },
   };
 }
 
 const digest = (tool: string, args: Record<string, unknown>) =>
-  createHash('sha256')
+  nodeCrypto()
+    .createHash('sha256')
     .update(`${tool}\0${canonicalJson(args)}`)
     .digest('base64url');
 

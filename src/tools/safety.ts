@@ -1,5 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { nodeCrypto } from '../client/node-crypto.js';
 import { isoTime } from './support/format.js';
 
 /**
@@ -17,14 +17,14 @@ export class ConfirmationTokens {
   private readonly used = new Map<string, number>();
 
   constructor(
-    private readonly secret: Buffer = randomBytes(32),
+    private readonly secret: Buffer = nodeCrypto().randomBytes(32),
     private readonly ttlMs = CONFIRMATION_TTL_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
   issue(tool: string, args: Record<string, unknown>): { token: string; expiresAt: string } {
     const expires = this.now() + this.ttlMs;
-    const salt = randomBytes(6).toString('base64url');
+    const salt = nodeCrypto().randomBytes(6).toString('base64url');
     const head = `${expires.toString(36)}.${salt}`;
     return { token: `${head}.${this.mac(tool, args, head)}`, expiresAt: isoTime(expires)! };
   }
@@ -38,7 +38,7 @@ export class ConfirmationTokens {
     if (!Number.isFinite(expires)) return 'malformed';
     const given = Buffer.from(parts[2]!);
     const wanted = Buffer.from(this.mac(tool, args, head));
-    if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return 'mismatch';
+    if (given.length !== wanted.length || !nodeCrypto().timingSafeEqual(given, wanted)) return 'mismatch';
     if (this.now() > expires) return 'expired';
     this.sweep();
     if (this.used.has(token)) return 'used';
@@ -47,7 +47,8 @@ export class ConfirmationTokens {
   }
 
   private mac(tool: string, args: Record<string, unknown>, head: string): string {
-    return createHmac('sha256', this.secret)
+    return nodeCrypto()
+      .createHmac('sha256', this.secret)
       .update(`${tool}\0${canonicalJson(args)}\0${head}`)
       .digest('base64url')
       .slice(0, 32);

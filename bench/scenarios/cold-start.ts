@@ -96,7 +96,7 @@ export async function coldStartScenario(options: BenchOptions): Promise<Scenario
         ? {
             whyMissed:
               `Cold start: ${missed.map((m) => `${m.label} took ${m.ratio.median.toFixed(2)}× node -e 0 (${m.ms.median.toFixed(0)} ms against ${baseline.median.toFixed(0)} ms)`).join('; ')}. ` +
-              `The process spent ${real.cpuMs.median.toFixed(0)} ms of CPU to its first tools/list in real mode; what is left is evaluating the MCP SDK's schemas and the tools' own zod schemas, and the SDK's handling of the first two messages (bench/RESULTS.md notes).`,
+              `The process spent ${real.cpuMs.median.toFixed(0)} ms of CPU to its first tools/list in real mode; most of it is Node's own start, evaluating the MCP SDK and the zod schemas it builds for both protocol eras, the young-generation collections of that start, and the SDK's handling of the first two messages; the tools' own schemas and node:crypto are no longer built or loaded before a first call.`,
           }
         : {}),
     };

@@ -48,7 +48,8 @@ export interface Preview {
 type Shape = z.ZodRawShape;
 type Args<I extends Shape> = z.infer<z.ZodObject<I>>;
 
-interface SpecBase<I extends Shape, O extends Shape> {
+/** What every tool has, its argument and answer shapes as built (ToolDefinition builds them on first use). */
+interface ToolBase<I extends Shape, O extends Shape> {
   /** The toolset that enables the tool (src/tools/toolsets.ts). */
   toolset: Toolset;
   description: string;
@@ -60,6 +61,15 @@ interface SpecBase<I extends Shape, O extends Shape> {
   // Method syntax: a list of tools of many shapes (AnyTool) can then hold each of them.
   preview?(args: Args<I>, ctx: ToolContext): Promise<Preview>;
   handler(args: Args<I>, ctx: ToolContext): Promise<ToolAnswer<z.infer<z.ZodObject<O>>>>;
+}
+
+/**
+ * A tool as written: the shapes are functions, called when first needed. A start lists tools from the schemas the
+ * build derived (tools/registry.ts), so it builds no tool's zod schemas at all, and a call builds only its tool's input.
+ */
+interface SpecBase<I extends Shape, O extends Shape> extends Omit<ToolBase<I, O>, 'input' | 'output'> {
+  input: () => I;
+  output: () => O;
 }
 
 /** A tool that exposes one catalog operation: its name, title and safety class come from the catalog entry. */
@@ -77,7 +87,7 @@ interface WorkflowToolSpec<I extends Shape, O extends Shape> extends SpecBase<I,
 
 export type ToolSpec<I extends Shape, O extends Shape, Id extends OperationId = OperationId> = ApiToolSpec<I, O, Id> | WorkflowToolSpec<I, O>;
 
-export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape> extends SpecBase<I, O> {
+export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape> extends ToolBase<I, O> {
   name: string;
   title: string;
   safety: Safety;
@@ -94,11 +104,20 @@ export function defineTool<I extends Shape, O extends Shape>(spec: WorkflowToolS
 export function defineTool<I extends Shape, O extends Shape>(spec: ToolSpec<I, O>): ToolDefinition<I, O> {
   const { name, title, safety } = spec.operation ? { name: spec.operation, ...OPERATIONS[spec.operation] } : (spec as WorkflowToolSpec<I, O>);
   if ((safety === 'destructive' || safety === 'costly') && !spec.preview) throw new Error(`${safety} tool ${name} needs a preview`);
+  const { input, output, ...rest } = spec;
+  let inputShape: I | undefined;
+  let outputShape: O | undefined;
   return {
-    ...spec,
+    ...rest,
     name,
     title,
     safety,
+    get input() {
+      return (inputShape ??= input());
+    },
+    get output() {
+      return (outputShape ??= output());
+    },
     // The title travels as the tool's own `title`; repeating it in the annotations would only add bytes.
     annotations: {
       readOnlyHint: safety === 'read',

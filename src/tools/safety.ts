@@ -80,15 +80,15 @@ export const TOKEN_PROBLEMS: Record<Exclude<TokenCheck, 'ok'>, string> = {
 };
 
 /** Output of every destructive tool: a preview awaiting confirmation, a cancellation, or the done action. */
-export const destructiveOutput = {
+export const destructiveOutput = () => ({
   status: z.enum(['done', 'confirmation_required', 'cancelled']),
   affected: z.array(z.record(z.string(), z.unknown())),
   message: z.string(),
   confirmation_token: z.string().optional(),
   expires_at: z.string().optional(),
-};
+});
 
-export type DestructiveResult = z.infer<z.ZodObject<typeof destructiveOutput>>;
+export type DestructiveResult = z.infer<z.ZodObject<ReturnType<typeof destructiveOutput>>>;
 
 /** The answer of a destructive tool once it has acted. */
 export function doneAnswer(message: string, affected: Record<string, unknown>[], details?: string): { text: string; structured: DestructiveResult } {

@@ -11,10 +11,10 @@ export const listPlatforms = defineTool({
   toolset,
   operation: 'list_platforms',
   description: 'Render platforms (clusters) of the account; the number goes in RAYVISION_API_PLATFORM.',
-  input: {
+  input: () => ({
     zone: z.enum(['china', 'international']).optional().describe('Region; default from domain'),
-  },
-  output: { zone: z.string(), current: z.string(), platforms: z.array(item({})) },
+  }),
+  output: () => ({ zone: z.string(), current: z.string(), platforms: z.array(item({})) }),
   handler: async (args, ctx) => {
     const { zone, platforms } = await ctx.api.account.platforms(args.zone);
     return { ...describePlatforms(zone, platforms, ctx.api.account.platform), links: [platformsLink()] };
@@ -25,8 +25,8 @@ export const getUserProfile = defineTool({
   toolset,
   operation: 'get_user_profile',
   description: 'Account id, balance, coupons, unit prices and account flags; contact details are left out.',
-  input: {},
-  output: { profile: item({}) },
+  input: () => ({}),
+  output: () => ({ profile: item({}) }),
   handler: async (_args, ctx) => {
     const { text, view } = describeProfile(await ctx.api.account.profile());
     return { text, structured: { profile: view }, links: [accountLink()] };
@@ -37,12 +37,12 @@ export const getUserSettings = defineTool({
   toolset,
   operation: 'get_user_settings',
   description: 'Account render settings: task timeout, analysis switches, download lock.',
-  input: {},
-  output: {
+  input: () => ({}),
+  output: () => ({
     timeout_seconds: z.number().optional(),
     reported_timeout_hours: z.number().optional(),
     settings: item({}).optional(),
-  },
+  }),
   handler: async (_args, ctx) => ({ ...describeSettings(await ctx.api.account.settings()), links: [accountLink()] }),
 });
 
@@ -50,15 +50,15 @@ export const updateUserSettings = defineTool({
   toolset,
   operation: 'update_user_settings',
   description: 'Set the account-wide task timeout, in seconds (43200 = 12 h).',
-  input: {
+  input: () => ({
     timeout_seconds: z
       .number()
       .int()
       .min(60)
       .max(30 * 86_400)
       .describe('Timeout in seconds'),
-  },
-  output: { timeout_seconds: z.number(), previous_seconds: z.number().optional(), message: z.string() },
+  }),
+  output: () => ({ timeout_seconds: z.number(), previous_seconds: z.number().optional(), message: z.string() }),
   idempotent: true,
   handler: async (args, ctx) => {
     const before = timeoutSeconds(await ctx.api.account.settings());

@@ -28,8 +28,8 @@ export const getSupportedSoftware = defineTool({
   toolset,
   operation: 'get_supported_software',
   description: 'Programs the farm renders: cgId, scene file types, Linux support.',
-  input: {},
-  output: { software: z.array(item({ cg_id: z.number() })), default_cg_id: z.number().optional() },
+  input: () => ({}),
+  output: () => ({ software: z.array(item({ cg_id: z.number() })), default_cg_id: z.number().optional() }),
   handler: async (_args, ctx) => {
     const { software: list, defaultCgId } = await ctx.api.environments.software();
     const software = describeSoftware(list, defaultCgId);
@@ -56,12 +56,12 @@ export const getSupportedPlugins = defineTool({
   toolset,
   operation: 'get_supported_plugins',
   description: 'Versions of a program and their plugin versions, with the ids render environments take.',
-  input: {
+  input: () => ({
     cg_id: cgId,
     os: os.default('windows'),
     version: z.string().trim().min(1).max(50).optional().describe('Only this version'),
-  },
-  output: { software: z.string(), versions: z.array(item({ id: z.number() })) },
+  }),
+  output: () => ({ software: z.string(), versions: z.array(item({ id: z.number() })) }),
   handler: async (args, ctx) => {
     const catalog = await catalogOf(ctx, args.cg_id, args.os);
     const versions = args.version ? [resolveVersion(catalog, args.version)] : catalog.versions;
@@ -97,12 +97,12 @@ export const getRenderEnv = defineTool({
   toolset,
   operation: 'get_render_env',
   description: 'Your render environments (version, OS, plugins, default); both OSes unless os is given.',
-  input: {
+  input: () => ({
     cg_id: cgId.optional().describe('Software; omit for all'),
     cg_ids: z.array(cgId).min(1).max(20).optional().describe('Several programs'),
     os: os.optional(),
-  },
-  output: { envs: z.array(envItem) },
+  }),
+  output: () => ({ envs: z.array(envItem) }),
   handler: async (args, ctx) => {
     const ids = [...new Set([...(args.cg_id ? [args.cg_id] : []), ...(args.cg_ids ?? [])])];
     // Wire: the SDK asks with one program name and defaults osName to 1 (Windows), which hides Linux environments;
@@ -125,14 +125,14 @@ async function supportedCgIds(ctx: ToolContext): Promise<number[]> {
   return ids;
 }
 
-const envInput = {
+const envInput = () => ({
   cg_id: cgId,
   name: envName,
   version: z.string().trim().min(1).max(50).describe('Version (2020)'),
   os: os.default('windows'),
   plugin_ids: z.array(z.number().int().min(1).max(1e9)).max(50).default([]).describe('Plugin version ids'),
   project_path: plainName(500, 0).optional().describe('Project path'),
-};
+});
 
 /** Resolves the environment against the farm's catalogue; lookup refusals end with "Nothing was changed." */
 async function envBody(ctx: ToolContext, choice: RenderEnvChoice) {
@@ -159,7 +159,7 @@ async function findEnvToChange(ctx: ToolContext, cgId: number, name: string) {
   return { envs, env: unchanged(() => pickRenderEnv(envs, cgId, name)) };
 }
 
-const envOutput = { env: envItem, message: z.string() };
+const envOutput = () => ({ env: envItem, message: z.string() });
 
 export const addRenderEnv = defineTool({
   toolset,
@@ -185,13 +185,11 @@ export const updateRenderEnv = defineTool({
   toolset,
   operation: 'update_render_env',
   description: 'Change a render environment; omitted fields keep their values.',
-  input: {
-    ...envInput,
-    version: envInput.version.optional(),
-    os: os.optional(),
-    plugin_ids: envInput.plugin_ids.unwrap().optional().describe('Plugin version ids'),
+  input: () => {
+    const base = envInput();
+    return { ...base, version: base.version.optional(), os: os.optional(), plugin_ids: base.plugin_ids.unwrap().optional().describe('Plugin version ids') };
   },
-  output: { ...envOutput, previous: item({}) },
+  output: () => ({ ...envOutput(), previous: item({}) }),
   idempotent: true,
   handler: async (args, ctx) => {
     const { env: current } = await findEnvToChange(ctx, args.cg_id, args.name);
@@ -217,7 +215,7 @@ export const updateRenderEnv = defineTool({
   },
 });
 
-const envTarget = { cg_id: cgId, name: envName };
+const envTarget = () => ({ cg_id: cgId, name: envName });
 
 export const deleteRenderEnv = defineTool({
   toolset,
@@ -243,7 +241,7 @@ export const setDefaultRenderEnv = defineTool({
   operation: 'set_default_render_env',
   description: 'Make a render environment the default for its software.',
   input: envTarget,
-  output: { env: item({}), previous_default: z.string().optional(), message: z.string() },
+  output: () => ({ env: item({}), previous_default: z.string().optional(), message: z.string() }),
   idempotent: true,
   handler: async (args, ctx) => {
     const found = await findEnvToChange(ctx, args.cg_id, args.name);

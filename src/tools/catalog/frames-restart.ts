@@ -95,14 +95,14 @@ export const restartFailedFrames = defineTool({
   toolset,
   operation: 'restart_failed_frames',
   description: 'Resubmit failed and timed-out (or chosen) frames of tasks; billed. Previews unless dry_run=false.',
-  input: { task_ids: taskIds, status: statuses.describe('Default: failed and timed_out'), dry_run: previewFirst },
-  output: {
+  input: () => ({ task_ids: taskIds, status: statuses.describe('Default: failed and timed_out'), dry_run: previewFirst }),
+  output: () => ({
     dry_run: z.boolean(),
     tasks: z.array(item({ id: z.number(), frames: z.number() })),
     frames: z.number(),
     message: z.string(),
     ...costlyFields,
-  },
+  }),
   preview: async (args, ctx) => (await failedFramesPlan(ctx, args)).preview,
   handler: async (args, ctx) => {
     const { preview, targets, frames, rows, notes, codes } = await failedFramesPlan(ctx, args);
@@ -200,8 +200,8 @@ export const restartFrames = defineTool({
   toolset,
   operation: 'restart_frames',
   description: 'Resubmit frames of a task by frame id, or all; billed. Previews unless dry_run=false.',
-  input: { ...selectionInput, dry_run: previewFirst },
-  output: { ...selectionOutput, ...costlyFields },
+  input: () => ({ ...selectionInput, dry_run: previewFirst }),
+  output: () => ({ ...selectionOutput, ...costlyFields }),
   preview: async (args, ctx) => {
     frameSelection('restart_frames', args);
     const { picked } = await selectedFrames(ctx, args);
@@ -256,7 +256,7 @@ export const restartFramesByNumber = defineTool({
   toolset,
   operation: 'restart_frames_by_number',
   description: 'Resubmit frames of a task by number or range; billed. Previews unless dry_run=false.',
-  input: {
+  input: () => ({
     task_id: taskId,
     frames: z
       .array(frameNumber)
@@ -268,8 +268,8 @@ export const restartFramesByNumber = defineTool({
       )
       .describe('Numbers or ranges: 6, 7-9, 7-9[1]'),
     dry_run: previewFirst,
-  },
-  output: { ...selectionOutput, unmatched: z.array(z.string()).optional(), ...costlyFields },
+  }),
+  output: () => ({ ...selectionOutput, unmatched: z.array(z.string()).optional(), ...costlyFields }),
   preview: async (args, ctx) => {
     const { picked } = await framesByNumbers(ctx, args.task_id, args.frames);
     return chosenPreview(ctx, args.task_id, picked, `resubmit ${plural(picked.length, 'frame')} of task ${args.task_id}`);

@@ -18,14 +18,20 @@ export const stopTaskFrames = defineTool({
   toolset: 'frames',
   operation: 'stop_task_frames',
   description: 'Stop frames of a task: by frame id, by number or range (6, 7-9), or all of them.',
-  input: {
+  input: () => ({
     task_id: taskId,
     frame_ids: frameIds.optional(),
     frames: frameNumberList.optional(),
     all_frames: z.boolean().default(false).describe('Instead of frame_ids or frames'),
     status: frameStatusFilter.optional().describe('With all_frames: only these'),
-  },
-  output: { task_id: z.number(), count: z.number(), frames: z.array(frameItem).optional(), unmatched: z.array(z.string()).optional(), message: z.string() },
+  }),
+  output: () => ({
+    task_id: z.number(),
+    count: z.number(),
+    frames: z.array(frameItem).optional(),
+    unmatched: z.array(z.string()).optional(),
+    message: z.string(),
+  }),
   idempotent: true,
   handler: async (args, ctx) => {
     const chosen = [args.frame_ids !== undefined, args.frames !== undefined, args.all_frames].filter(Boolean).length;

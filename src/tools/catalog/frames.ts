@@ -16,14 +16,14 @@ export const getTaskFrames = defineTool({
   toolset,
   operation: 'get_task_frames',
   description: "One page of a task's frames in the farm's order; layered tasks keep frames in child tasks.",
-  input: {
+  input: () => ({
     task_id: taskId,
     page,
     page_size: pageSize(50, MAX_FRAME_PAGE_SIZE),
     status: statusFilter.describe('Only these, within the page'),
     keyword: groupKeyword,
-  },
-  output: { task_id: z.number(), frames: z.array(frameItem), total: z.number(), more: z.number(), currency: z.string().optional() },
+  }),
+  output: () => ({ task_id: z.number(), frames: z.array(frameItem), total: z.number(), more: z.number(), currency: z.string().optional() }),
   handler: async (args, ctx) => {
     const page = await ctx.api.frames.page({ taskId: args.task_id, pageNum: args.page, pageSize: args.page_size, searchKeyword: args.keyword });
     const items = page.items.map(summarizeFrame);
@@ -59,12 +59,12 @@ export const getAllTaskFrames = defineTool({
   toolset,
   operation: 'get_all_task_frames',
   description: `All frames of a task (up to ${MAX_FRAME_PAGES * MAX_FRAME_PAGE_SIZE}): counts by status and a capped list.`,
-  input: {
+  input: () => ({
     task_id: taskId,
     status: statusFilter.describe('List only these statuses'),
     limit: z.number().int().min(1).max(LIST_CAP).default(100).describe('Most frames listed'),
-  },
-  output: {
+  }),
+  output: () => ({
     task_id: z.number(),
     total: z.number(),
     counts: z.record(z.string(), z.number()),
@@ -72,7 +72,7 @@ export const getAllTaskFrames = defineTool({
     matching: z.number(),
     complete: z.boolean(),
     currency: z.string().optional(),
-  },
+  }),
   handler: async (args, ctx) => {
     const all = await ctx.api.frames.all(args.task_id, pagingWithProgress(ctx));
     if (all.frames.length === 0) {
@@ -117,8 +117,8 @@ export const getFrameStats = defineTool({
   toolset,
   operation: 'get_frame_stats',
   description: 'Frame counts by status across all tasks of the account.',
-  input: {},
-  output: { rendering: z.number(), done: z.number(), failed: z.number(), waiting: z.number(), abandoned: z.number().optional(), total: z.number() },
+  input: () => ({}),
+  output: () => ({ rendering: z.number(), done: z.number(), failed: z.number(), waiting: z.number(), abandoned: z.number().optional(), total: z.number() }),
   handler: async (_args, ctx) => {
     const data = await ctx.api.frames.stats();
     const stats = compact({
@@ -143,8 +143,8 @@ export const getTaskProgress = defineTool({
   toolset,
   operation: 'get_task_progress',
   description: 'Block-by-block progress of a 3ds Max task, with preview image paths.',
-  input: { task_id: taskId, stage: z.enum(['photon', 'main']).optional().describe('Default: the current stage') },
-  output: { task_id: z.number(), stage: z.string().optional(), blocks: z.array(item({ block: z.string() })), currency: z.string().optional() },
+  input: () => ({ task_id: taskId, stage: z.enum(['photon', 'main']).optional().describe('Default: the current stage') }),
+  output: () => ({ task_id: z.number(), stage: z.string().optional(), blocks: z.array(item({ block: z.string() })), currency: z.string().optional() }),
   handler: async (args, ctx) => {
     const data = await ctx.api.frames.progress({ taskId: args.task_id, frameType: args.stage ? STAGE[args.stage] : undefined });
     const stage = data.currentTaskType === 'RenderPhoton' || data.isRenderPhoton ? 'photon' : data.currentTaskType ? 'main' : args.stage;
@@ -195,8 +195,8 @@ export const getFrameThumbnail = defineTool({
   toolset,
   operation: 'get_frame_thumbnail',
   description: 'Thumbnail image paths of a done frame.',
-  input: { frame_id: frameId },
-  output: { frame_id: z.number(), paths: z.array(z.string()) },
+  input: () => ({ frame_id: frameId }),
+  output: () => ({ frame_id: z.number(), paths: z.array(z.string()) }),
   handler: async (args, ctx) => {
     const paths = await ctx.api.frames.thumbnail(args.frame_id);
     if (paths.length === 0) throw new RefusedError(`The farm returned no thumbnail for frame ${args.frame_id}; only done frames have thumbnails.`);

@@ -45,8 +45,8 @@ export const listHardwareConfigs = defineTool({
   toolset,
   operation: 'list_hardware_configs',
   description: 'Machine configurations (model, RAM, GPUs) of the platform; task_ids marks their current one.',
-  input: { task_ids: taskIds.optional() },
-  output: { configs: z.array(item({ id: z.number() })) },
+  input: () => ({ task_ids: taskIds.optional() }),
+  output: () => ({ configs: z.array(item({ id: z.number() })) }),
   handler: async (args, ctx) => {
     const configs = (await ctx.api.hardware.configs(args.task_ids)).map(summarizeConfig);
     const marking = Boolean(args.task_ids);
@@ -83,8 +83,8 @@ export const listPackNodes = defineTool({
   toolset,
   operation: 'list_pack_nodes',
   description: 'Your reserved-machine (pack node) plans, by id and name.',
-  input: {},
-  output: { plans: z.array(item({ id: z.number() })) },
+  input: () => ({}),
+  output: () => ({ plans: z.array(item({ id: z.number() })) }),
   handler: async (_args, ctx) => {
     const nodes = await ctx.api.hardware.packNodes();
     const plans = nodes.filter((p) => p && typeof p.packNodeId === 'number').map((p) => compact({ id: p.packNodeId!, name: p.packName ?? undefined }));
@@ -159,12 +159,12 @@ export const editTaskHardwareConfig = defineTool({
   toolset,
   operation: 'edit_task_hardware_config',
   description: 'Move tasks to another hardware configuration; changes price and speed. Previews old → new first.',
-  input: {
+  input: () => ({
     task_ids: taskIds.max(50),
     hardware_config_id: z.number().int().min(1).max(1e9).describe('Id from list_hardware_configs'),
     dry_run: previewFirst,
-  },
-  output: { dry_run: z.boolean(), config: item({}), tasks: z.array(item({})), message: z.string(), ...costlyFields },
+  }),
+  output: () => ({ dry_run: z.boolean(), config: item({}), tasks: z.array(item({})), message: z.string(), ...costlyFields }),
   preview: async (args, ctx) => (await movePlan(ctx, args)).preview,
   handler: async (args, ctx) => {
     const { preview, target, changing } = await movePlan(ctx, args);

@@ -37,8 +37,8 @@ export const listProjectLabels = defineTool({
   toolset,
   operation: 'list_project_labels',
   description: 'Projects (custom labels) of this account, by id and name.',
-  input: {},
-  output: { projects: z.array(projectItem) },
+  input: () => ({}),
+  output: () => ({ projects: z.array(projectItem) }),
   handler: async (_args, ctx) => projectAnswer(await ctx.api.labels.projects(), 'this account'),
 });
 
@@ -49,8 +49,8 @@ export const listProjects = defineTool({
   toolset,
   operation: 'list_projects',
   description: 'Projects of this account, or also of its main account, or of all accounts under it.',
-  input: { scope: z.enum(['own', 'own_and_main', 'all_under_main']).default('own').describe('Whose projects') },
-  output: { projects: z.array(projectItem) },
+  input: () => ({ scope: z.enum(['own', 'own_and_main', 'all_under_main']).default('own').describe('Whose projects') }),
+  output: () => ({ projects: z.array(projectItem) }),
   handler: async (args, ctx) => projectAnswer(await ctx.api.labels.projects(SCOPES[args.scope]), SCOPE_TEXT[args.scope]),
 });
 
@@ -58,11 +58,11 @@ export const addProjectLabel = defineTool({
   toolset,
   operation: 'add_project_label',
   description: 'Create a project (custom label) that tasks can be filed under.',
-  input: {
+  input: () => ({
     name: projectName,
     enabled: z.boolean().default(true).describe('Status on'),
-  },
-  output: { project: item({}), message: z.string() },
+  }),
+  output: () => ({ project: item({}), message: z.string() }),
   handler: async (args, ctx) => {
     const before = await ctx.api.labels.projects();
     const existing = before.find((p) => p.name === args.name);
@@ -87,7 +87,7 @@ export const deleteProjectLabel = defineTool({
   toolset,
   operation: 'delete_project_label',
   description: 'Delete a project (custom label). Asks for confirmation first.',
-  input: { name: projectName },
+  input: () => ({ name: projectName }),
   output: destructiveOutput,
   idempotent: true,
   preview: async (args, ctx) => {
@@ -157,8 +157,8 @@ export const addTaskLabel = defineTool({
   toolset,
   operation: 'add_task_label',
   description: 'Attach a label (tag) to tasks.',
-  input: { task_ids: taskIds, label: labelText.describe('Label text') },
-  output: { label: z.string(), tasks: z.array(item({})), message: z.string() },
+  input: () => ({ task_ids: taskIds, label: labelText.describe('Label text') }),
+  output: () => ({ label: z.string(), tasks: z.array(item({})), message: z.string() }),
   handler: async (args, ctx) => {
     await ctx.api.labels.labelTasks({ label: args.label, taskIds: args.task_ids });
     const { tasks, missing } = await ctx.api.tasks.find(args.task_ids);
@@ -175,11 +175,11 @@ export const deleteTaskLabel = defineTool({
   toolset,
   operation: 'delete_task_label',
   description: 'Remove labels from tasks (classic API: by label_ids). Asks for confirmation first.',
-  input: {
+  input: () => ({
     task_ids: taskIds.optional(),
     label_names: z.array(labelText).min(1).max(20).optional().describe('Labels to remove'),
     label_ids: z.array(z.number().int().min(1).max(1e9)).min(1).max(50).optional().describe('Label ids (classic)'),
-  },
+  }),
   output: destructiveOutput,
   idempotent: true,
   preview: async (args, ctx) => {

@@ -28,14 +28,14 @@ export const getTaskOperationLog = defineTool({
   toolset,
   operation: 'get_task_operation_log',
   description: 'Who did what to which tasks, and when (audit log).',
-  input: {
+  input: () => ({
     page,
     page_size: pageSize(20),
     after,
     before,
     platform: z.number().int().min(1).max(9999).optional().describe('Default: configured one'),
-  },
-  output: { entries: z.array(item({ time: z.string().optional() })), total: z.number(), more: z.number() },
+  }),
+  output: () => ({ entries: z.array(item({ time: z.string().optional() })), total: z.number(), more: z.number() }),
   handler: async (args, ctx) => {
     const query = { page: args.page, pageSize: args.page_size, after: args.after, before: args.before, platform: args.platform };
     const { items, total } = await ctx.api.logs.taskOperations(query);
@@ -96,8 +96,8 @@ export const getLoginLog = defineTool({
   toolset,
   operation: 'get_login_log',
   description: 'Account login history: time, result, method, IP, client.',
-  input: { page, page_size: pageSize(20), after, before },
-  output: { logins: z.array(item({ time: z.string().optional(), ok: z.boolean() })), total: z.number(), more: z.number() },
+  input: () => ({ page, page_size: pageSize(20), after, before }),
+  output: () => ({ logins: z.array(item({ time: z.string().optional(), ok: z.boolean() })), total: z.number(), more: z.number() }),
   handler: async (args, ctx) => {
     const { items, total } = await ctx.api.logs.logins({ page: args.page, pageSize: args.page_size, after: args.after, before: args.before });
     // Session ids (traceId), user ids and full user agents are left out: they add nothing a person acts on.
@@ -138,19 +138,19 @@ export const getRenderLog = defineTool({
   toolset,
   operation: 'get_render_log',
   description: 'Render log of a frame, paged by lines; error lines and codes come first.',
-  input: {
+  input: () => ({
     frame_id: frameId,
     page,
     page_size: pageSize(200, 1000).describe('Lines per page'),
     rendering_type: z.string().trim().min(1).max(40).default('render').describe('Log kind'),
-  },
-  output: {
+  }),
+  output: () => ({
     frame_id: z.number(),
     errors: z.array(item({ line: z.string() })),
     lines: z.array(z.string()),
     total: z.number(),
     more: z.number(),
-  },
+  }),
   handler: async (args, ctx) => {
     const request = { frameId: args.frame_id, page: args.page, pageSize: args.page_size, renderingType: args.rendering_type };
     const { lines, total, errors, errorSource } = await readRenderLog(ctx, request);

@@ -14,15 +14,15 @@ export const createTask = defineTool({
   toolset,
   operation: 'create_task',
   description: 'Reserve new task ids for upload_task_json and submit_task; nothing renders yet.',
-  input: {
+  input: () => ({
     count: z.number().int().min(1).max(50).default(1).describe('How many ids'),
     priority: z.literal([50, 60]).default(50).describe('Level: 50 or 60'),
     labels: z.array(plainName(100)).max(20).optional().describe('Task labels'),
     clone_from: taskId.optional().describe('Task to clone from'),
     artist: plainName(100).optional().describe('Artist or producer'),
     out_user_id: z.number().int().min(1).optional().describe('Integrator end-user id'),
-  },
-  output: { task_ids: z.array(z.number()), aliases: z.array(z.string()), message: z.string() },
+  }),
+  output: () => ({ task_ids: z.array(z.number()), aliases: z.array(z.string()), message: z.string() }),
   handler: async (args, ctx) => {
     // Wire: the SDK always sends taskUserLevel (default 50); the classic interface takes no clone id or artist.
     const { taskIds: ids, aliases } = await ctx.api.tasks.create({
@@ -47,12 +47,12 @@ export const uploadTaskJson = defineTool({
   toolset,
   operation: 'upload_task_json',
   description: 'Store a task config file (task.json by default) for a reserved task.',
-  input: {
+  input: () => ({
     task_id: taskId,
     file_name: z.enum(JSON_FILES).default('task.json').describe('Which file'),
     content: z.string().min(2).max(2_000_000).refine(isJson, 'content must be valid JSON text, e.g. {"software_config": {...}}').describe('JSON text'),
-  },
-  output: { task_id: z.number(), file_name: z.string(), bytes: z.number(), message: z.string() },
+  }),
+  output: () => ({ task_id: z.number(), file_name: z.string(), bytes: z.number(), message: z.string() }),
   idempotent: true,
   handler: async (args, ctx) => {
     await ctx.api.tasks.uploadJson({ taskId: args.task_id, fileName: args.file_name, content: args.content });
@@ -100,8 +100,8 @@ export const submitTask = defineTool({
   toolset,
   operation: 'submit_task',
   description: 'Submit a reserved task for billed rendering, once only. Previews unless dry_run=false.',
-  input: { task_id: taskId, producer: plainName(100).optional().describe('Producer name'), dry_run: previewFirst },
-  output: { dry_run: z.boolean(), task_id: z.number(), task: z.record(z.string(), z.unknown()).optional(), message: z.string(), ...costlyFields },
+  input: () => ({ task_id: taskId, producer: plainName(100).optional().describe('Producer name'), dry_run: previewFirst }),
+  output: () => ({ dry_run: z.boolean(), task_id: z.number(), task: z.record(z.string(), z.unknown()).optional(), message: z.string(), ...costlyFields }),
   preview: (args, ctx) => submitPreview(ctx, args.task_id),
   handler: async (args, ctx) => {
     const preview = await submitPreview(ctx, args.task_id);

@@ -10,9 +10,9 @@ import { taskId, taskIds } from '../support/schema.js';
 const toolset = 'tasks';
 
 /** Output of the task writes that need no preview: what was changed and one sentence about it. */
-const writeOutput = { task_ids: z.array(z.number()), message: z.string() };
+const writeOutput = () => ({ task_ids: z.array(z.number()), message: z.string() });
 
-const costlyOutput = { dry_run: z.boolean(), tasks: z.array(z.record(z.string(), z.unknown())), message: z.string(), ...costlyFields };
+const costlyOutput = () => ({ dry_run: z.boolean(), tasks: z.array(z.record(z.string(), z.unknown())), message: z.string(), ...costlyFields });
 
 const FINISHED = new Set([25, 30, 45, 70]);
 const UNSTARTED = new Set([50, 60, 65, 100]);
@@ -104,7 +104,7 @@ export const stopTask = defineTool({
   toolset,
   operation: 'stop_task',
   description: 'Stop (pause) rendering of tasks; resume later with start_task.',
-  input: { task_ids: taskIds },
+  input: () => ({ task_ids: taskIds }),
   output: writeOutput,
   idempotent: true,
   handler: async (args, ctx) => {
@@ -118,7 +118,7 @@ export const startTask = defineTool({
   toolset,
   operation: 'start_task',
   description: 'Start or resume stopped tasks; billed. Previews frames and cost unless dry_run is false.',
-  input: { task_ids: taskIds, dry_run: previewFirst },
+  input: () => ({ task_ids: taskIds, dry_run: previewFirst }),
   output: costlyOutput,
   preview: async (args, ctx) => (await taskBatch(ctx, args.task_ids, 'start', whyNotStart)).preview,
   handler: (args, ctx) => costlyBatch('start_task', ctx, args.task_ids, args.dry_run, 'start', whyNotStart, (ids) => ctx.api.tasks.start({ taskIds: ids })),
@@ -128,7 +128,7 @@ export const abandonTask = defineTool({
   toolset,
   operation: 'abandon_task',
   description: 'Abandon tasks for good; unfinished frames never render. Asks for confirmation.',
-  input: { task_ids: taskIds },
+  input: () => ({ task_ids: taskIds }),
   output: destructiveOutput,
   idempotent: true,
   preview: (args, ctx) => previewTasks(ctx, args.task_ids, `abandon ${plural(args.task_ids.length, 'task')}`),
@@ -146,7 +146,7 @@ export const deleteTask = defineTool({
   toolset,
   operation: 'delete_task',
   description: 'Delete tasks into the recycle bin (get_task_list deleted=true). Asks for confirmation first.',
-  input: { task_ids: taskIds },
+  input: () => ({ task_ids: taskIds }),
   output: destructiveOutput,
   idempotent: true,
   preview: (args, ctx) => previewTasks(ctx, args.task_ids, `delete ${plural(args.task_ids.length, 'task')}`),
@@ -164,11 +164,11 @@ export const setTaskOvertimeStop = defineTool({
   toolset,
   operation: 'set_task_overtime_stop',
   description: 'Stop tasks automatically once they render longer than this.',
-  input: {
+  input: () => ({
     task_ids: taskIds,
     stop_after_seconds: z.number().int().min(60).max(31_536_000).describe('Seconds (1800 = 30 min)'),
-  },
-  output: { ...writeOutput, stop_after_seconds: z.number() },
+  }),
+  output: () => ({ ...writeOutput(), stop_after_seconds: z.number() }),
   idempotent: true,
   handler: async (args, ctx) => {
     await ctx.api.tasks.setOvertimeStop({ taskIds: args.task_ids, overTime: args.stop_after_seconds });
@@ -181,7 +181,7 @@ export const fullSpeedRender = defineTool({
   toolset,
   operation: 'full_speed_render',
   description: 'Let tasks use as many nodes as the farm gives; billed faster. Previews unless dry_run=false.',
-  input: { task_ids: taskIds, dry_run: previewFirst },
+  input: () => ({ task_ids: taskIds, dry_run: previewFirst }),
   output: costlyOutput,
   preview: async (args, ctx) => (await taskBatch(ctx, args.task_ids, 'switch to full speed', whyNotFullSpeed)).preview,
   handler: (args, ctx) =>
@@ -194,8 +194,8 @@ export const updateTaskPriority = defineTool({
   toolset,
   operation: 'update_task_priority',
   description: "Set a task's priority level (documented: 50 default, 60).",
-  input: { task_id: taskId, priority: z.number().int().min(0).max(100).describe('Level, e.g. 60') },
-  output: { ...writeOutput, priority: z.number() },
+  input: () => ({ task_id: taskId, priority: z.number().int().min(0).max(100).describe('Level, e.g. 60') }),
+  output: () => ({ ...writeOutput(), priority: z.number() }),
   idempotent: true,
   handler: async (args, ctx) => {
     await ctx.api.tasks.setPriority({ taskId: args.task_id, taskUserLevel: args.priority });
@@ -208,8 +208,8 @@ export const updateTaskLimit = defineTool({
   toolset,
   operation: 'update_task_limit',
   description: 'Set the most render nodes a task may use at once.',
-  input: { task_id: taskId, node_limit: z.number().int().min(1).max(10_000).describe('Most nodes at once') },
-  output: { ...writeOutput, node_limit: z.number() },
+  input: () => ({ task_id: taskId, node_limit: z.number().int().min(1).max(10_000).describe('Most nodes at once') }),
+  output: () => ({ ...writeOutput(), node_limit: z.number() }),
   idempotent: true,
   handler: async (args, ctx) => {
     await ctx.api.tasks.setNodeLimit({ taskId: args.task_id, taskLimit: args.node_limit });

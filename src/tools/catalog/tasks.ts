@@ -22,7 +22,7 @@ export const getTaskList = defineTool({
   toolset,
   operation: 'get_task_list',
   description: 'Page through render tasks, newest first, filtered by status, keyword or submit time.',
-  input: {
+  input: () => ({
     page,
     page_size: pageSize(20),
     status: z.array(taskStatus).max(20).optional().describe('Only these statuses'),
@@ -30,8 +30,8 @@ export const getTaskList = defineTool({
     submitted_after: dateTime.optional(),
     submitted_before: dateTimeUntil.optional(),
     deleted: z.boolean().default(false).describe('Recycle bin instead'),
-  },
-  output: { tasks: z.array(taskItem), total: z.number(), more: z.number(), currency: z.string() },
+  }),
+  output: () => ({ tasks: z.array(taskItem), total: z.number(), more: z.number(), currency: z.string() }),
   handler: async (args, ctx) => {
     const currency = ctx.api.account.currency;
     const { items, total } = await ctx.api.tasks.list({
@@ -61,8 +61,8 @@ export const getTaskInfo = defineTool({
   toolset,
   operation: 'get_task_info',
   description: 'Details of tasks: status, frame counts, times, cost, and child (layer) tasks.',
-  input: { task_ids: taskIds },
-  output: { tasks: z.array(taskItem), missing: z.array(z.number()).optional() },
+  input: () => ({ task_ids: taskIds }),
+  output: () => ({ tasks: z.array(taskItem), missing: z.array(z.number()).optional() }),
   handler: async (args, ctx) => {
     // An id given twice (as 19097 and 2W19097) is one task.
     const { tasks, missing } = await ctx.api.tasks.find([...new Set(args.task_ids)]);
@@ -79,8 +79,8 @@ export const getSubtaskIds = defineTool({
   toolset,
   operation: 'get_subtask_ids',
   description: 'Child (layer or stage) task ids, where frames live; a task without children lists itself.',
-  input: { task_id: taskId },
-  output: { task_id: z.number(), subtask_ids: z.array(z.number()) },
+  input: () => ({ task_id: taskId }),
+  output: () => ({ task_id: z.number(), subtask_ids: z.array(z.number()) }),
   handler: async (args, ctx) => {
     const { task, children, ids } = await ctx.api.tasks.subtasks(args.task_id);
     if (!task) throw new RefusedError(`No task with id ${args.task_id} exists on the farm; check the id with get_task_list.`);
@@ -100,7 +100,7 @@ export const getAnalysisErrorDetail = defineTool({
   toolset,
   operation: 'get_analysis_error_detail',
   description: 'Explain analysis or render-log error codes: severity, description, fix.',
-  input: {
+  input: () => ({
     // Numbers are taken as codes too; anything else (an object) is refused rather than read as "[object Object]".
     codes: z
       .array(z.preprocess((code) => (typeof code === 'number' ? String(code) : code), z.string().trim().min(1).max(20)))
@@ -108,8 +108,8 @@ export const getAnalysisErrorDetail = defineTool({
       .max(50)
       .describe('Error codes'),
     language: z.enum(['english', 'chinese']).optional().describe('Default: the server language'),
-  },
-  output: { errors: z.array(item({ code: z.string() })), unknown: z.array(z.string()).optional() },
+  }),
+  output: () => ({ errors: z.array(item({ code: z.string() })), unknown: z.array(z.string()).optional() }),
   handler: async (args, ctx) => {
     const codes = [...new Set(args.codes)];
     const errors = await explainErrorCodes(ctx, codes, args.language ? LANGUAGE[args.language] : undefined);

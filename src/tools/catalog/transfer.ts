@@ -36,13 +36,13 @@ function readBids(d: Raw) {
   });
 }
 
-const bidOutput = { bids: item({}), sub_accounts: z.array(item({})).optional() };
+const bidOutput = () => ({ bids: item({}), sub_accounts: z.array(item({})).optional() });
 
 export const getTransferBid = defineTool({
   toolset,
   operation: 'get_transfer_bid',
   description: 'Transfer bucket ids (bids) for uploads, config files and downloads.',
-  input: {},
+  input: () => ({}),
   output: bidOutput,
   handler: async (_args, ctx) => {
     // This answer uses snake_case keys (config_bid...); accept the camelCase of get_transfer_config too.
@@ -82,8 +82,8 @@ export const getTransferConfig = defineTool({
   toolset,
   operation: 'get_transfer_config',
   description: 'Transfer bids, engines (RaySync, Aspera), lines and accounts; passwords hidden.',
-  input: {},
-  output: { ...bidOutput, engines: z.array(item({})).optional(), redacted: z.boolean() },
+  input: () => ({}),
+  output: () => ({ ...bidOutput(), engines: z.array(item({})).optional(), redacted: z.boolean() }),
   handler: async (_args, ctx) => {
     // Redact the farm's answer before reading it, so no later renaming can let a password through.
     const d = redactSecrets(await ctx.api.transfer.config(), ctx.revealSecrets);
@@ -116,8 +116,8 @@ export const getTransferServerInfo = defineTool({
   toolset,
   operation: 'get_transfer_server_info',
   description: 'RaySync transfer server address, ports and client version.',
-  input: {},
-  output: { info: item({}) },
+  input: () => ({}),
+  output: () => ({ info: item({}) }),
   handler: async (_args, ctx) => {
     const d = redactSecrets(await ctx.api.transfer.serverInfo(), ctx.revealSecrets);
     const t = (d['raysyncTransfer'] ?? {}) as Raw;
@@ -137,8 +137,8 @@ export const getRaysyncUserKey = defineTool({
   toolset,
   operation: 'get_raysync_user_key',
   description: 'RaySync transfer key of this account; hidden unless RAYVISION_REVEAL_SECRETS=1.',
-  input: {},
-  output: { credentials: item({}), redacted: z.boolean() },
+  input: () => ({}),
+  output: () => ({ credentials: item({}), redacted: z.boolean() }),
   handler: async (_args, ctx) => {
     // raySyncUserKey, userKey and signature are redacted by name; phone and email are not shown at all.
     const d = redactSecrets(await ctx.api.transfer.raysyncKey(), ctx.revealSecrets);
@@ -176,8 +176,8 @@ export const listOutputFiles = defineTool({
   toolset,
   operation: 'list_output_files',
   description: 'Folders and files in your output storage (render results), optionally of one task.',
-  input: { tree_path: treePath, task_id: taskId.optional(), page, page_size: pageSize(50, 500) },
-  output: { path: z.string(), files: z.array(item({ name: z.string() })), total: z.number() },
+  input: () => ({ tree_path: treePath, task_id: taskId.optional(), page, page_size: pageSize(50, 500) }),
+  output: () => ({ path: z.string(), files: z.array(item({ name: z.string() })), total: z.number() }),
   handler: async (args, ctx) => {
     // Wire: with a task id the farm lists that task's output from its root; the SDK sends treePath "/" then.
     if (args.task_id !== undefined && args.tree_path !== '/') {

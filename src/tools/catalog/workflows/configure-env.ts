@@ -61,7 +61,7 @@ export const configureRenderEnv = defineTool({
   idempotent: true,
   title: 'Configure render environment',
   description: 'Create or update a render environment from software, version and plugin names; asks before changing one.',
-  input: {
+  input: () => ({
     cg_id: cgId.describe('Software or cgId'),
     version: text(50).describe('Version (2022)'),
     plugins: z.array(text(80)).max(20).default([]).describe('"redshift 3.0.45", "arnold" (mtoa)'),
@@ -70,8 +70,8 @@ export const configureRenderEnv = defineTool({
     change: z.enum(['update', 'create']).optional().describe('If it exists with another setup'),
     make_default: z.boolean().default(false).describe('Also make it default'),
     dry_run: dryRun,
-  },
-  output: { action: z.string(), env: item({}), before: item({}).optional(), message: z.string() },
+  }),
+  output: () => ({ action: z.string(), env: item({}), before: item({}).optional(), message: z.string() }),
   handler: async (args, ctx) => {
     // The catalogue check comes first: an unknown version or plugin is refused with the nearest ones, before any write.
     const resolved = await resolveRenderEnv(ctx, { cg_id: args.cg_id, name: args.name ?? '', version: args.version, os: args.os, plugins: args.plugins }).catch(

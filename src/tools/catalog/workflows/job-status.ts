@@ -67,17 +67,17 @@ export const jobStatusSummary = defineTool({
   safety: 'read',
   title: 'Job status summary',
   description: 'One screen: tasks by status, running ones with percent and ETA, failures, arrears; since/until bound the submit time.',
-  input: {
+  input: () => ({
     since: dateTime.optional(),
     until: dateTimeUntil.optional(),
-  },
-  output: {
+  }),
+  output: () => ({
     total: z.number(),
     counts: item({}),
     running: z.array(item({ id: z.number() })),
     failures: z.array(item({ id: z.number() })),
     account: item({}).optional(),
-  },
+  }),
   handler: async (args, ctx) => {
     allowFanOut(ctx.signal);
     const window = { startTime: args.since, endTime: args.until };

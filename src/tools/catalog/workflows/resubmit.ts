@@ -157,8 +157,15 @@ export const resubmitFailures = defineTool({
   safety: 'costly',
   title: 'Resubmit failures',
   description: 'Resubmit the failed frames worth a retry, each task once; billed. Previews unless dry_run=false.',
-  input: { task_ids: taskIds, include, dry_run: previewFirst },
-  output: { dry_run: z.boolean(), tasks: z.array(item({ id: z.number() })), frames: z.number(), held: z.number(), message: z.string(), ...costlyFields },
+  input: () => ({ task_ids: taskIds, include, dry_run: previewFirst }),
+  output: () => ({
+    dry_run: z.boolean(),
+    tasks: z.array(item({ id: z.number() })),
+    frames: z.number(),
+    held: z.number(),
+    message: z.string(),
+    ...costlyFields,
+  }),
   preview: async (args, ctx) => (await plan(ctx, args)).preview,
   handler: async (args, ctx) => {
     const { preview, outcomes, targets, frames, heldFrames, note } = await plan(ctx, args);

@@ -29,13 +29,13 @@ export const triageFailures = defineTool({
   safety: 'read',
   title: 'Triage failures',
   description: 'Group failed frames by cause, say which a retry can fix, and give the resubmit_failures call.',
-  input: {
+  input: () => ({
     task_ids: taskIds.optional().describe('Default: scan'),
     since: dateTime.optional().describe('Submitted from'),
     until: dateTime.optional().describe('Submitted until'),
     limit: z.number().int().min(1).max(100).default(20).describe('Tasks analysed'),
-  },
-  output: {
+  }),
+  output: () => ({
     scanned: z.number(),
     total_failable: z.number().optional(),
     complete: z.boolean(),
@@ -43,7 +43,7 @@ export const triageFailures = defineTool({
     causes: z.array(item({ code: z.string() })),
     tasks: z.array(item({ id: z.number() })),
     resubmit: item({}).optional(),
-  },
+  }),
   handler: async (args, ctx) => {
     allowFanOut(ctx.signal);
     const progress = monotonicProgress(ctx);

@@ -43,11 +43,11 @@ export const waitForTasks = defineTool({
   safety: 'read',
   title: 'Wait for tasks',
   description: 'Wait until tasks reach a final state (or max_wait_seconds), with frame progress.',
-  input: {
+  input: () => ({
     task_ids: taskIds,
     max_wait_seconds: z.number().int().min(MIN_POLL_SECONDS).max(MAX_WAIT_SECONDS).default(DEFAULT_WAIT_SECONDS).describe('Give up after (s)'),
-  },
-  output: { finished: z.boolean(), tasks: z.array(taskItem), waited_seconds: z.number() },
+  }),
+  output: () => ({ finished: z.boolean(), tasks: z.array(taskItem), waited_seconds: z.number() }),
   handler: async (args, ctx) => {
     const ids = [...new Set(args.task_ids)];
     const started = Date.now();

@@ -175,7 +175,7 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
             whyMissed:
               `Per call: the loopback farm answers get_task_info directly in ${typical.directMs.p50.median.toFixed(3)} ms, so any fixed cost doubles it. ` +
               `MCP adds ${typical.overheadP50Ms.median.toFixed(3)} ms at p50: ${ping.median.toFixed(3)} ms is the JSON-RPC round trip over stdio itself (an MCP ping through the SDK on both ends, two pipe hops), ` +
-              `the rest is the SDK's protocol layer on both ends (its schemas check the call, its result and every message's kind) and the tool shaping its answer; the server spends ${serverCpuMs.toFixed(3)} ms of CPU per call. The same client around the same connector with a bare JSON-RPC loop instead of the server gets ${floorRatio.median.toFixed(2)}× on this machine now. Against a farm ${REMOTE_LATENCY_MS} ms away the ratio is ${remoteRatio.toFixed(2)}.`,
+              `the rest is the SDK's protocol layer on both ends (its schemas check every message's kind and the call, and the client checks the result) and the tool shaping its answer; the server spends ${serverCpuMs.toFixed(3)} ms of CPU per call. The same client around the same connector with a bare JSON-RPC loop instead of the server gets ${floorRatio.median.toFixed(2)}× on this machine now. Against a farm ${REMOTE_LATENCY_MS} ms away the ratio is ${remoteRatio.toFixed(2)}.`,
           }
         : {}),
       notes: [

@@ -85,7 +85,8 @@ function installCodeCache(distDir: string, cacheDir: string): void {
     } catch {
       cachedData = undefined;
     }
-    const source = readFileSync(filename, 'utf8');
+    // latin1: the build writes these files in ASCII only (scripts/build.ts), and latin1 skips UTF-8 decoding (~1 ms).
+    const source = readFileSync(filename, 'latin1');
     const script = new Script(Module.wrap(source), { filename, ...(cachedData ? { cachedData } : {}) });
     if (!cachedData || script.cachedDataRejected) writeLater(script, cacheDir, name, cacheFile);
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => void;

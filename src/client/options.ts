@@ -60,7 +60,10 @@ export function readCommandLine(
   for (const spec of specs) if (spec.flag) options[spec.flag] = { type: spec.type };
   Object.assign(options, extraFlags);
   // Not strict: the tokens are checked below, so every mistake gets a message of ours rather than the parser's.
-  const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
+  // No arguments (how MCP clients usually start a server): nothing to parse, and parseArgs would still check every option.
+  const parsed = argv.length
+    ? parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true })
+    : { values: {} as Record<string, string | boolean | (string | boolean)[] | undefined>, tokens: [] };
   checkTokens(parsed.tokens, options, specs, commands);
   const sources: Record<string, string | undefined> = {};
   for (const spec of specs) sources[spec.env] = env[spec.env];

@@ -80,11 +80,11 @@ export function facts(entries: Record<string, Cell>): string {
 
 /**
  * Drops null, undefined, empty strings, empty arrays and empty objects, recursively (structured content has no nulls).
- * More than one part are merged into one object (later keys win) without building `{ ...a, ...b }` first.
+ * A second part is merged into the same object (its keys win) without building `{ ...a, ...b }` first.
  */
 export function compact<T>(value: T): T;
 export function compact<A extends object, B extends object>(value: A, more: B): Omit<A, keyof B> & B;
-export function compact(value: unknown, ...more: object[]): unknown {
+export function compact(value: unknown, more?: object): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
@@ -95,14 +95,17 @@ export function compact(value: unknown, ...more: object[]): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const part of [value, ...more]) {
-    for (const key in part) {
-      if (!Object.hasOwn(part, key)) continue;
-      const compacted = compact((part as Record<string, unknown>)[key]);
-      if (!isEmpty(compacted)) out[key] = compacted;
-    }
-  }
+  copyCompacted(value, out);
+  if (more) copyCompacted(more, out);
   return out;
+}
+
+function copyCompacted(from: object, to: Record<string, unknown>): void {
+  for (const key in from) {
+    if (!Object.hasOwn(from, key)) continue;
+    const compacted = compact((from as Record<string, unknown>)[key]);
+    if (!isEmpty(compacted)) to[key] = compacted;
+  }
 }
 
 function isEmpty(value: unknown): boolean {

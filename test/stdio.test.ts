@@ -118,4 +118,13 @@ describe('guardStdout', () => {
     expect(stdout.read()?.toString()).toBe('{"jsonrpc":"2.0","method":"x"}\n');
     expect(divert.read()?.toString()).toBe('stray text\n');
   });
+
+  it("passes stdout's backpressure to the protocol writer, and its 'drain' after it", async () => {
+    const stdout = new PassThrough({ highWaterMark: 16 });
+    const protocol = guardStdout(stdout, new PassThrough());
+    expect(protocol.write('{"jsonrpc":"2.0","method":"a long enough line"}\n')).toBe(false);
+    const drained = new Promise((resolve) => protocol.once('drain', resolve));
+    expect(stdout.read()?.toString()).toBe('{"jsonrpc":"2.0","method":"a long enough line"}\n');
+    await drained;
+  });
 });

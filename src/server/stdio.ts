@@ -18,12 +18,16 @@ export function guardStdout(stdout: NodeJS.WriteStream | Writable = process.stdo
   const divertWrite = divert.write.bind(divert) as Write;
   // console.log and friends write through stdout.write, so replacing it covers them too.
   stdout.write = ((chunk: unknown, ...rest: unknown[]) => divertWrite(chunk, ...rest)) as typeof stdout.write;
-  return new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      if (realWrite(chunk)) done();
-      else stdout.once('drain', () => done());
-    },
+  const protocol = new Writable({ write: (chunk, _encoding, done) => void realWrite(chunk, done) });
+  // Messages go straight to the real stdout, and its backpressure answer back to the writer: the SDK's transport
+  // waits for 'drain' itself, and a stream of our own in between would add a copy to a Buffer and a callback tick
+  // to every message.
+  protocol.write = ((chunk: unknown, ...rest: unknown[]) => realWrite(chunk, ...rest)) as Writable['write'];
+  stdout.on('drain', () => protocol.emit('drain'));
+  stdout.on('error', (error) => {
+    if (protocol.listenerCount('error') > 0) protocol.emit('error', error);
   });
+  return protocol;
 }
 
 /** A transport that lets the server see what passes through it, in both directions, without changing anything. */

@@ -1,3 +1,5 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { ApiError, TransportError } from '../src/client/errors.js';
@@ -140,6 +142,26 @@ describe('connector over HTTP to the sandbox', () => {
     expect((read as TransportError).failure).toBe('timeout');
     expect(read.message).toMatch(/did not answer within 1000 ms; try again, or raise RAYVISION_API_TIMEOUT_MS/);
     expect(sandbox.requests.count('get_frame_stats')).toBe(3);
+  });
+
+  it('times out an answer that stops half way, as it does one that never starts', async () => {
+    const stalled: ServerResponse[] = [];
+    const farm = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.write('{"code":200,"data":');
+      stalled.push(response);
+    });
+    await new Promise<void>((resolve) => farm.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = farm.address() as AddressInfo;
+      const read = await failure(connect({ domain: `127.0.0.1:${port}`, timeoutMs: 1000 }).call('get_frame_stats'));
+      expect((read as TransportError).failure).toBe('timeout');
+      expect(read.message).toMatch(/did not answer within 1000 ms; try again/);
+      expect(stalled).toHaveLength(3);
+    } finally {
+      farm.closeAllConnections();
+      await new Promise((resolve) => farm.close(resolve));
+    }
   });
 
   it('reports a connection reset as a network error, warning that a write may have been applied', async () => {

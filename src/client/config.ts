@@ -102,7 +102,8 @@ export const CONNECTION_OPTIONS = {
     type: 'string',
     group: G,
     defaultText: '30000',
-    description: 'Per-request timeout in milliseconds (1000-600000), counted from when the request is sent, not while it waits for a connection.',
+    description:
+      'Per-request timeout in milliseconds (1000-600000): how long the farm may take to start its answer, or pause in the middle of one. Counted from when the request is sent, not while it waits for a connection.',
   },
   language: {
     env: 'RAYVISION_API_LANGUAGE',

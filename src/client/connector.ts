@@ -41,6 +41,8 @@ const MAY_HAVE_APPLIED = 'the request reached the farm, which may have applied i
 const EXCERPT = 160;
 
 /** Network failures where the request certainly never reached the farm. */
+/** undici's: no response headers, or a pause in the body, for longer than the call's timeout. */
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
@@ -229,22 +231,22 @@ export class Connector {
     });
     headers['Content-Type'] = 'application/json';
     headers['languageFlag'] = languageFlag;
-    const limit = deadline(timeoutMs, options.signal);
     let response: Dispatcher.ResponseData;
     let text: string;
     try {
+      // undici keeps both timeouts on the connection's own timer, so a call allocates no timer and no signal of its own.
       response = await http.request(`${this.baseUrl}${path}`, {
         method: 'POST',
         headers,
         body: JSON.stringify(body),
         dispatcher: this.dispatcher,
-        signal: limit.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
       });
       text = await response.body.text();
     } catch (error) {
-      throw this.transportFailure(operation.id as OperationId, error, options.signal, limit.timedOut(), timeoutMs);
-    } finally {
-      limit.done();
+      throw this.transportFailure(operation.id as OperationId, error, options.signal, timeoutMs);
     }
     const status = response.statusCode;
     let parsed: unknown;
@@ -285,17 +287,17 @@ export class Connector {
     return error;
   }
 
-  private transportFailure(id: OperationId, error: unknown, caller: AbortSignal | undefined, timedOut: boolean, timeoutMs: number): TransportError {
+  private transportFailure(id: OperationId, error: unknown, caller: AbortSignal | undefined, timeoutMs: number): TransportError {
     // A change that reached the farm without an answer may have been applied: say so, or a user resubmits and pays twice.
     const unsure = OPERATIONS[id].retrySafe ? '' : `; ${MAY_HAVE_APPLIED}`;
     if (caller?.aborted) {
       return new TransportError(id, 'aborted', `${id} was cancelled before the farm answered${unsure}.`, { sent: true, cause: error });
     }
-    if (timedOut) {
+    const code = (error as { code?: string }).code ?? '';
+    if (TIMEOUT_CODES.has(code)) {
       const advice = unsure || '; try again, or raise RAYVISION_API_TIMEOUT_MS if the farm is slow';
       return new TransportError(id, 'timeout', `${id} failed: the farm did not answer within ${timeoutMs} ms${advice}.`, { sent: true, cause: error });
     }
-    const code = (error as { code?: string }).code ?? '';
     const sent = !NOT_SENT_CODES.has(code);
     const reason =
       code === 'ECONNREFUSED'
@@ -328,33 +330,6 @@ export class Connector {
 
 function isEnvelope(value: unknown): value is Envelope {
   return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number';
-}
-
-/**
- * The signal of one attempt: aborted by the caller's signal or after `ms`. A plain timer, cleared as soon as the
- * attempt settles: AbortSignal.timeout() and AbortSignal.any() keep each attempt's signal and timer alive until the
- * timeout would have fired (30 s by default), so under load every call's garbage outlives the young generation and
- * the heap grows (bench/ memory scenario).
- */
-function deadline(ms: number, caller: AbortSignal | undefined): { signal: AbortSignal; timedOut(): boolean; done(): void } {
-  const controller = new AbortController();
-  let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
-  }, ms);
-  timer.unref();
-  const onAbort = () => controller.abort(caller!.reason);
-  if (caller?.aborted) onAbort();
-  else caller?.addEventListener('abort', onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    timedOut: () => expired,
-    done: () => {
-      clearTimeout(timer);
-      caller?.removeEventListener('abort', onAbort);
-    },
-  };
 }
 
 /** Reads are retried on network failures, timeouts, HTTP 5xx and code 500; never on a cancellation. */

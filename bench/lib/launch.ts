@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { ROOT } from './farm.js';
 import { CLI } from './server.js';
 
 /** A way to start a server: the file to run and its arguments, as a client's config would name them. */
@@ -101,6 +102,16 @@ export function coldStart(launch: Launch, then?: (session: RawSession) => Promis
       resolve({ toolsListMs, initializeMs, tools: (list.result!['tools'] as unknown[]).length, cpuMs });
     })().catch(reject);
   });
+}
+
+/** A server started with a bare JSON-RPC client (no SDK on this side) and initialized, for per-call timings. */
+export async function startRawSession(launch: Launch): Promise<RawSession> {
+  const session = new RawSession(spawn(launch.command, launch.args, { env: launch.env, stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT }));
+  session.send(INITIALIZE);
+  const init = await session.answer(1);
+  if (init.error) throw new Error(`${launch.label}: initialize failed: ${JSON.stringify(init.error)}`);
+  session.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  return session;
 }
 
 type Message = { id?: number; method?: string; result?: Record<string, unknown>; error?: unknown };

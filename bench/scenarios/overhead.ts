@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { DirectClient } from '../lib/direct.js';
-import { cpuMsOf } from '../lib/launch.js';
-import { startFarm } from '../lib/farm.js';
+import { startFarm, type FarmProcess } from '../lib/farm.js';
+import { cpuMsOf, startRawSession, type RawSession } from '../lib/launch.js';
 import { FARM_START, count, type BenchOptions, type Row, type ScenarioResult } from '../lib/report.js';
-import { call, startStdioServer } from '../lib/server.js';
+import { CLI, call, startStdioServer } from '../lib/server.js';
 import { figure, percentiles, show, type Figure, type Percentiles } from '../lib/stats.js';
 
 type Side = 'mcp' | 'direct';
@@ -95,6 +95,8 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
     }
     const floorRatio = figure(floorRatios);
 
+    const bare = await bareClient(farm, direct, cases[0]!.taskId, options.quick ? 1 : 3, callsPerRound);
+
     // The same comparison against a farm that takes 20 ms to answer, as one across a network does.
     await farm.command({ cmd: 'fault', rule: { kind: 'latency', latencyMs: REMOTE_LATENCY_MS } });
     const remote = { mcp: [] as number[], direct: [] as number[] };
@@ -147,6 +149,16 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
       },
       {
         area: 'Per call',
+        metric: 'a bare JSON-RPC client instead of the SDK client (bench/lib/launch.ts RawSession): ratio at p50, this server / the bare loop',
+        value: `${show(bare.serverRatio, 2, '×')} / ${show(bare.floorRatio, 2, '×')}`,
+      },
+      {
+        area: 'Per call',
+        metric: 'a bare client: MCP ping p50, this server / the bare loop (the server side of the protocol alone)',
+        value: `${show(bare.serverPingMs, 3)} / ${show(bare.floorPingMs, 3, ' ms')}`,
+      },
+      {
+        area: 'Per call',
         metric: `server CPU per get_task_info call (${cpuCalls.toLocaleString('en')} calls back to back; farm and client excluded)`,
         value: `${serverCpuMs.toFixed(3)} ms`,
       },
@@ -167,6 +179,7 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
         pingP50Ms: ping,
         serverCpuMs,
         floorRatio,
+        bare,
         remote: { latencyMs: REMOTE_LATENCY_MS, mcpP50Ms: percentiles(remote.mcp).p50, directP50Ms: percentiles(remote.direct).p50, ratio: remoteRatio },
       },
       rows,
@@ -174,8 +187,10 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
         ? {
             whyMissed:
               `Per call: the loopback farm answers get_task_info directly in ${typical.directMs.p50.median.toFixed(3)} ms, so any fixed cost doubles it. ` +
-              `MCP adds ${typical.overheadP50Ms.median.toFixed(3)} ms at p50: ${ping.median.toFixed(3)} ms is the JSON-RPC round trip over stdio itself (an MCP ping through the SDK on both ends, two pipe hops), ` +
-              `the rest is the SDK's protocol layer on both ends (its schemas check every message's kind and the call, and the client checks the result) and the tool shaping its answer; the server spends ${serverCpuMs.toFixed(3)} ms of CPU per call. The same client around the same connector with a bare JSON-RPC loop instead of the server gets ${floorRatio.median.toFixed(2)}× on this machine now. Against a farm ${REMOTE_LATENCY_MS} ms away the ratio is ${remoteRatio.toFixed(2)}.`,
+              `MCP adds ${typical.overheadP50Ms.median.toFixed(3)} ms at p50, and the same SDK client around the same connector with a bare JSON-RPC loop instead of the server (bench/floor-server.ts) already gets ${floorRatio.median.toFixed(2)}× on this machine now. ` +
+              `With a bare JSON-RPC client in place of the SDK's, this server gets ${bare.serverRatio.median.toFixed(2)}× and the bare loop ${bare.floorRatio.median.toFixed(2)}×. ` +
+              `Of the ${bare.serverAboveFloorMs.median.toFixed(3)} ms this server adds over the bare loop there, ${bare.stackMs.median.toFixed(3)} ms is the SDK's server side of the protocol, measured by an MCP ping (${bare.serverPingMs.median.toFixed(3)} against ${bare.floorPingMs.median.toFixed(3)} ms): era routing, a schema check of every message's kind in and out, the request context. ` +
+              `The tool, its input check, the connector and the answer's shaping take the rest; the server spends ${serverCpuMs.toFixed(3)} ms of CPU per call. Against a farm ${REMOTE_LATENCY_MS} ms away the ratio is ${remoteRatio.toFixed(2)}.`,
           }
         : {}),
       notes: [
@@ -186,5 +201,69 @@ export async function overhead(options: BenchOptions): Promise<ScenarioResult> {
     await server.close();
     await direct.close();
     await farm.close();
+  }
+}
+
+interface BareClientFigures {
+  /** get_task_info through this server / direct, at p50. */
+  serverRatio: Figure;
+  /** get_task_info through bench/floor-server.ts / direct, at p50. */
+  floorRatio: Figure;
+  serverPingMs: Figure;
+  floorPingMs: Figure;
+  /** p50 of a call through this server minus one through the bare loop. */
+  serverAboveFloorMs: Figure;
+  /** p50 of a ping through this server minus one through the bare loop. */
+  stackMs: Figure;
+}
+
+/**
+ * The call and an MCP ping from a bare JSON-RPC client (no SDK on the client side) to this server and to the bare
+ * loop, interleaved with direct calls: splits the overhead into the SDK client, the server's side of the protocol
+ * (the ping, which no tool handles) and the tool with its connector.
+ */
+async function bareClient(farm: FarmProcess, direct: DirectClient, taskId: number, rounds: number, calls: number): Promise<BareClientFigures> {
+  const env = farm.serverEnv();
+  const server = await startRawSession({ label: 'rayvision-mcp', command: process.execPath, args: [CLI], env });
+  const floor = await startRawSession({ label: 'bench floor', command: process.execPath, args: ['--import', 'tsx', FLOOR], env });
+  try {
+    const callTool = async (session: RawSession) => {
+      const answer = await session.request('tools/call', { name: 'get_task_info', arguments: { task_ids: [taskId] } });
+      if (answer.error || answer.result?.['isError']) throw new Error(`get_task_info failed: ${JSON.stringify(answer)}`);
+    };
+    const sides = {
+      server: () => callTool(server),
+      floor: () => callTool(floor),
+      serverPing: () => server.request('ping'),
+      floorPing: () => floor.request('ping'),
+      direct: () => direct.send('get_task_info', { taskIds: [taskId] }),
+    };
+    type BareSide = keyof typeof sides;
+    const names = Object.keys(sides) as BareSide[];
+    for (let i = 0; i < 200; i++) for (const name of names) await sides[name]();
+    const p50 = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<BareSide, number[]>;
+    for (let r = 0; r < rounds; r++) {
+      const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<BareSide, number[]>;
+      for (let i = 0; i < calls; i++) {
+        for (const name of i % 2 ? [...names].reverse() : names) {
+          const started = performance.now();
+          await sides[name]();
+          samples[name].push(performance.now() - started);
+        }
+      }
+      for (const name of names) p50[name].push(percentiles(samples[name]).p50);
+    }
+    const each = (f: (r: number) => number) => figure(p50.direct.map((_, r) => f(r)));
+    return {
+      serverRatio: each((r) => p50.server[r]! / p50.direct[r]!),
+      floorRatio: each((r) => p50.floor[r]! / p50.direct[r]!),
+      serverPingMs: figure(p50.serverPing),
+      floorPingMs: figure(p50.floorPing),
+      serverAboveFloorMs: each((r) => p50.server[r]! - p50.floor[r]!),
+      stackMs: each((r) => p50.serverPing[r]! - p50.floorPing[r]!),
+    };
+  } finally {
+    await server.end();
+    await floor.end();
   }
 }

@@ -132,7 +132,8 @@ describe('connector over HTTP to the sandbox', () => {
   });
 
   it('reports a timeout as one clear sentence; a write is sent once, a read up to three times', async () => {
-    sandbox.faults.add({ kind: 'latency', latencyMs: 1500 });
+    // undici's timeouts run on its shared timer, which may fire up to a second late: the farm answers well after that.
+    sandbox.faults.add({ kind: 'latency', latencyMs: 3000 });
     const write = await failure(connect({ timeoutMs: 1000 }).call('stop_task', { taskIds: [taskId] }));
     expect(write).toBeInstanceOf(TransportError);
     expect((write as TransportError).failure).toBe('timeout');

@@ -40,9 +40,9 @@ const MAX_ATTEMPTS_READ = 3;
 const MAY_HAVE_APPLIED = 'the request reached the farm, which may have applied it, so check (e.g. with get_task_info) before sending it again';
 const EXCERPT = 160;
 
-/** Network failures where the request certainly never reached the farm. */
 /** undici's: no response headers, or a pause in the body, for longer than the call's timeout. */
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** Network failures where the request certainly never reached the farm. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**

@@ -242,7 +242,7 @@ export class Connector {
         dispatcher: this.dispatcher,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal: options.signal ?? null,
       });
       text = await response.body.text();
     } catch (error) {

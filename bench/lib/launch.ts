@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { ROOT } from './farm.js';
 import { CLI } from './server.js';
 
 /** A way to start a server: the file to run and its arguments, as a client's config would name them. */
@@ -11,6 +10,8 @@ export interface Launch {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
+  /** The folder to start in; this process's own unless given. */
+  cwd?: string;
 }
 
 /**
@@ -79,34 +80,23 @@ export interface ColdStart {
  * initialize is answered, and times the answers from spawn. Then, if `then` is given, hands the live process over
  * (idle RSS, more calls); otherwise ends its stdin and waits for it to exit.
  */
-export function coldStart(launch: Launch, then?: (session: RawSession) => Promise<void>): Promise<ColdStart> {
+export async function coldStart(launch: Launch, then?: (session: RawSession) => Promise<void>): Promise<ColdStart> {
   const started = performance.now();
-  const child = spawn(launch.command, launch.args, { env: launch.env, stdio: ['pipe', 'pipe', 'pipe'] });
-  const session = new RawSession(child);
-  session.send(INITIALIZE);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${launch.label} exited with ${code} before answering tools/list: ${session.stderr.slice(-2000)}`)));
-    void (async () => {
-      const init = await session.answer(1);
-      const initializeMs = performance.now() - started;
-      if (init.error) throw new Error(`${launch.label}: initialize failed: ${JSON.stringify(init.error)}`);
-      session.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-      const list = await session.request('tools/list');
-      const toolsListMs = performance.now() - started;
-      const cpuMs = cpuMsOf(child.pid!);
-      if (list.error) throw new Error(`${launch.label}: tools/list failed: ${JSON.stringify(list.error)}`);
-      child.removeAllListeners('exit');
-      if (then) await then(session);
-      await session.end();
-      resolve({ toolsListMs, initializeMs, tools: (list.result!['tools'] as unknown[]).length, cpuMs });
-    })().catch(reject);
-  });
+  const session = await startRawSession(launch);
+  const initializeMs = performance.now() - started;
+  const list = await session.request('tools/list');
+  const toolsListMs = performance.now() - started;
+  const cpuMs = cpuMsOf(session.pid);
+  if (list.error) throw new Error(`${launch.label}: tools/list failed: ${JSON.stringify(list.error)}`);
+  if (then) await then(session);
+  await session.end();
+  return { toolsListMs, initializeMs, tools: (list.result!['tools'] as unknown[]).length, cpuMs };
 }
 
-/** A server started with a bare JSON-RPC client (no SDK on this side) and initialized, for per-call timings. */
+/** A server started with a bare JSON-RPC client (no SDK on this side) and initialized. */
 export async function startRawSession(launch: Launch): Promise<RawSession> {
-  const session = new RawSession(spawn(launch.command, launch.args, { env: launch.env, stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT }));
+  const child = spawn(launch.command, launch.args, { env: launch.env, stdio: ['pipe', 'pipe', 'pipe'], ...(launch.cwd ? { cwd: launch.cwd } : {}) });
+  const session = new RawSession(child, launch.label);
   session.send(INITIALIZE);
   const init = await session.answer(1);
   if (init.error) throw new Error(`${launch.label}: initialize failed: ${JSON.stringify(init.error)}`);
@@ -116,14 +106,21 @@ export async function startRawSession(launch: Launch): Promise<RawSession> {
 
 type Message = { id?: number; method?: string; result?: Record<string, unknown>; error?: unknown };
 
-/** Newline-delimited JSON-RPC over a child's stdin/stdout, nothing else (no SDK client in the way of a timing). */
+/**
+ * Newline-delimited JSON-RPC over a child's stdin/stdout, nothing else (no SDK client in the way of a timing). A
+ * process that fails to start or exits fails every answer still awaited, with the end of its stderr.
+ */
 export class RawSession {
   stderr = '';
   private buffer = '';
   private nextId = 2;
-  private readonly waiting = new Map<number, (message: Message) => void>();
+  private readonly waiting = new Map<number, { resolve(message: Message): void; reject(error: Error): void }>();
+  private ended: Error | undefined;
 
-  constructor(readonly child: ReturnType<typeof spawn>) {
+  constructor(
+    readonly child: ReturnType<typeof spawn>,
+    private readonly label = 'the server',
+  ) {
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
     child.stdout!.on('data', (chunk: Buffer) => {
       this.buffer += chunk.toString('utf8');
@@ -138,11 +135,19 @@ export class RawSession {
           continue;
         }
         if (typeof message.id === 'number' && !message.method) {
-          this.waiting.get(message.id)?.(message);
+          this.waiting.get(message.id)?.resolve(message);
           this.waiting.delete(message.id);
         }
       }
     });
+    const fail = (reason: string) => {
+      this.ended ??= new Error(`${this.label} ${reason} before answering: ${this.stderr.slice(-2000)}`);
+      for (const waiter of this.waiting.values()) waiter.reject(this.ended);
+      this.waiting.clear();
+    };
+    child.once('error', (error) => fail(`could not start (${error.message})`));
+    // 'close', not 'exit': by then stdout has given up its last answers.
+    child.once('close', (code) => fail(`exited with ${code}`));
   }
 
   get pid(): number {
@@ -154,7 +159,8 @@ export class RawSession {
   }
 
   answer(id: number): Promise<Message> {
-    return new Promise((resolve) => this.waiting.set(id, resolve));
+    if (this.ended) return Promise.reject(this.ended);
+    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
   }
 
   request(method: string, params?: Record<string, unknown>): Promise<Message> {

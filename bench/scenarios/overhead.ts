@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DirectClient } from '../lib/direct.js';
-import { startFarm, type FarmProcess } from '../lib/farm.js';
+import { ROOT, startFarm, type FarmProcess } from '../lib/farm.js';
 import { cpuMsOf, startRawSession, type RawSession } from '../lib/launch.js';
 import { FARM_START, count, type BenchOptions, type Row, type ScenarioResult } from '../lib/report.js';
 import { CLI, call, startStdioServer } from '../lib/server.js';
@@ -224,8 +224,8 @@ interface BareClientFigures {
  */
 async function bareClient(farm: FarmProcess, direct: DirectClient, taskId: number, rounds: number, calls: number): Promise<BareClientFigures> {
   const env = farm.serverEnv();
-  const server = await startRawSession({ label: 'rayvision-mcp', command: process.execPath, args: [CLI], env });
-  const floor = await startRawSession({ label: 'bench floor', command: process.execPath, args: ['--import', 'tsx', FLOOR], env });
+  const server = await startRawSession({ label: 'rayvision-mcp', command: process.execPath, args: [CLI], env, cwd: ROOT });
+  const floor = await startRawSession({ label: 'bench floor', command: process.execPath, args: ['--import', 'tsx', FLOOR], env, cwd: ROOT });
   try {
     const callTool = async (session: RawSession) => {
       const answer = await session.request('tools/call', { name: 'get_task_info', arguments: { task_ids: [taskId] } });

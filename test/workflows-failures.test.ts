@@ -175,6 +175,17 @@ describe('triage_failures', () => {
     );
     expect(result.text).toContain(`resubmit_failures {"task_ids":[${missingAsset.id},${resubmitted.id}],"include":["fix_first"]}`);
     expect(result.text.split('\n')[0]).toBe('3 tasks of 3 given have failed frames.');
+    // Two reasons: the total held, then each reason with its own count.
+    const held = row(missingAsset.id).held + row(resubmitted.id).held;
+    const [, total, ...counts] = /, and holds back (\d+): (\d+) because [^;]+; (\d+) because /.exec(result.text) ?? [];
+    expect(Number(total)).toBe(held);
+    expect(counts.reduce((sum, n) => sum + Number(n), 0)).toBe(held);
+  });
+
+  it('names a single reason for what it holds back without repeating the count', async () => {
+    const { missingAsset, transient } = designed();
+    const result = await call('triage_failures', { task_ids: [missingAsset.id, transient.id] });
+    expect(result.text).toContain(`, and holds back ${failedFrames(missingAsset.id).length} because their cause is not fixed by a retry.`);
   });
 
   it('reads a layered task through its child tasks', async () => {

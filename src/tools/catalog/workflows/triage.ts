@@ -193,7 +193,7 @@ function nextSteps(canResubmit: boolean, plans: readonly { analysis: TaskFailure
   const steps: string[] = [];
   if (frames) {
     steps.push(
-      `Next: resubmit_failures ${JSON.stringify({ task_ids: worth })} resubmits the ${plural(frames, 'frame')} worth a retry (a dry run first unless dry_run is false)${heldText.length ? `, and holds back ${held.length}: ${heldText.join('; ')}` : ''}.`,
+      `Next: resubmit_failures ${JSON.stringify({ task_ids: worth })} resubmits the ${plural(frames, 'frame')} worth a retry (a dry run first unless dry_run is false)${heldText.length ? `, and holds back ${heldText.length === 1 ? heldText[0] : `${held.length}: ${heldText.join('; ')}`}` : ''}.`,
     );
   } else if (held.length) {
     steps.push(`No frame here is worth resubmitting as it is: ${heldText.join('; ')}.`);

@@ -230,4 +230,24 @@ describe('invalid input', () => {
       expect(sandbox.requests.count()).toBe(0);
     });
   });
+
+  it('refuses an argument a tool does not take, on every tool, naming the ones it takes and the one meant', async () => {
+    await withHarness({}, async ({ client }) => {
+      const { tools } = await client.listTools();
+      sandbox.requests.reset();
+      for (const tool of tools) {
+        const known = Object.keys(tool.inputSchema.properties ?? {});
+        // The tool's first argument misspelt (`task_ids` → `task_idz`), or any key for a tool that takes none.
+        const misspelt = known[0] ? `${known[0].slice(0, -1)}z` : 'task_id';
+        const args = { [misspelt]: 1 };
+        const result = await callTool(client, tool.name, args);
+        expect(result.isError, `${tool.name} ${JSON.stringify(args)}`).toBe(true);
+        expect(result.text).toMatch(new RegExp(`^${tool.name}: invalid arguments: .*unknown argument "${misspelt}"`));
+        if (known[0]) expect(result.text, tool.name).toContain(`(did you mean "${known[0]}"?); this tool takes ${known.join(', ')}.`);
+        else expect(result.text, tool.name).toContain('this tool takes no arguments.');
+        expect(result.text).toMatch(/\. Nothing was sent to the farm\.$/);
+      }
+      expect(sandbox.requests.count()).toBe(0);
+    });
+  });
 });

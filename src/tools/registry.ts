@@ -71,6 +71,8 @@ const prebuiltSchemas = (): Record<string, ToolSchemas> | undefined =>
 
 /** A tool's input and output as tools/list shows them (without the SDK's per-schema `$schema` header). */
 export function toolSchemas(tool: AnyTool, policy: Pick<Policy, 'maxCost'> = {}): ToolSchemas {
+  // Listed without `additionalProperties: false` (1.6 KB over 57 tools, in every model's context): the properties
+  // already name every argument, and a call with another one is refused with a message naming them (argumentsOf).
   return { inputSchema: jsonSchema(z.object(inputShapeOf(tool, policy)), 'input'), outputSchema: jsonSchema(z.object(tool.output), 'output') };
 }
 
@@ -106,7 +108,7 @@ export class ToolTable {
   }
 
   input(entry: Entry): z.ZodObject {
-    return (entry.input ??= z.object(inputShapeOf(entry.tool, this.policy)));
+    return (entry.input ??= argumentsOf(inputShapeOf(entry.tool, this.policy)));
   }
 }
 
@@ -130,7 +132,7 @@ async function callTool(
   const { tool } = entry;
   if (!entry.allowed) return errorResult(refusalReason(tool, table.policy));
   const parsed = table.input(entry).safeParse(params.arguments ?? {});
-  if (!parsed.success) return errorResult(invalidArguments(tool.name, parsed.error));
+  if (!parsed.success) return errorResult(invalidArguments(tool.name, parsed.error, table.input(entry).shape));
   const { confirmation_token: token, ...target } = parsed.data as Record<string, unknown> & { confirmation_token?: string };
   if (token !== undefined && runtime.confirmations.mode !== 'token') return errorResult(tokenRefusal(tool.name, runtime.confirmations.mode));
   const ctx = createContext(runtime, mcp, table);
@@ -172,6 +174,12 @@ function inputShapeOf(tool: AnyTool, policy: Pick<Policy, 'maxCost'>): z.ZodRawS
   return takesToken(tool, policy) ? { ...tool.input, confirmation_token: confirmationTokenField } : tool.input;
 }
 
+/**
+ * A tool's arguments refuse keys it does not take: a misspelled filter (`statuss`) or one the tool does not have
+ * (`task_id` on an account-wide tool) would otherwise be dropped, and the call would answer a question nobody asked.
+ */
+const argumentsOf = (shape: z.ZodRawShape): z.ZodObject => z.strictObject(shape);
+
 const confirmationTokenField = z.string().max(200).optional().describe('Token from a preview, only in token mode, after the user agreed');
 
 function jsonSchema(schema: z.ZodObject, io: 'input' | 'output'): Tool['inputSchema'] {
@@ -199,14 +207,49 @@ function isEmptyObject(value: unknown): boolean {
 }
 
 /** `get_task_info: invalid arguments: task_ids is required; ...` naming each field, and that nothing was sent. */
-function invalidArguments(toolName: string, error: z.ZodError): string {
+function invalidArguments(toolName: string, error: z.ZodError, shape: z.ZodRawShape): string {
   const problems = error.issues.slice(0, 10).map((issue) => {
     const field = issue.path.length ? issue.path.join('.') : 'arguments';
     if (issue.code === 'invalid_type' && issue.input === undefined) return `${field} is required`;
+    if (issue.code === 'unrecognized_keys' && !issue.path.length) return unknownArguments(issue.keys, Object.keys(shape));
     return `${field}: ${issue.message}`;
   });
   const more = error.issues.length > 10 ? ` (and ${error.issues.length - 10} more)` : '';
   return `${toolName}: invalid arguments: ${problems.join('; ')}${more}. Nothing was sent to the farm.`;
+}
+
+/** `unknown argument "statuss" (did you mean "status"?); this tool takes page, page_size, status, ...` */
+function unknownArguments(keys: readonly string[], known: readonly string[]): string {
+  const named = keys.slice(0, 5).map((key) => {
+    const near = nearestName(key, known);
+    return `${JSON.stringify(key.slice(0, 60))}${near ? ` (did you mean "${near}"?)` : ''}`;
+  });
+  const takes = known.length ? `this tool takes ${known.join(', ')}` : 'this tool takes no arguments';
+  return `unknown argument${keys.length > 1 ? 's' : ''} ${named.join(', ')}${keys.length > 5 ? ' and more' : ''}; ${takes}`;
+}
+
+/** The known name a misspelt one most likely meant: the same but for case and separators, or two edits away. */
+function nearestName(key: string, known: readonly string[]): string | undefined {
+  const plain = (name: string) => name.toLowerCase().replace(/[-_\s]/g, '');
+  const exact = known.find((name) => plain(name) === plain(key));
+  if (exact) return exact;
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(plain(key), plain(name));
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 const noProgress = async (): Promise<void> => undefined;

@@ -14,6 +14,7 @@ import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { CLI, ensureBuilt } from './helpers/built.js';
 import { CANARY_ACCESS_KEY, witness } from './helpers/canary.js';
 import { DEFAULT_SETTINGS } from './helpers/harness.js';
+import { INITIALIZE, raw, type RawOptions, type RawResponse } from './helpers/http-server.js';
 
 /*
  * What one client can no longer do to a shared server: hold its memory with unfinished bodies, fill its sessions,
@@ -61,42 +62,8 @@ async function serve(env: Record<string, string> = {}): Promise<RunningHttpServe
   return http;
 }
 
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-});
-
-function post(url: string, body: string, options: { headers?: Record<string, string>; agent?: HttpAgent; localAddress?: string } = {}): Promise<RawAnswer> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        ...(options.agent ? { agent: options.agent } : {}),
-        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...options.headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** A raw POST of `body`: what a client never sends (forged sizes, other source addresses, a shared agent). */
+const post = (url: string, body: string, options: Omit<RawOptions, 'body'> = {}): Promise<RawResponse> => raw(url, { ...options, body });
 
 describe('request bodies: bounded memory over every connection', () => {
   const CONNECTIONS = 300;
@@ -234,7 +201,7 @@ describe('sessions: per client, and short-lived when unused or unread', () => {
     const server = await serve();
     const agent = new HttpAgent({ keepAlive: true, maxSockets: 20 });
     const statuses: number[] = [];
-    let firstRefusal: RawAnswer | undefined;
+    let firstRefusal: RawResponse | undefined;
     for (let batch = 0; batch < 1100; batch += 50) {
       const answers = await Promise.all(Array.from({ length: 50 }, () => post(server.url, INITIALIZE, { agent })));
       for (const answer of answers) {

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { type Agent, request } from 'node:http';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll } from 'vitest';
 import { Connector } from '../../src/client/connector.js';
@@ -64,7 +64,7 @@ export function useHttpServers() {
   return { serve, connect };
 }
 
-interface RawResponse {
+export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
@@ -78,7 +78,16 @@ export const INITIALIZE = JSON.stringify({
 });
 
 /** node:http rather than fetch, because fetch will not send a forged Host header. */
-export function raw(url: string, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export interface RawOptions {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  agent?: Agent;
+  localAddress?: string;
+}
+
+export function raw(url: string, options: RawOptions = {}): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -87,6 +96,8 @@ export function raw(url: string, options: { method?: string; path?: string; head
         port: target.port,
         method: options.method ?? 'POST',
         path: options.path ?? target.pathname,
+        ...(options.agent ? { agent: options.agent } : {}),
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
         headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...options.headers },
       },
       (res) => {

@@ -234,6 +234,14 @@ describe('connector over HTTP to the sandbox', () => {
     expect(error.message).toMatch(/nothing accepts connections at http:\/\/127\.0\.0\.1:1/);
   });
 
+  it('says that a write to a farm that is not there was not sent', async () => {
+    const error = await failure(connect({ domain: '127.0.0.1:1' }).call('stop_task', { taskIds: [taskId] }));
+    expect(error).toMatchObject({ failure: 'network', notApplied: true });
+    expect(error.message).toBe(
+      'stop_task failed: nothing accepts connections at http://127.0.0.1:1, so it was not sent; check RAYVISION_API_DOMAIN and your network.',
+    );
+  });
+
   it('renames parameters for the classic scheme and sends to the classic path', async () => {
     await connect({ scheme: 'classic' }).call('stop_task', { taskIds: [taskId] });
     expect(seen[0]!.path).toBe('/api/render/task/stopTask');

@@ -291,7 +291,7 @@ describe('the farm goes away', () => {
       const call = await pending;
       expectOneSentence(
         call,
-        new RegExp(`^get_task_info failed: nothing accepts connections at http://127\\.0\\.0\\.1:${farm.port}; check RAYVISION_API_DOMAIN`),
+        new RegExp(`^get_task_info failed: nothing accepts connections at http://127\\.0\\.0\\.1:${farm.port}, so it was not sent; check RAYVISION_API_DOMAIN`),
       );
 
       const back = await startSandbox({ seed: 4, speed: 0, port: farm.port, accessId: farm.accessId, accessKey: CANARY_ACCESS_KEY });

@@ -306,7 +306,7 @@ export class Connector {
           ? `the host ${this.config.domain} was not found`
           : `the connection failed (${code || (error as Error).message})`;
     const advice = (sent && unsure) || '; check RAYVISION_API_DOMAIN and your network';
-    return new TransportError(id, 'network', `${id} failed: ${reason}${advice}.`, { sent, cause: error });
+    return new TransportError(id, 'network', `${id} failed: ${reason}${sent ? '' : ', so it was not sent'}${advice}.`, { sent, cause: error });
   }
 
   private async backoff(attempt: number, signal: AbortSignal | undefined, id: string): Promise<void> {

@@ -81,7 +81,9 @@ describe('the built server over stdio, on a misbehaving farm', () => {
     await sandbox.close();
     const lost = await pending;
     expect(lost.isError).toBe(true);
-    expect(lost.text).toBe(`get_task_info failed: nothing accepts connections at http://127.0.0.1:${port}, so it was not sent; check RAYVISION_API_DOMAIN and your network.`);
+    expect(lost.text).toBe(
+      `get_task_info failed: nothing accepts connections at http://127.0.0.1:${port}, so it was not sent; check RAYVISION_API_DOMAIN and your network.`,
+    );
 
     sandbox = await startSandbox({ seed: 5, speed: 0, port, accessId, accessKey: CANARY_ACCESS_KEY });
     const back = await session.tool('get_task_info', { task_ids: [taskId] });

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, readCommandLine } from '../src/client/options.js';
 import { loadServerSettings } from '../src/server/config.js';
@@ -108,6 +110,40 @@ describe('Dockerfile', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('the code cache the image is built with', () => {
+  // The RUN line that starts the built server once, run here as the image runs it, into a cache folder of its own.
+  const warmUp = image.instructions.find((i) => i.keyword === 'RUN' && i.args.includes(pkg.bin['rayvision-mcp']!))?.args;
+  const run = (cacheDir: string) =>
+    spawnSync('/bin/sh', ['-c', warmUp!], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, NODE_COMPILE_CACHE: cacheDir },
+    });
+
+  it('is written by the warm-up start, into the folder the image sets, and taken by the next start', () => {
+    expect(warmUp).toBeDefined();
+    expect(pairs(image, 'ENV')['NODE_COMPILE_CACHE']).toMatch(/^\/home\/node\//);
+    const cacheDir = join(mkdtempSync(join(tmpdir(), 'rayvision-container-')), 'cache');
+    try {
+      const first = run(cacheDir);
+      expect(first.stderr).toBe('');
+      expect(first.status).toBe(0);
+      const main = readdirSync(cacheDir).filter((file) => file.startsWith('main.cjs-'));
+      expect(main).toHaveLength(1);
+      // A start that accepts the cache leaves it as it is; one that rejects it writes a new one when it exits.
+      const file = join(cacheDir, main[0]!);
+      const old = new Date(Date.now() - 2 * 86_400_000);
+      utimesSync(file, old, old);
+      const second = run(cacheDir);
+      expect(second.status).toBe(0);
+      expect(statSync(file).mtimeMs).toBe(old.getTime());
+    } finally {
+      rmSync(dirname(cacheDir), { recursive: true, force: true });
+    }
   });
 });
 

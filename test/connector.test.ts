@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Connector } from '../src/client/connector.js';
 import { ApiError, TransportError } from '../src/client/errors.js';
 import { hmacSignature, stringToSign } from '../src/client/sign.js';
@@ -226,6 +226,32 @@ describe('connector over HTTP to the sandbox', () => {
     expect((error as TransportError).failure).toBe('aborted');
     expect(Date.now() - started).toBeLessThan(2000);
     expect(sandbox.requests.count('get_task_list')).toBe(1);
+  });
+
+  it('takes many calls on one signal without a leak warning, and cancels them all with it', async () => {
+    sandbox.faults.add({ kind: 'hang', operation: 'get_task_list' });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // A tool fanning out: more calls than connections, all on the one signal of its MCP request.
+      const connector = connect({ concurrency: 16 });
+      const controller = new AbortController();
+      const calls = Array.from({ length: 40 }, (_, i) =>
+        failure(connector.call('get_task_list', { pageNum: i + 1, pageSize: 10 }, { signal: controller.signal })),
+      );
+      await vi.waitFor(() => expect(sandbox.requests.count('get_task_list')).toBe(16));
+      controller.abort();
+      const errors = (await Promise.all(calls)) as TransportError[];
+      expect(errors.every((error) => error.failure === 'aborted')).toBe(true);
+      // The 24 still waiting for a connection were never sent.
+      expect(errors.filter((error) => error.notApplied)).toHaveLength(24);
+      expect(sandbox.requests.count('get_task_list')).toBe(16);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('reports a farm that is not there without retrying forever', async () => {

@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import type { ConnectorConfig } from './config.js';
@@ -59,6 +60,8 @@ export class Connector {
   private readonly nonces = new NonceSource();
   private readonly scheduler: Scheduler;
   private readonly queueTimeoutMs: number;
+  /** Caller signals whose listener limit this connector raised (see `enter`). */
+  private readonly raisedSignals = new WeakSet<AbortSignal>();
 
   constructor(
     readonly config: ConnectorConfig,
@@ -164,6 +167,13 @@ export class Connector {
 
   /** A slot in the call's lane, now or in turn; a call that leaves the queue unsent fails with a TransportError. */
   private enter(operation: Operation, options: CallOptions): Lane | Promise<Lane> {
+    const { signal } = options;
+    // undici listens on the signal of each request in flight, and a tool that fans out has up to `concurrency` of
+    // them on its one request signal: past Node's default of 10, Node would warn of a leak that is not there.
+    if (signal && !this.raisedSignals.has(signal)) {
+      this.raisedSignals.add(signal);
+      setMaxListeners(Math.max(getMaxListeners(signal), this.config.concurrency + 10), signal);
+    }
     try {
       const granted = this.scheduler.acquire(options.lane, options.signal, this.queueTimeoutMs);
       return granted instanceof Lane ? granted : granted.catch((exit: unknown) => Promise.reject(this.notSent(operation, exit)));

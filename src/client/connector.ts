@@ -1,4 +1,4 @@
-import { getMaxListeners, setMaxListeners } from 'node:events';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import type { ConnectorConfig } from './config.js';
@@ -60,8 +60,8 @@ export class Connector {
   private readonly nonces = new NonceSource();
   private readonly scheduler: Scheduler;
   private readonly queueTimeoutMs: number;
-  /** Caller signals whose listener limit this connector raised (see `enter`). */
-  private readonly raisedSignals = new WeakSet<AbortSignal>();
+  /** Caller signals whose listener limit this connector lifted (see `enter`). */
+  private readonly liftedSignals = new WeakSet<AbortSignal>();
 
   constructor(
     readonly config: ConnectorConfig,
@@ -169,10 +169,11 @@ export class Connector {
   private enter(operation: Operation, options: CallOptions): Lane | Promise<Lane> {
     const { signal } = options;
     // undici listens on the signal of each request in flight, and a tool that fans out has up to `concurrency` of
-    // them on its one request signal: past Node's default of 10, Node would warn of a leak that is not there.
-    if (signal && !this.raisedSignals.has(signal)) {
-      this.raisedSignals.add(signal);
-      setMaxListeners(Math.max(getMaxListeners(signal), this.config.concurrency + 10), signal);
+    // them on its one request signal (the queue adds one more, however many wait): by design, so Node's warning
+    // about many listeners, meant to catch leaks, is lifted for a caller's signal.
+    if (signal && !this.liftedSignals.has(signal)) {
+      this.liftedSignals.add(signal);
+      setMaxListeners(0, signal);
     }
     try {
       const granted = this.scheduler.acquire(options.lane, options.signal, this.queueTimeoutMs);

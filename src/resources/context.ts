@@ -2,7 +2,6 @@ import { FarmApi } from '../client/api/index.js';
 import type { Connector } from '../client/connector.js';
 import type { Logger } from '../client/log.js';
 import type { ToolContext } from '../tools/define.js';
-import { allowFanOut } from '../tools/support/task-sets.js';
 
 /** What resource reads, completions and pollers need: the farm, and the same secrecy rule as the tools. */
 export interface ResourceDeps {
@@ -18,7 +17,6 @@ export interface ResourceDeps {
  * the same farm API and formatters as the matching tool. There is nobody to send progress to.
  */
 export function readContext(deps: ResourceDeps, signal: AbortSignal = new AbortController().signal, lane?: string): ToolContext {
-  allowFanOut(signal);
   return {
     api: new FarmApi(deps.connector, { signal, ...(lane ? { lane } : {}) }),
     logger: deps.logger,

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { ToolContext } from '../define.js';
 
 /**
@@ -20,14 +19,6 @@ export const FAILURE_STATUS_CODES: readonly number[] = [30, 45, 65];
 
 /** Frame status codes of failed frames: failed (5) and timed out (11); the farm's counters count both as failed. */
 export const FAILED_FRAME_CODES: ReadonlySet<number> = new Set([5, 11]);
-
-/**
- * Workflows send many requests at once under one cancellation signal, each of which listens to it; that is by
- * design, so Node's warning about many listeners (meant to catch leaks) is lifted for that signal.
- */
-export function allowFanOut(signal: AbortSignal): void {
-  setMaxListeners(0, signal);
-}
 
 /** Progress notifications that only ever go up, as MCP requires, whatever order concurrent steps finish in. */
 export function monotonicProgress(ctx: ToolContext) {

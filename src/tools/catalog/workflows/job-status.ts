@@ -7,7 +7,7 @@ import { taskLink, tasksLink } from '../../links.js';
 import { describeProfile } from '../../support/account.js';
 import { frameCounts, summarizeTask } from '../../support/records.js';
 import { TASK_STATUS_CODE, dateTime, dateTimeUntil, item, taskStatusName } from '../../support/schema.js';
-import { FAILURE_STATUS_CODES, allowFanOut } from '../../support/task-sets.js';
+import { FAILURE_STATUS_CODES } from '../../support/task-sets.js';
 
 const RUNNING_CODES = [5, 8];
 /** Rows shown per list: one screen of text. */
@@ -79,7 +79,6 @@ export const jobStatusSummary = defineTool({
     account: item({}).optional(),
   }),
   handler: async (args, ctx) => {
-    allowFanOut(ctx.signal);
     const window = { startTime: args.since, endTime: args.until };
     // One small request per status gives exact counts at a cost that does not grow with the number of tasks;
     // only the running and failed statuses bring back the tasks themselves.

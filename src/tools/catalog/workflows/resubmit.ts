@@ -10,7 +10,6 @@ import { costlyFields, previewFirst } from '../../safety.js';
 import { item, taskIds } from '../../support/schema.js';
 import { analyseFailures, frameNumbers, judgeCauses, limiter, planResubmission, type FrameCause, type ResubmitPlan } from '../../support/failures.js';
 import { HOLD_REASONS, HOLD_WORDS, type HoldReason } from '../../support/retry.js';
-import { allowFanOut } from '../../support/task-sets.js';
 
 type Outcome = 'would_resubmit' | 'resubmitted' | 'failed' | 'held' | 'refused' | 'skipped' | 'not_found';
 
@@ -48,7 +47,6 @@ interface Target {
  * releases held-back ones. The same analysis as triage_failures, so triage's suggested call resubmits what it said.
  */
 async function plan(ctx: ToolContext, args: { task_ids: number[]; include?: HoldReason[] | undefined }) {
-  allowFanOut(ctx.signal);
   const ids = [...new Set(args.task_ids)];
   const { tasks, missing } = await ctx.api.tasks.find(ids);
   if (tasks.length === 0) throw new RefusedError(`No task with id ${ids.join(', ')} exists on the farm; nothing was resubmitted.`);

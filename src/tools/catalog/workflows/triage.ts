@@ -18,7 +18,7 @@ import {
   type TaskFailures,
 } from '../../support/failures.js';
 import { HOLD_REASONS, HOLD_WORDS, type HoldReason } from '../../support/retry.js';
-import { FAILABLE_STATUS_CODES, allowFanOut, monotonicProgress } from '../../support/task-sets.js';
+import { FAILABLE_STATUS_CODES, monotonicProgress } from '../../support/task-sets.js';
 
 /** Task pages scanned at most (20,000 tasks) when fewer than `limit` of them have failed frames. */
 const MAX_SCAN_PAGES = 200;
@@ -45,7 +45,6 @@ export const triageFailures = defineTool({
     resubmit: item({}).optional(),
   }),
   handler: async (args, ctx) => {
-    allowFanOut(ctx.signal);
     const progress = monotonicProgress(ctx);
     let candidates: TaskInfo[];
     let scan: TaskScan | undefined;

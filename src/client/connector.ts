@@ -168,9 +168,9 @@ export class Connector {
   /** A slot in the call's lane, now or in turn; a call that leaves the queue unsent fails with a TransportError. */
   private enter(operation: Operation, options: CallOptions): Lane | Promise<Lane> {
     const { signal } = options;
-    // undici listens on the signal of each request in flight, and a tool that fans out has up to `concurrency` of
-    // them on its one request signal (the queue adds one more, however many wait): by design, so Node's warning
-    // about many listeners, meant to catch leaks, is lifted for a caller's signal.
+    // undici listens on the signal of each request in flight and the queue on that of each waiting call, so a tool
+    // that fans out puts many listeners on its one request signal: by design, and each is removed when its call
+    // settles, so Node's warning about many listeners, meant to catch leaks, is lifted for a caller's signal.
     if (signal && !this.liftedSignals.has(signal)) {
       this.liftedSignals.add(signal);
       setMaxListeners(0, signal);

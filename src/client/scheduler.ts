@@ -46,12 +46,7 @@ interface Waiter {
   readonly enqueuedAt: number;
   readonly deadline: number;
   readonly signal: AbortSignal | undefined;
-}
-
-/** The waiting calls of one caller's signal, and the one abort listener that refuses them all. */
-interface SignalWaiters {
-  readonly waiters: Set<Waiter>;
-  readonly onAbort: () => void;
+  onAbort: (() => void) | undefined;
 }
 
 /** One lane's share of the connector; also the slot a granted call holds until it calls `release`. */
@@ -71,7 +66,6 @@ export class Scheduler {
   private inFlight = 0;
   private readonly lanes = new Map<string, Lane>();
   private readonly defaultLane: Lane;
-  private readonly bySignal = new WeakMap<AbortSignal, SignalWaiters>();
   /** Lanes with waiting calls, in turn order; a lane is here exactly while it has waiting calls. */
   private readonly ready: Lane[] = [];
   /** Index in `ready` of the lane whose turn is next. */
@@ -121,8 +115,11 @@ export class Scheduler {
     }
     return new Promise<Lane>((grant, refuse) => {
       const enqueuedAt = performance.now();
-      const waiter: Waiter = { lane, grant, refuse, enqueuedAt, deadline: enqueuedAt + waitMs, signal };
-      if (signal) this.watch(signal, waiter);
+      const waiter: Waiter = { lane, grant, refuse, enqueuedAt, deadline: enqueuedAt + waitMs, signal, onAbort: undefined };
+      if (signal) {
+        waiter.onAbort = () => this.leave(waiter, 'cancelled');
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
       lane.waiting.push(waiter);
       if (lane.waiting.length === 1) this.ready.push(lane);
       this.armSweep(waiter.deadline);
@@ -181,7 +178,7 @@ export class Scheduler {
       if (this.turn >= this.ready.length) this.turn = 0;
       lane.inFlight++;
       this.inFlight++;
-      this.unwatch(waiter);
+      if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
       waiter.grant(lane);
     }
   }
@@ -194,35 +191,8 @@ export class Scheduler {
     lane.waiting.splice(at, 1);
     if (lane.waiting.length === 0) this.unready(lane);
     this.forgetIfIdle(lane);
-    this.unwatch(waiter);
+    if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
     waiter.refuse(new QueueExit(reason, performance.now() - waiter.enqueuedAt));
-  }
-
-  /**
-   * One abort listener per signal, however many of its calls wait: a tool that fans out queues many calls on its
-   * request's signal, and a listener each would pass Node's limit of 10 and print a false memory-leak warning.
-   */
-  private watch(signal: AbortSignal, waiter: Waiter): void {
-    let entry = this.bySignal.get(signal);
-    if (!entry) {
-      const waiters = new Set<Waiter>();
-      const onAbort = () => {
-        for (const each of [...waiters]) this.leave(each, 'cancelled');
-      };
-      entry = { waiters, onAbort };
-      this.bySignal.set(signal, entry);
-      signal.addEventListener('abort', entry.onAbort, { once: true });
-    }
-    entry.waiters.add(waiter);
-  }
-
-  private unwatch(waiter: Waiter): void {
-    const entry = waiter.signal && this.bySignal.get(waiter.signal);
-    if (!entry) return;
-    entry.waiters.delete(waiter);
-    if (entry.waiters.size > 0) return;
-    waiter.signal!.removeEventListener('abort', entry.onAbort);
-    this.bySignal.delete(waiter.signal!);
   }
 
   private unready(lane: Lane): void {
@@ -264,7 +234,7 @@ export class Scheduler {
       this.forgetIfIdle(lane);
     }
     for (const waiter of expired) {
-      this.unwatch(waiter);
+      if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
       waiter.refuse(new QueueExit('expired', now - waiter.enqueuedAt));
     }
     if (next !== Infinity) this.armSweep(Math.max(next, now + SWEEP_GAP_MS));

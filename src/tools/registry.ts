@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { FarmApi } from '../client/api/index.js';
 import type { Connector } from '../client/connector.js';
 import { RayvisionError } from '../client/errors.js';
+import { closest } from '../client/suggest.js';
 import type { Logger } from '../client/log.js';
 import type { Toolset } from './toolsets.js';
 import { destructiveConsent, spendingConsent, tokenRefusal, withConsent, type Confirmations, type Consent } from './confirm.js';
@@ -221,35 +222,11 @@ function invalidArguments(toolName: string, error: z.ZodError, shape: z.ZodRawSh
 /** `unknown argument "statuss" (did you mean "status"?); this tool takes page, page_size, status, ...` */
 function unknownArguments(keys: readonly string[], known: readonly string[]): string {
   const named = keys.slice(0, 5).map((key) => {
-    const near = nearestName(key, known);
+    const near = closest(key, known);
     return `${JSON.stringify(key.slice(0, 60))}${near ? ` (did you mean "${near}"?)` : ''}`;
   });
   const takes = known.length ? `this tool takes ${known.join(', ')}` : 'this tool takes no arguments';
   return `unknown argument${keys.length > 1 ? 's' : ''} ${named.join(', ')}${keys.length > 5 ? ' and more' : ''}; ${takes}`;
-}
-
-/** The known name a misspelt one most likely meant: the same but for case and separators, or two edits away. */
-function nearestName(key: string, known: readonly string[]): string | undefined {
-  const plain = (name: string) => name.toLowerCase().replace(/[-_\s]/g, '');
-  const exact = known.find((name) => plain(name) === plain(key));
-  if (exact) return exact;
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = editDistance(plain(key), plain(name));
-    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 const noProgress = async (): Promise<void> => undefined;
